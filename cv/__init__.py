@@ -1,0 +1,36 @@
+"""cv: one academic record in git -> a print-quality CV (PDF and HTML).
+
+The public API: :func:`build`, :func:`check`, :func:`load`, :class:`CVError`. They are imported
+on first use, so that ``cv --help`` does not pay for BibTeX, Jinja or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "build": ("cv.build", "build"),
+    "check": ("cv.build", "check"),
+    "BuildResult": ("cv.build", "BuildResult"),
+    "Output": ("cv.build", "Output"),
+    "load": ("cv.load", "load_record"),
+    "CVError": ("cv.errors", "CVError"),
+    "Problem": ("cv.errors", "Problem"),
+}
+
+__all__ = [*_API, "__version__"]
+
+if TYPE_CHECKING:
+    from cv.build import BuildResult, Output, build, check
+    from cv.errors import CVError, Problem
+    from cv.load import load_record as load
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _API:
+        raise AttributeError(f"module 'cv' has no attribute {name!r}")
+    module, attribute = _API[name]
+    return getattr(import_module(module), attribute)

@@ -1,0 +1,5 @@
+"""``python -m cv``."""
+
+from cv.cli import main
+
+main()

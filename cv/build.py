@@ -1,0 +1,168 @@
+"""load -> render -> pdf -> atomic writes. Returns what it wrote and how long each took."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cv.bibliography import Publication, derive_highlight, load_bibliography
+from cv.errors import CVError, Problem
+from cv.fonts import font_folders
+from cv.load import Source, load_record
+from cv.render import render_html
+from cv.themes import Theme, load_theme
+
+OUTPUTS = ("cv", "html")
+"""What ``build`` can write, by name: ``cv`` -> cv.pdf, ``html`` -> cv.html."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One written file."""
+
+    kind: str
+    path: Path
+    size: int
+    pages: int | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: tuple[Output, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads, validated."""
+
+    source: Source
+    publications: list[Publication]
+    theme: Theme
+
+
+def date_from_environment(environ: dict[str, str] | None = None) -> dt.date:
+    """The "last updated" date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
+    environ = dict(os.environ) if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise CVError.at(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not valid; expected whole seconds since 1970"
+            ) from None
+    return dt.date.today()
+
+
+def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
+    """Load and validate the record, its publications and the theme.
+
+    Raises:
+        CVError: With every problem found in the record (or else in the .bib files).
+    """
+    source = load_record(data_dir)
+    record = source.record
+    options = record.publications
+    highlight = options.highlight if options.highlight is not None else derive_highlight(record.name)
+    publications = load_bibliography(
+        [data_dir / name for name in options.bibtex],
+        highlight=highlight,
+        max_authors=options.max_authors,
+    )
+    return Inputs(source, publications, load_theme(theme or record.theme.name, data_dir))
+
+
+def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
+    """Validate everything a build would read, and render the HTML, without writing anything."""
+    inputs = read_inputs(Path(data_dir), theme)
+    render_html(inputs.source.record, inputs.publications, inputs.theme,
+                today=dt.date(2000, 1, 1), for_print=False)  # fmt: skip
+    return inputs
+
+
+def build(
+    data_dir: Path | str = "data",
+    out_dir: Path | str = "output",
+    *,
+    only: Iterable[str] | None = None,
+    theme: str | None = None,
+    today: dt.date | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Build the outputs of a record.
+
+    Nothing is written until every output has rendered, and each file is renamed into place,
+    so a failed build leaves the previous outputs untouched.
+
+    Args:
+        data_dir: The folder holding ``cv.yaml`` and the .bib files.
+        out_dir: Where to write; created when missing.
+        only: A subset of :data:`OUTPUTS`; all of them by default.
+        theme: A theme name that overrides the record's ``theme.name``.
+        today: The "last updated" date; by default from ``SOURCE_DATE_EPOCH`` or the clock.
+        strict: Turn warnings (a font that failed to load, a refused resource) into errors.
+
+    Raises:
+        CVError: For any problem in the input, located in its file.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    kinds = _outputs(only)
+    today = today or date_from_environment()
+    inputs = read_inputs(data_dir, theme)
+    record = inputs.source.record
+
+    rendered: list[tuple[str, str, bytes, int | None, float]] = []
+    warnings: list[str] = []
+    if "cv" in kinds:
+        from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
+
+        started = time.perf_counter()
+        html = render_html(record, inputs.publications, inputs.theme, today=today)
+        roots = [data_dir, *inputs.theme.folders, *font_folders()]
+        pdf = write_pdf(html, base_url=data_dir, roots=roots)
+        warnings += [f"cv.pdf: {message}" for message in pdf.warnings]
+        rendered.append(("cv", "cv.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
+    if "html" in kinds:
+        started = time.perf_counter()
+        html = render_html(record, inputs.publications, inputs.theme, today=today, for_print=False)
+        rendered.append(("html", "cv.html", html.encode("utf-8"), None, time.perf_counter() - started))
+
+    if strict and warnings:
+        raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
+    outputs = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for kind, name, data, pages, seconds in rendered:
+        path = out_dir / name
+        write_atomically(path, data)
+        outputs.append(Output(kind, path, len(data), pages, seconds))
+    return BuildResult(tuple(outputs), tuple(warnings))
+
+
+def _outputs(only: Iterable[str] | None) -> list[str]:
+    if only is None:
+        return list(OUTPUTS)
+    kinds = [kind.strip() for kind in only if kind.strip()]
+    unknown = [kind for kind in kinds if kind not in OUTPUTS]
+    if unknown or not kinds:
+        raise ValueError(f"unknown output {', '.join(unknown)!r}; expected some of {', '.join(OUTPUTS)}")
+    return kinds
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,384 @@
+"""YAML -> model, keeping the line and column of every value for messages.
+
+The YAML is composed into nodes (never constructed by PyYAML, so no tag is ever executed), turned
+into plain Python values while recording where each came from, then validated by the pydantic
+models. Every problem of the file is collected and raised at once as one :class:`CVError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from cv.errors import CVError, Problem
+from cv.model import Record
+
+RECORD_FILE = "cv.yaml"
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_SCALARS = {f"{_YAML}{t}" for t in ("int", "float", "bool", "null")}
+_TEXT_SCALARS = {f"{_YAML}str", f"{_YAML}timestamp"}  # dates stay as written
+_TYPE_MISMATCH = {
+    "string_type", "dict_type", "model_type", "model_attributes_type", "list_type",
+    "int_type", "int_parsing", "bool_type", "bool_parsing", "float_type", "float_parsing",
+}  # fmt: skip
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) of the YAML file starts, by path."""
+
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path_, *, key: bool = False) -> tuple[int, int] | None:
+        """Line and column of ``path`` (or of the nearest enclosing value that has one)."""
+        table = self.keys if key else self.values
+        while True:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+@dataclass
+class Source:
+    """A validated record, with the file it came from and where each of its values is."""
+
+    record: Record
+    file: Path
+    data_dir: Path
+    positions: Positions
+
+    def problem(self, path: Path_, message: str, hint: str | None = None) -> Problem:
+        """A problem located at the value at ``path``."""
+        line, column = self.positions.of(path) or (None, None)
+        return Problem(message, self.file, line, column, hint)
+
+
+def load_record(data_dir: Path) -> Source:
+    """Read and validate ``data_dir/cv.yaml`` and check the files it names.
+
+    Raises:
+        CVError: With every problem of the file, each located by line and column.
+    """
+    file = data_dir / RECORD_FILE
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise CVError.at(
+            f"no {RECORD_FILE} here; expected the record in {file} (run `cv init` to start one)",
+            file,
+        ) from None
+    except OSError as error:
+        raise CVError.at(f"cannot read {RECORD_FILE}: {error.strerror}", file) from None
+
+    text = _decode(raw, file)
+    data, positions, problems = _compose(text, file)
+    if problems:
+        raise CVError(problems)
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as error:
+        raise CVError(_problems_from(error, data, positions, file)) from None
+    source = Source(record, file, data_dir, positions)
+    problems = check_files(source)
+    if problems:
+        raise CVError(problems)
+    return source
+
+
+def _decode(raw: bytes, file: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line = raw.count(b"\n", 0, start) + 1
+        column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        bad = raw[start : start + 1].hex()
+        raise CVError.at(
+            f"byte 0x{bad} is not UTF-8; expected a UTF-8 text file (save it as UTF-8)",
+            file, line, column,
+        ) from None  # fmt: skip
+
+
+def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
+    """Parse YAML into plain values and their positions, without constructing any tag."""
+    positions = Positions()
+    problems: list[Problem] = []
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        return None, positions, [_syntax_problem(error, file)]
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"character {error.character!r} is not allowed in YAML; remove it"
+        return None, positions, [Problem(message, file, line, column)]
+    if root is None:
+        return None, positions, [Problem(f"{RECORD_FILE} is empty; expected at least `name:`", file, 1, 1)]
+    if not isinstance(root, yaml.MappingNode):
+        line, column = _mark(root)
+        problems.append(Problem("expected a mapping of keys (name:, about:, ...) at the top", file, line, column))
+        return None, positions, problems
+    constructor = yaml.constructor.SafeConstructor()
+
+    def build(node: yaml.Node, path: Path_) -> Any:
+        positions.values[path] = _mark(node)
+        tag = node.tag
+        if isinstance(node, yaml.MappingNode) and tag == f"{_YAML}map":
+            written = sum(1 for k, _ in node.value if k.tag != f"{_YAML}merge")
+            try:
+                constructor.flatten_mapping(node)  # `<<:` merge keys go first
+            except yaml.MarkedYAMLError as error:
+                problems.append(_syntax_problem(error, file))
+                return {}
+            merged = len(node.value) - written
+            result: dict[str, Any] = {}
+            from_merge: set[str] = set()
+            for index, (key_node, value_node) in enumerate(node.value):
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, column = _mark(key_node)
+                    problems.append(Problem("a key must be plain text", file, line, column))
+                    continue
+                key = key_node.value
+                if key in from_merge and index >= merged:
+                    from_merge.discard(key)  # a key written here overrides the merged one
+                    del result[key]
+                elif key in result and index < merged:
+                    continue  # the first merged mapping wins among merged ones
+                if index < merged:
+                    from_merge.add(key)
+                if key in result:
+                    line, column = _mark(key_node)
+                    first = positions.keys[(*path, key)]
+                    problems.append(Problem(
+                        f"duplicate key '{key}' (first at line {first[0]}); expected each key once",
+                        file, line, column,
+                    ))  # fmt: skip
+                    continue
+                positions.keys[(*path, key)] = _mark(key_node)
+                result[key] = build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode) and tag == f"{_YAML}seq":
+            return [build(item, (*path, index)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and tag in _TEXT_SCALARS:
+            return node.value
+        if isinstance(node, yaml.ScalarNode) and tag in _PLAIN_SCALARS:
+            return constructor.construct_object(node)
+        line, column = _mark(node)
+        shown = tag.replace(_YAML, "!!", 1)
+        problems.append(Problem(
+            f"YAML tag '{shown}' is not allowed; expected plain values (tags are never executed)",
+            file, line, column,
+        ))  # fmt: skip
+        return None
+
+    return build(root, ()), positions, problems
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, file: Path) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    message = f"invalid YAML: {error.problem or error.context}"
+    tab = "\\t" in (error.problem or "") or "\t" in (error.problem or "")
+    hint = "YAML does not allow tabs for indentation; use spaces" if tab else None
+    if error.context and error.problem:
+        message += f" ({error.context})"
+    return Problem(message, file, line, column, hint)
+
+
+# --- pydantic errors -> located problems -------------------------------------------------------
+
+
+def _problems_from(
+    error: ValidationError, data: Any, positions: Positions, file: Path
+) -> list[Problem]:
+    """Turn pydantic's errors into one located, readable problem per bad value."""
+    by_union: dict[Path_, list[tuple[Path_, ErrorDetails]]] = {}
+    plain: list[tuple[Path_, ErrorDetails]] = []
+    for details in error.errors(include_url=False):
+        path, union_at = _data_path(details["loc"], data)
+        if union_at is None:
+            plain.append((path, details))
+        else:
+            by_union.setdefault(union_at, []).append((path, details))
+    for union_at, group in by_union.items():
+        # Keep the branch that fits the value's shape; if none does, say what would.
+        fitting = [item for item in group if item[1]["type"] not in _TYPE_MISMATCH]
+        if fitting:
+            plain.extend(fitting)
+        else:
+            expected = " or ".join(sorted({_expected_type(d["type"]) for _, d in group}))
+            value = group[0][1]["input"]
+            plain.append((union_at, {**group[0][1], "type": "union_mismatch",
+                                     "msg": f"expected {expected}, got {_show(value)}"}))  # fmt: skip
+    problems = []
+    seen: set[tuple[Path_, str]] = set()
+    for path, details in plain:
+        message, hint, at_key = _describe(path, details)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        line, column = positions.of(path, key=at_key) or (None, None)
+        problems.append(Problem(message, file, line, column, hint))
+    return problems
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[Path_, Path_ | None]:
+    """Follow pydantic's error location through the data, skipping union-member tags."""
+    path: list[str | int] = []
+    union_at: Path_ | None = None
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and part in _known_keys(tuple(path)):
+            path.append(part)  # a missing key: the end of the path
+            node = None
+            continue
+        else:
+            union_at = union_at or tuple(path)  # a tag naming the union member tried
+            continue
+        path.append(part)
+    return tuple(path), union_at
+
+
+def _describe(path: Path_, details: ErrorDetails) -> tuple[str, str | None, bool]:
+    """Message, hint and whether it points at the key (rather than the value)."""
+    kind = details["type"]
+    value = details["input"]
+    ctx = details.get("ctx") or {}
+    name = _dotted(path)
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        known = _known_keys(path[:-1])
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        where = _dotted(path[:-1]) or "the top level"
+        expected = ", ".join(known)
+        return f"unknown key '{key}' in {where}; expected one of: {expected}", hint, True
+    if kind == "missing":
+        where = _dotted(path[:-1]) or "the top level"
+        return f"{where}: required key '{path[-1]}' is missing", None, False
+    if kind == "value_error":
+        reason = str(ctx.get("error", details["msg"]))
+        return f"{name}: {_show(value)} is not valid: {reason}", None, False
+    if kind == "literal_error":
+        options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        return f"{name}: {_show(value)} is not allowed; expected {ctx.get('expected')}", hint, False
+    if kind == "union_mismatch":
+        return f"{name}: {details['msg']}", None, False
+    if kind in _TYPE_MISMATCH:
+        return f"{name}: expected {_expected_type(kind)}, got {_show(value)}", None, False
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"{name}: {_show(value)} is too small; expected a number of at least {bound}", None, False
+    if kind == "string_too_short":
+        return f"{name}: must not be empty", None, False
+    return f"{name}: {details['msg']}, got {_show(value)}", None, False
+
+
+def _expected_type(kind: str) -> str:
+    return {
+        "string_type": "text",
+        "dict_type": "a mapping (key: value lines)",
+        "model_type": "a mapping (key: value lines)",
+        "model_attributes_type": "a mapping (key: value lines)",
+        "list_type": "a list (lines starting with '- ')",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "float_type": "a number",
+        "float_parsing": "a number",
+    }.get(kind, kind.replace("_", " "))
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _dotted(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _known_keys(path: Path_) -> list[str]:
+    """The field names of the model(s) that the mapping at ``path`` is validated against."""
+    models: list[type[BaseModel]] = [Record]
+    for part in path:
+        if isinstance(part, int):
+            continue
+        inner = [m for model in models if part in model.model_fields
+                 for m in _models_in(model.model_fields[part].annotation)]  # fmt: skip
+        if inner:
+            models = inner
+        # else: a dict key (like a section name) that keeps the same value type
+    return sorted({name for model in models for name in model.model_fields})
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Annotated,):
+        return _models_in(typing.get_args(annotation)[0])
+    if origin is dict:
+        return _models_in(typing.get_args(annotation)[1])
+    if origin in (list, typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []
+
+
+# --- files the record names ----------------------------------------------------------------------
+
+
+def check_files(source: Source) -> list[Problem]:
+    """Every file the record names must exist inside the data folder."""
+    record = source.record
+    named: list[tuple[Path_, str, str]] = []
+    if record.photo:
+        named.append((("photo",), record.photo, "an image file (JPEG, PNG or WebP)"))
+    for index, name in enumerate(record.publications.bibtex):
+        named.append((("publications", "bibtex", index), name, "a BibTeX file"))
+    if record.publications.scholar:
+        named.append((("publications", "scholar"), record.publications.scholar, "a gs_data.json snapshot"))
+    problems = []
+    root = source.data_dir.resolve()
+    for path, name, what in named:
+        resolved = (source.data_dir / name).resolve()
+        if not resolved.is_relative_to(root):
+            problems.append(source.problem(path, f"'{name}' is outside the data folder; expected {what} inside {source.data_dir}"))
+        elif not resolved.is_file():
+            problems.append(source.problem(path, f"file '{name}' not found; expected {what} at {source.data_dir / name}"))
+    return problems

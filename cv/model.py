@@ -1,0 +1,224 @@
+"""The record: pydantic models of every field of ``cv.yaml``. No I/O here.
+
+One name end to end: the YAML key is the field name is the template variable.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, field_validator
+
+from cv.dates import EXPECTED as DATE_EXPECTED
+from cv.dates import Date, parse_date
+
+AcademicDate = Annotated[
+    Date,
+    PlainValidator(parse_date),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string"}, {"type": "integer"}], "description": DATE_EXPECTED}
+    ),
+]
+
+SECTION_TITLES: dict[str, str] = {
+    "about": "About Me",
+    "news": "News",
+    "experience": "Work & Research Experience",
+    "teaching": "Teaching",
+    "service": "Professional Activities",
+    "awards": "Awards and Prizes",
+    "publications": "Publications",
+    "education": "Educations",
+    "talks": "Invited Talks",
+    "internships": "Internships",
+}
+"""Every section, in the homepage's order, with the homepage's titles."""
+
+SectionName = Literal[
+    "about", "news", "experience", "teaching", "service",
+    "awards", "publications", "education", "talks", "internships",
+]  # fmt: skip
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors, strings are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _as_list(value: Any) -> Any:
+    """Accept one string where a list of strings is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+Details = Annotated[list[str], Field(default_factory=list)]
+
+
+class Contact(Strict):
+    email: str | None = None
+    phone: str | None = None
+    location: str | None = None
+    website: str | None = None
+    github: str | None = None
+    google_scholar: str | None = None
+    orcid: str | None = None
+    linkedin: str | None = None
+    x: str | None = None
+    dblp: str | None = None
+
+
+class Interest(Strict):
+    title: str
+    details: str | None = None
+
+
+class Bio(Strict):
+    text: str | None = None
+    publications: int = Field(default=5, ge=0)
+
+
+class NewsItem(Strict):
+    date: AcademicDate
+    text: str
+
+
+class Experience(Strict):
+    start: AcademicDate | None = None
+    end: AcademicDate | None = None
+    role: str
+    organization: str | None = None
+    url: str | None = None
+    location: str | None = None
+    advisor: str | None = None
+    advisor_url: str | None = None
+    details: Details
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class Education(Strict):
+    start: AcademicDate | None = None
+    end: AcademicDate | None = None
+    degree: str
+    field: str | None = None
+    institution: str
+    url: str | None = None
+    location: str | None = None
+    advisor: str | None = None
+    thesis: str | None = None
+    details: Details
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class Teaching(Strict):
+    term: AcademicDate
+    role: str | None = None
+    course: str
+    institution: str | None = None
+    details: Details
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class VenueGroup(Strict):
+    label: str
+    venues: list[str]
+
+
+class Service(Strict):
+    role: str
+    groups: list[VenueGroup] = Field(default_factory=list)
+    venues: list[str] = Field(default_factory=list)
+    date: AcademicDate | None = None
+    details: Details
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class Award(Strict):
+    date: AcademicDate
+    title: str
+    organization: str | None = None
+    url: str | None = None
+    details: Details
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class Talk(Strict):
+    date: AcademicDate
+    title: str
+    event: str | None = None
+    location: str | None = None
+    url: str | None = None
+    video: str | None = None
+    slides: str | None = None
+
+
+class Internship(Strict):
+    start: AcademicDate | None = None
+    end: AcademicDate | None = None
+    organization: str
+    url: str | None = None
+    location: str | None = None
+    role: str | None = None
+    mentor: str | None = None
+    details: Details
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class Publications(Strict):
+    bibtex: list[str] = Field(default_factory=lambda: ["publications.bib"])
+    highlight: list[str] | None = None
+    group_by: Literal["type", "year", "none"] = "type"
+    numbering: Literal["reverse", "forward", "none"] = "reverse"
+    max_authors: int = Field(default=10, ge=1)
+    scholar: str | None = None
+
+    _list = field_validator("bibtex", "highlight", mode="before")(_as_list)
+
+
+class SectionOptions(Strict):
+    title: str | None = None
+    limit: int | None = Field(default=None, ge=1)
+
+
+SectionEntry = SectionName | dict[SectionName, SectionOptions]
+
+
+class Theme(Strict):
+    name: str = "classic"
+    page_size: Literal["A4", "Letter"] = "A4"
+
+
+class Record(Strict):
+    """Everything in ``cv.yaml``."""
+
+    name: str = Field(min_length=1)
+    name_native: str | None = None
+    headline: str | None = None
+    affiliation: str | None = None
+    photo: str | None = None
+    lang: str = "en"
+    contact: Contact = Field(default_factory=Contact)
+    about: str | None = None
+    interests: list[str | Interest] = Field(default_factory=list)
+    bio: Bio = Field(default_factory=Bio)
+    news: list[NewsItem] = Field(default_factory=list)
+    experience: list[Experience] = Field(default_factory=list)
+    education: list[Education] = Field(default_factory=list)
+    teaching: list[Teaching] = Field(default_factory=list)
+    service: list[Service] = Field(default_factory=list)
+    awards: list[Award] = Field(default_factory=list)
+    talks: list[Talk] = Field(default_factory=list)
+    internships: list[Internship] = Field(default_factory=list)
+    publications: Publications = Field(default_factory=Publications)
+    sections: list[SectionEntry] | None = None
+    theme: Theme = Field(default_factory=Theme)
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _theme_by_name(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value

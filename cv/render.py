@@ -1,0 +1,307 @@
+"""Model + theme -> HTML. Sorting, grouping and formatting decisions happen here, in Python;
+templates only lay out what they are given."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from cv import markup
+from cv.bibliography import Publication, PublicationGroup, group_publications
+from cv.dates import format_range, range_sort_key
+from cv.fonts import font_face_css
+from cv.model import SECTION_TITLES, Record, SectionOptions
+from cv.themes import Theme, environment
+
+GENERATOR = "cv"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a dated section, ready to lay out: a date column and a body."""
+
+    when: str
+    title: Markup
+    subtitle: Markup = Markup("")
+    details: tuple[Markup, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    entries: tuple[Any, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def render_html(
+    record: Record,
+    publications: Sequence[Publication],
+    theme: Theme,
+    *,
+    today: dt.date,
+    for_print: bool = True,
+    template: str = "cv.html.j2",
+) -> str:
+    """Render the CV (or another page template) of a record with a theme to one HTML string.
+
+    Args:
+        record: The validated record.
+        publications: Publications, newest first, from the bibliography.
+        theme: The resolved theme.
+        today: The "last updated" date (the caller reads the clock or SOURCE_DATE_EPOCH).
+        for_print: True for the PDF (bundled fonts by file URI), False for the web page.
+        template: The page template to render.
+    """
+    css = "\n".join(sheet.read_text(encoding="utf-8") for sheet in theme.stylesheets())
+    if for_print:
+        css = font_face_css() + "\n" + css
+    context = {
+        "person": person(record),
+        "sections": sections(record, publications),
+        "meta": {
+            "title": f"{record.name} – Curriculum Vitae",
+            "author": record.name,
+            "lang": record.lang,
+            "keywords": ", ".join(_interest_titles(record)),
+            "description": record.headline or "",
+            "generator": GENERATOR,
+            "updated": f"{today:%B} {today.day}, {today.year}",
+            "page_size": record.theme.page_size,
+        },
+        "css": Markup(css),  # the theme's own files, not user text
+        "for_print": for_print,
+    }
+    return environment(theme).get_template(template).render(context)
+
+
+def person(record: Record) -> dict[str, Any]:
+    """The header: name, native name, headline, affiliation and the contact line."""
+    return {
+        "name": record.name,
+        "name_native": record.name_native,
+        "headline": markup.inline(record.headline),
+        "affiliation": markup.inline(record.affiliation),
+        "contacts": contact_links(record),
+    }
+
+
+def contact_links(record: Record) -> list[Link]:
+    """Contact details as links, in a fixed order; handles become profile URLs."""
+    c = record.contact
+    profiles = [
+        ("email", c.email, "mailto:{}"),
+        ("phone", c.phone, "tel:{}"),
+        ("location", c.location, None),
+        ("website", c.website, "https://{}"),
+        ("github", c.github, "https://github.com/{}"),
+        ("google_scholar", c.google_scholar, "https://scholar.google.com/citations?user={}"),
+        ("orcid", c.orcid, "https://orcid.org/{}"),
+        ("linkedin", c.linkedin, "https://www.linkedin.com/in/{}"),
+        ("x", c.x, "https://x.com/{}"),
+        ("dblp", c.dblp, "https://dblp.org/pid/{}.html"),
+    ]
+    labels = {"google_scholar": "Google Scholar", "orcid": "ORCID", "dblp": "DBLP",
+              "github": "GitHub", "linkedin": "LinkedIn", "x": "X"}  # fmt: skip
+    links = []
+    for key, value, pattern in profiles:
+        if not value:
+            continue
+        if value.startswith(("http://", "https://")):
+            url: str | None = value
+            text = value.split("://", 1)[1].rstrip("/")
+        else:
+            url = pattern.format(value.removeprefix("@")) if pattern else None
+            text = value
+            if key in labels and key not in ("github", "x", "linkedin"):
+                text = labels[key]
+            elif key in ("github", "x", "linkedin"):
+                text = f"{labels[key]}: {value.removeprefix('@')}"
+        links.append(Link(key, text, markup.safe_url(url)))
+    return links
+
+
+def _interest_titles(record: Record) -> list[str]:
+    return [i if isinstance(i, str) else i.title for i in record.interests]
+
+
+def section_order(record: Record) -> list[tuple[str, SectionOptions]]:
+    """The sections to show, in order, with their options (title, limit)."""
+    if record.sections is None:
+        return [(key, SectionOptions()) for key in SECTION_TITLES]
+    order = []
+    for item in record.sections:
+        if isinstance(item, str):
+            order.append((item, SectionOptions()))
+        else:
+            order += list(item.items())
+    return order
+
+
+def sections(record: Record, publications: Sequence[Publication]) -> list[Section]:
+    """Every non-empty section, in order, with its entries sorted newest first."""
+    builders = {
+        "about": _about,
+        "news": _news,
+        "experience": _experience,
+        "teaching": _teaching,
+        "service": _service,
+        "awards": _awards,
+        "education": _education,
+        "talks": _talks,
+        "internships": _internships,
+    }
+    result = []
+    for key, options in section_order(record):
+        title = options.title or SECTION_TITLES[key]
+        if key == "publications":
+            groups = _publication_groups(record, publications, options.limit)
+            if groups:
+                result.append(Section(key, title, tuple(groups)))
+            continue
+        section = builders[key](record, title)
+        if options.limit is not None:
+            section = Section(section.key, section.title, section.entries[: options.limit],
+                              section.extra)  # fmt: skip
+        if section.entries or section.extra:
+            result.append(section)
+    return result
+
+
+def _newest_first(items: Sequence[Any], key: Any) -> list[Any]:
+    # sorted() is stable: entries with equal dates keep the order the user wrote them in.
+    return sorted(items, key=key, reverse=True)
+
+
+def _link(text: str | None, url: str | None) -> Markup:
+    """Inline Markdown text, linked to ``url`` when it has a safe one."""
+    html = markup.inline(text)
+    safe = markup.safe_url(url)
+    if safe and html:
+        return Markup('<a href="{}">{}</a>').format(safe, html)
+    return html
+
+
+def _join(*parts: Markup | str | None, sep: str = ", ") -> Markup:
+    return Markup(sep).join(p for p in parts if p)
+
+
+def _about(record: Record, title: str) -> Section:
+    interests = []
+    for item in record.interests:
+        if isinstance(item, str):
+            interests.append((markup.inline(item), Markup("")))
+        else:
+            interests.append((markup.inline(item.title), markup.inline(item.details)))
+    extra: dict[str, Any] = {}
+    if record.about:
+        extra["about"] = markup.block(record.about)
+    if interests:
+        extra["interests"] = interests
+    return Section("about", title, (), extra)
+
+
+def _news(record: Record, title: str) -> Section:
+    items = _newest_first(record.news, key=lambda n: n.date.sort_key)
+    return Section("news", title, tuple(Entry(str(n.date), markup.inline(n.text)) for n in items))
+
+
+def _experience(record: Record, title: str) -> Section:
+    entries = []
+    for e in _newest_first(record.experience, key=lambda e: range_sort_key(e.start, e.end)):
+        advisor = _link(e.advisor, e.advisor_url)
+        subtitle = _join(_join(_link(e.organization, e.url), markup.inline(e.location)),
+                         Markup("advised by ") + advisor if advisor else None, sep="; ")  # fmt: skip
+        entries.append(Entry(format_range(e.start, e.end), Markup("<strong>{}</strong>").format(
+            markup.inline(e.role)), subtitle, tuple(markup.inline(d) for d in e.details)))
+    return Section("experience", title, tuple(entries))
+
+
+def _education(record: Record, title: str) -> Section:
+    entries = []
+    for e in _newest_first(record.education, key=lambda e: range_sort_key(e.start, e.end)):
+        degree = _join(markup.inline(e.degree), markup.inline(e.field), sep=" in ")
+        details = [markup.inline(d) for d in e.details]
+        if e.thesis:
+            details.insert(0, Markup("Thesis: <em>{}</em>").format(markup.inline(e.thesis)))
+        if e.advisor:
+            details.insert(0, Markup("Advisor: ") + markup.inline(e.advisor))
+        subtitle = _join(_link(e.institution, e.url), markup.inline(e.location))
+        entries.append(Entry(format_range(e.start, e.end),
+                             Markup("<strong>{}</strong>").format(degree), subtitle, tuple(details)))  # fmt: skip
+    return Section("education", title, tuple(entries))
+
+
+def _teaching(record: Record, title: str) -> Section:
+    entries = []
+    for t in _newest_first(record.teaching, key=lambda t: t.term.sort_key):
+        subtitle = _join(markup.inline(t.role), markup.inline(t.institution))
+        entries.append(Entry(str(t.term), Markup("<strong>{}</strong>").format(markup.inline(t.course)),
+                             subtitle, tuple(markup.inline(d) for d in t.details)))  # fmt: skip
+    return Section("teaching", title, tuple(entries))
+
+
+def _service(record: Record, title: str) -> Section:
+    entries = []
+    for s in record.service:  # as written: service lists have no natural date order
+        details = [Markup("<em>{}:</em> {}").format(markup.inline(g.label),
+                   _join(*(markup.inline(v) for v in g.venues))) for g in s.groups]  # fmt: skip
+        if s.venues:
+            details.append(_join(*(markup.inline(v) for v in s.venues), sep="; "))
+        details += [markup.inline(d) for d in s.details]
+        entries.append(Entry(str(s.date or ""), Markup("<strong>{}</strong>").format(
+            markup.inline(s.role)), Markup(""), tuple(details)))
+    return Section("service", title, tuple(entries))
+
+
+def _awards(record: Record, title: str) -> Section:
+    entries = []
+    for a in _newest_first(record.awards, key=lambda a: a.date.sort_key):
+        entries.append(Entry(str(a.date), Markup("<strong>{}</strong>").format(_link(a.title, a.url)),
+                             markup.inline(a.organization), tuple(markup.inline(d) for d in a.details)))  # fmt: skip
+    return Section("awards", title, tuple(entries))
+
+
+def _talks(record: Record, title: str) -> Section:
+    entries = []
+    for t in _newest_first(record.talks, key=lambda t: t.date.sort_key):
+        links = tuple(Link(label, label.capitalize(), markup.safe_url(url))
+                      for label, url in (("video", t.video), ("slides", t.slides)) if url)  # fmt: skip
+        subtitle = _join(markup.inline(t.event), markup.inline(t.location))
+        entries.append(Entry(str(t.date), Markup("<em>{}</em>").format(_link(t.title, t.url)),
+                             subtitle, (), links))  # fmt: skip
+    return Section("talks", title, tuple(entries))
+
+
+def _internships(record: Record, title: str) -> Section:
+    entries = []
+    for i in _newest_first(record.internships, key=lambda i: range_sort_key(i.start, i.end)):
+        heading = _join(Markup("<strong>{}</strong>").format(markup.inline(i.role)) if i.role else None,
+                        _link(i.organization, i.url))  # fmt: skip
+        subtitle = _join(markup.inline(i.location),
+                         Markup("mentor: ") + markup.inline(i.mentor) if i.mentor else None, sep="; ")  # fmt: skip
+        entries.append(Entry(format_range(i.start, i.end), heading, subtitle,
+                             tuple(markup.inline(d) for d in i.details)))  # fmt: skip
+    return Section("internships", title, tuple(entries))
+
+
+def _publication_groups(
+    record: Record, publications: Sequence[Publication], limit: int | None
+) -> list[PublicationGroup]:
+    chosen = list(publications)[:limit] if limit else list(publications)
+    options = record.publications
+    return group_publications(chosen, options.group_by, options.numbering)
+
+

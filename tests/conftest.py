@@ -1,0 +1,33 @@
+"""Shared fixtures: the repository's example record and a factory for test records."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "data"
+TESTDATA = Path(__file__).resolve().parent / "records"
+
+
+@pytest.fixture
+def write_record(tmp_path: Path) -> Callable[..., Path]:
+    """Write a cv.yaml (and optional extra files) into a fresh data folder; return the folder."""
+
+    def write(yaml_text: str, files: dict[str, str | bytes] | None = None) -> Path:
+        data = tmp_path / "data"
+        data.mkdir(exist_ok=True)
+        (data / "cv.yaml").write_text(textwrap.dedent(yaml_text).lstrip(), encoding="utf-8")
+        for name, content in (files or {}).items():
+            target = data / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content).lstrip(), encoding="utf-8")
+        return data
+
+    return write
