@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _API = {
-    "build": ("cv.build", "build"),
-    "check": ("cv.build", "check"),
-    "BuildResult": ("cv.build", "BuildResult"),
-    "Output": ("cv.build", "Output"),
-    "load": ("cv.load", "load_record"),
+    "build": ("cv.builder", "build"),
+    "check": ("cv.builder", "check"),
+    "BuildResult": ("cv.builder", "BuildResult"),
+    "Output": ("cv.builder", "Output"),
+    "load": ("cv.loader", "load_record"),
     "CVError": ("cv.errors", "CVError"),
     "Problem": ("cv.errors", "Problem"),
 }
@@ -24,9 +24,9 @@ _API = {
 __all__ = [*_API, "__version__"]
 
 if TYPE_CHECKING:
-    from cv.build import BuildResult, Output, build, check
+    from cv.builder import BuildResult, Output, build, check
     from cv.errors import CVError, Problem
-    from cv.load import load_record as load
+    from cv.loader import load_record as load
 
 
 def __getattr__(name: str) -> Any:

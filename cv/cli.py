@@ -57,8 +57,8 @@ def build(
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
 ) -> None:
     """Build the CV: output/cv.pdf and output/cv.html."""
-    from cv.build import OUTPUTS
-    from cv.build import build as build_outputs
+    from cv.builder import OUTPUTS
+    from cv.builder import build as build_outputs
 
     kinds = None
     if only is not None:
@@ -87,7 +87,7 @@ def build(
 def check(data: DataOption = Path("data"),
           theme: Annotated[str | None, typer.Option(help="Theme name (overrides cv.yaml).")] = None) -> None:  # fmt: skip
     """Validate everything a build would read, without writing anything."""
-    from cv.build import check as check_inputs
+    from cv.builder import check as check_inputs
 
     try:
         inputs = check_inputs(data, theme=theme)

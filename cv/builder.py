@@ -13,7 +13,7 @@ from pathlib import Path
 from cv.bibliography import Publication, derive_highlight, load_bibliography
 from cv.errors import CVError, Problem
 from cv.fonts import font_folders
-from cv.load import Source, load_record
+from cv.loader import Source, load_record
 from cv.render import render_html
 from cv.themes import Theme, load_theme
 

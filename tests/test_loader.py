@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cv.errors import CVError
-from cv.load import load_record
+from cv.loader import load_record
 
 from .conftest import EXAMPLE
 

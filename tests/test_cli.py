@@ -1,0 +1,84 @@
+"""The command line: exit codes, message format, and what it prints."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cv.cli import app
+
+from .conftest import EXAMPLE, REPO
+
+runner = CliRunner()
+BIB = {"publications.bib": "@misc{a, title = {A}, author = {Doe, Jane}, year = {2024}}\n"}
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "check", "themes"):
+        assert command in result.stdout
+
+
+def test_python_dash_m_works_and_shows_the_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "cv", "--version"], capture_output=True, text=True,
+                            cwd=REPO, check=False)  # fmt: skip
+    assert result.returncode == 0
+    assert result.stdout.startswith("cv ")
+
+
+def test_check_accepts_the_example() -> None:
+    result = runner.invoke(app, ["check", "--data", str(EXAMPLE)])
+    assert result.exit_code == 0, result.stderr
+    assert "ok (11 publications)" in result.stdout
+
+
+def test_bad_input_exits_1_with_located_lines_and_no_traceback(write_record: Callable[..., Path]) -> None:
+    data = write_record("name: X\ncontact:\n  emial: a@b.c\nnews: [{date: 2024-13, text: t}]\n", BIB)
+    result = runner.invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"error: {data / 'cv.yaml'}:3:3: unknown key 'emial'")
+    assert "did you mean 'email'?" in lines[0]
+    assert lines[1].startswith(f"error: {data / 'cv.yaml'}:4:15: news[0].date: '2024-13'")
+    assert lines[2] == "2 problems found; nothing was written."
+    assert "Traceback" not in result.output
+
+
+def test_build_with_bad_input_writes_nothing(write_record: Callable[..., Path], tmp_path: Path) -> None:
+    data = write_record("name: X\nnews: 3\n", BIB)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 1
+    assert not out.exists()
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--only", "poster", "--data", str(EXAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown output" in result.stderr
+    assert runner.invoke(app, ["build", "--no-such-flag"]).exit_code == 2
+
+
+def test_build_only_html_reports_what_it_wrote(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--data", str(EXAMPLE), "--out", str(tmp_path), "--only", "html"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "cv.html").is_file() and not (tmp_path / "cv.pdf").exists()
+    assert f"wrote {tmp_path / 'cv.html'}" in result.stdout
+
+
+def test_themes_lists_classic() -> None:
+    result = runner.invoke(app, ["themes"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("classic")
+
+
+def test_help_does_not_import_weasyprint() -> None:
+    code = "import sys; from cv.cli import app; sys.argv=['cv','--help']\ntry: app()\nexcept SystemExit: pass\n" \
+           "print('weasyprint' in sys.modules)"  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("False")

@@ -1,0 +1,108 @@
+"""The HTML every output is made from: every section type, sorted, escaped, titled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cv.builder import read_inputs
+from cv.model import Record
+from cv.render import render_html
+from cv.themes import load_theme
+
+from .conftest import TESTDATA
+
+FULL = TESTDATA / "full"
+
+
+@pytest.fixture(scope="module")
+def full_html() -> str:
+    inputs = read_inputs(FULL)
+    return render_html(inputs.source.record, inputs.publications, inputs.theme,
+                       today=dt.date(2026, 1, 2))  # fmt: skip
+
+
+def visible(html: str) -> str:
+    body = html.split("<body", 1)[1]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_every_section_type_renders_in_the_chosen_order(full_html: str) -> None:
+    ids = re.findall(r'<section class="section section-(\w+)"', full_html)
+    assert ids == ["about", "news", "experience", "education", "teaching", "service", "awards",
+                   "publications", "talks", "internships"]  # fmt: skip
+    assert "<h2>Courses Taught</h2>" in full_html  # a title set in `sections`
+    assert "<h2>Invited Talks</h2>" in full_html
+
+
+def test_entries_are_sorted_newest_first(full_html: str) -> None:
+    text = visible(full_html)
+    assert text.index("Newest news") < text.index("Middle news") < text.index("Older news")
+    assert text.index("Associate Professor ") < text.index("Assistant Professor")
+    assert text.index("COMP 600") < text.index("COMP 101") < text.index("COMP 500")
+    assert text.index("Teaching Award") < text.index("Young Researcher Award")
+    assert "Sep 2019 – present" in text and "Feb 10, 2024" in text
+
+
+def test_every_field_is_shown(full_html: str) -> None:
+    text = visible(full_html)
+    for phrase in [
+        "Ада Киспе-Мюллер", "Associate Professor of Computer Science", "University of Nowhere",
+        "ada@example.org", "+1 555 0100", "Springfield", "ada.example.org", "GitHub: adaqm",
+        "Google Scholar", "ORCID", "LinkedIn: adaqm", "X: adaqm", "DBLP",
+        "Optimisation", "Distributed training, schedulers", "Leads the robust learning group",
+        "advised by", "Prof. Grace Hopper", "PhD in Computer Science", "Thesis:", "On Robust Things",
+        "Advisor: Prof. Alan Turing", "First class honours", "120 students", "Machine Learning:",
+        "ICML’23, NeurIPS’23", "JMLR; TPAMI", "Organised 12 talks", "Top 5% of courses",
+        "Robustness at Scale", "Workshop on Things", "Video", "Slides", "Dr. Barbara Liskov",
+        "Research Intern", "Journal Articles", "Conference Papers", "Preprints",
+    ]:  # fmt: skip
+        assert phrase in text, phrase
+    assert 'href="mailto:ada@example.org"' in full_html
+    assert 'href="https://orcid.org/0000-0002-1825-0097"' in full_html
+    assert 'href="https://x.com/adaqm"' in full_html
+
+
+def test_markdown_is_rendered_and_raw_html_is_escaped(full_html: str) -> None:
+    assert "<strong>robust optimisation</strong>" in full_html
+    assert '<a href="https://example.org/oss">open source</a>' in full_html
+    assert "<script>" not in full_html
+    assert "&lt;script&gt;" in full_html
+
+
+def test_section_limit_is_respected(full_html: str) -> None:
+    internships = full_html.split('section-internships"', 1)[1]
+    assert internships.count('class="entry"') == 1
+
+
+def test_default_order_and_titles_follow_the_homepage() -> None:
+    record = Record(name="X", news=[{"date": "2024", "text": "n"}], talks=[{"date": "2024", "title": "t"}],
+                    awards=[{"date": "2020", "title": "a"}])  # fmt: skip
+    html = render_html(record, [], load_theme("classic"), today=dt.date(2026, 1, 1))
+    assert re.findall(r"<h2>([^<]+)</h2>", html) == ["News", "Awards and Prizes", "Invited Talks"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_user_string_comes_out_escaped(text: str) -> None:
+    record = Record(name=f"N{text}", headline=text, news=[{"date": "2024", "text": text}],
+                    awards=[{"date": "2020", "title": text, "organization": text}])  # fmt: skip
+    html = render_html(record, [], load_theme("classic"), today=dt.date(2026, 1, 1))
+    body = html.split("</style>", 1)[1]
+    tags = set(re.findall(r"<\s*([a-zA-Z][\w-]*)", body))
+    allowed = {"head", "body", "header", "h1", "h2", "p", "span", "a", "main", "section", "div", "strong",
+               "em", "code", "ul", "li", "footer", "br", "html"}  # fmt: skip
+    assert tags <= allowed, tags - allowed
+    assert "href=\"javascript" not in body.lower()
+
+
+def test_unknown_theme_is_a_located_error(tmp_path: Path) -> None:
+    from cv.errors import CVError
+
+    with pytest.raises(CVError, match="unknown theme 'fancy'; expected one of: classic"):
+        load_theme("fancy")
