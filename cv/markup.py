@@ -14,6 +14,7 @@ SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["replacements", "smartquotes"])
+    md.disable("image")  # a CV's text embeds no images: nothing to fetch from user text
     md.validateLink = _is_safe_link  # type: ignore[method-assign]
     return md
 

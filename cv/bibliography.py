@@ -1,0 +1,969 @@
+"""BibTeX -> publications: parsing, macros, crossref, names, marks, links, grouping.
+
+bibtexparser splits the files into blocks; everything it leaves out is done here, on the raw
+values: ``@string`` macros and ``#`` concatenation, month macros, biblatex ``date``,
+``crossref`` inheritance, duplicate keys across files and in any case. Names are split before
+any LaTeX is decoded (braces keep ``{The XYZ Consortium}`` one author), and only the fields a
+CV shows are decoded, once (:mod:`cv.latex`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+import bibtexparser
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
+from markupsafe import Markup
+
+from cv.errors import CVError, Problem
+from cv.latex import latex_to_html, latex_to_text
+
+__all__ = [
+    "Author",
+    "Link",
+    "Publication",
+    "PublicationGroup",
+    "KIND_TITLES",
+    "derive_highlight",
+    "load_bibliography",
+    "group_publications",
+]
+
+#: Publication kinds in the order of their sections, with the section titles.
+KIND_TITLES = {
+    "journal": "Journal Articles",
+    "conference": "Conference Papers",
+    "preprint": "Preprints",
+    "book": "Books and Chapters",
+    "thesis": "Theses",
+    "report": "Technical Reports",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True)
+class Author:
+    """One name in an author list, decoded for display.
+
+    Attributes:
+        name: Display form, "First von Last, Jr".
+        is_owner: The name is one of the CV owner's variants (set in bold).
+        marks: ``*`` (equal contribution), ``†`` (corresponding), ``‡``, in the order written.
+        is_others: A placeholder for left-out authors ("and others", or a shortened list).
+    """
+
+    name: str
+    is_owner: bool = False
+    marks: str = ""
+    is_others: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link of a publication ("PDF", "Code", "arXiv", ...)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One bibliography entry, decoded and ready for a template.
+
+    ``title`` and ``venue`` are safe HTML; every other text is plain (templates escape it).
+    """
+
+    key: str
+    entry_type: str
+    kind: str
+    title: Markup
+    authors: tuple[Author, ...]
+    venue: Markup
+    year: int | None
+    month: int | None
+    abbr: str = ""
+    selected: bool = False
+    links: tuple[Link, ...] = ()
+    note: str = ""
+    award: str = ""
+    google_scholar_id: str = ""
+    file: Path | None = None
+    line: int | None = None
+    preview: str = ""
+    annotation: str = ""
+    additional_info: str = ""
+    editors: tuple[Author, ...] = ()
+    publisher: str = ""
+    address: str = ""
+
+    @property
+    def has_marks(self) -> bool:
+        """Whether any author carries a contribution mark (the CV then prints a legend)."""
+        return any(author.marks for author in self.authors)
+
+
+@dataclass(frozen=True)
+class PublicationGroup:
+    """A titled run of publications, each with its display number (or None)."""
+
+    title: str
+    entries: tuple[tuple[int | None, Publication], ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and splitting the files
+
+
+# Where a value is: file, its lines, 1-based line, and the text to find the column by. Columns
+# are only computed for messages, as finding them for every field would cost more than parsing.
+_Spot = tuple[Path, list[str], int, str]
+
+
+def _locate(spot: _Spot) -> tuple[Path, int, int]:
+    """File, line and column of a spot."""
+    path, lines, line, needle = spot
+    column = 1
+    if 1 <= line <= len(lines):
+        text = lines[line - 1]
+        found = text.find(needle)
+        if found < 0:
+            found = text.lower().find(needle.lower())
+        column = found + 1 if found >= 0 else 1
+    return path, line, column
+
+
+@dataclass
+class _RawEntry:
+    """An entry between splitting and building: raw LaTeX values and where each one is."""
+
+    key: str
+    entry_type: str
+    spot: _Spot
+    raw: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    where: dict[str, _Spot] = field(default_factory=dict)
+
+    @property
+    def file(self) -> Path:
+        return self.spot[0]
+
+    @property
+    def line(self) -> int:
+        return self.spot[2]
+
+    def at(self, name: str | None = None) -> tuple[Path, int, int]:
+        """File, line and column of a field (or of the entry itself)."""
+        return _locate(self.where.get(name, self.spot) if name else self.spot)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@contextmanager
+def _quiet_splitter() -> Iterator[None]:
+    """Drop bibtexparser's log lines for broken blocks: each becomes a located Problem."""
+    splitter_log = logging.getLogger("bibtexparser.splitter")
+
+    def drop(record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR  # its own bugs still show
+
+    splitter_log.addFilter(drop)
+    try:
+        yield
+    finally:
+        splitter_log.removeFilter(drop)
+
+
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    """The text of a .bib file, or None (and a Problem) when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem("file not found (expected a .bib file at this path)", path))
+        return None
+    except OSError as error:
+        problems.append(Problem(f"cannot read bibliography file '{path}': {error.strerror}", path))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        byte = data[error.start]
+        message = f"byte 0x{byte:02x} is not UTF-8 (expected a UTF-8 encoded .bib file)"
+        problems.append(Problem(message, path, line, column, "re-save the file as UTF-8"))
+        return None
+
+
+def _entry_head(raw: str | None) -> str:
+    """'@article tang2024' from the raw text of a broken block, for messages."""
+    match = re.match(r"@\s*(\w+)\s*[{(]\s*([^,\s]*)", raw or "")
+    if not match:
+        return "entry"
+    return (
+        f"@{match.group(1).lower()} entry '{match.group(2)}'"
+        if match.group(2)
+        else f"@{match.group(1).lower()} entry"
+    )
+
+
+_HYPHENATED_TYPE = re.compile(r"^[ \t]*@\w+(?:-\w+)+(?=[ \t]*[{(])", re.M)
+
+
+def _parse_file(
+    path: Path, text: str, macros: dict[str, str], problems: list[Problem]
+) -> list[_RawEntry]:
+    """Split one file: define its macros, collect its entries, report its broken blocks."""
+    # The splitter only knows \w+ entry types: "@proceedings-paper{" would vanish into a
+    # comment. Same-length stand-ins keep every line and column where it was.
+    text = _HYPHENATED_TYPE.sub(lambda m: m.group().replace("-", "_"), text)
+    try:
+        with _quiet_splitter():
+            library = bibtexparser.parse_string(text, parse_stack=[])
+    except Exception as error:  # noqa: BLE001 - the splitter's own bugs must not crash a build
+        message = f"cannot parse this file: {error} (expected BibTeX entries)"
+        problems.append(Problem(message, path, 1, 1))
+        return []
+    lines = text.splitlines()
+    entries: list[_RawEntry] = []
+    for block in library.blocks:
+        if isinstance(block, DuplicateBlockKeyBlock):
+            block = block.ignore_error_block  # we report duplicates ourselves, across files
+        if isinstance(block, DuplicateFieldKeyBlock):
+            names = ", ".join(f"'{name}'" for name in sorted(block.duplicate_keys))
+            entry = block.ignore_error_block
+            line = (entry.start_line or 0) + 1
+            key = getattr(entry, "key", "")
+            message = f"entry '{key}' sets field {names} twice (expected each field once)"
+            problems.append(Problem(message, *_locate((path, lines, line, "@"))))
+            block = entry
+        if isinstance(block, String):
+            line = (block.start_line or 0) + 1
+            where = _locate((path, lines, line, "@"))
+            value, undefined = _resolve_value(block.value, macros)
+            _report_undefined(undefined, f"@string '{block.key}'", where, problems)
+            macros[block.key.lower()] = value
+        elif isinstance(block, Entry):
+            entries.append(_raw_entry(block, path, lines, problems))
+        elif isinstance(block, ParsingFailedBlock):
+            line = (block.start_line or 0) + 1
+            reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
+            message = f"cannot parse {_entry_head(block.raw)}: {reason.strip()}"
+            hint = "expected @type{key, field = {value}, ...} with balanced braces"
+            problems.append(Problem(message, *_locate((path, lines, line, "@")), hint))
+    return entries
+
+
+def _raw_entry(block: Entry, path: Path, lines: list[str], problems: list[Problem]) -> _RawEntry:
+    line = (block.start_line or 0) + 1
+    entry_type = block.entry_type.lower().replace("_", "-")
+    entry = _RawEntry(block.key.strip(), entry_type, (path, lines, line, "@"))
+    for item in block.fields:
+        name = item.key.strip().lower()
+        field_line = (item.start_line if item.start_line is not None else line - 1) + 1
+        where = (path, lines, field_line, item.key.strip())
+        if name in entry.raw:
+            message = f"entry '{entry.key}' sets field '{name}' twice (expected each field once)"
+            problems.append(Problem(message, *_locate(where)))
+            continue
+        entry.raw[name] = item.value
+        entry.where[name] = where
+    return entry
+
+
+# --------------------------------------------------------------------------------------------
+# Macros and concatenation
+
+_BRACE = re.compile(r"(?<!\\)[{}]")
+_QUOTE_OR_BRACE = re.compile(r'(?<!\\)[{}"]')
+_BARE = re.compile(r"[^\s#{}\"]+")
+_INNER_DELIMITER = re.compile(r'[{}"\\]')
+# Bare words BibTeX would call undefined macros, but that al-folio records write unbraced.
+_LITERAL_WORDS = {"true", "false", "yes", "no"}
+
+
+def _closing(raw: str, start: int, pattern: re.Pattern[str], closer: str) -> int:
+    """Index of the delimiter closing the one at ``start`` (or len(raw) when unclosed)."""
+    depth = 0
+    for match in pattern.finditer(raw, start + 1):
+        char = match.group()
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth > 0:
+            depth -= 1
+        elif char == closer and depth == 0:
+            return match.start()
+    return len(raw)
+
+
+def _resolve_value(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
+    """Resolve a raw field value: strip its delimiters, expand macros, join ``#`` pieces.
+
+    Returns:
+        The value, and the names of macros that are not defined (kept as literal text).
+    """
+    raw = raw.strip()
+    if "#" not in raw and len(raw) >= 2:
+        inner = raw[1:-1]
+        if (raw[0], raw[-1]) in (("{", "}"), ('"', '"')) and not _INNER_DELIMITER.search(inner):
+            return inner, []
+        if (raw[0], raw[-1]) in (("{", "}"), ('"', '"')):
+            closer = "}" if raw[0] == "{" else '"'
+            pattern = _BRACE if closer == "}" else _QUOTE_OR_BRACE
+            if _closing(raw, 0, pattern, closer) == len(raw) - 1:
+                return raw[1:-1], []
+    pieces: list[str] = []
+    undefined: list[str] = []
+    position = 0
+    while position < len(raw):
+        char = raw[position]
+        if char.isspace() or char == "#":
+            position += 1
+        elif char in '{"':
+            pattern = _BRACE if char == "{" else _QUOTE_OR_BRACE
+            end = _closing(raw, position, pattern, "}" if char == "{" else '"')
+            pieces.append(raw[position + 1 : end])
+            position = end + 1
+        else:
+            match = _BARE.match(raw, position)
+            word = match.group() if match else char
+            position += len(word)
+            if word.isdigit() or (word.lower() in _LITERAL_WORDS and word.lower() not in macros):
+                pieces.append(word)
+            elif word.lower() in macros:
+                pieces.append(macros[word.lower()])
+            else:
+                undefined.append(word)
+                pieces.append(word)
+    return "".join(pieces), undefined
+
+
+def _report_undefined(
+    names: list[str], what: str, where: tuple[Path, int, int], problems: list[Problem]
+) -> None:
+    for name in names:
+        message = (
+            f"undefined @string macro '{name}' in {what} "
+            "(expected a @string definition, or the value in braces)"
+        )
+        problems.append(Problem(message, *where))
+
+
+def _resolve_entries(
+    entries: list[_RawEntry], macros: dict[str, str], problems: list[Problem]
+) -> None:
+    for entry in entries:
+        for name, raw in entry.raw.items():
+            value, undefined = _resolve_value(raw, macros)
+            if undefined:
+                what = f"field '{name}' of entry '{entry.key}'"
+                _report_undefined(undefined, what, entry.at(name), problems)
+            entry.fields[name] = value
+
+
+def _unique(entries: list[_RawEntry], problems: list[Problem]) -> list[_RawEntry]:
+    """Entries with a key, first definition of each key (BibTeX keys ignore case)."""
+    seen: dict[str, _RawEntry] = {}
+    for entry in entries:
+        if not entry.key:
+            message = (
+                f"@{entry.entry_type} entry has no key (expected @{entry.entry_type}{{key, ...}})"
+            )
+            problems.append(Problem(message, *entry.at()))
+            continue
+        first = seen.setdefault(entry.key.casefold(), entry)
+        if first is entry:
+            continue
+        spelled = "" if first.key == entry.key else f" as '{first.key}'; keys ignore case"
+        message = (
+            f"duplicate key '{entry.key}' (first defined at {first.file}:{first.line}{spelled})"
+        )
+        problems.append(Problem(message, *entry.at()))
+    return list(seen.values())
+
+
+_INHERITED = ("year", "month", "date", "publisher", "editor", "address", "organization", "series")
+
+
+def _apply_crossrefs(entries: list[_RawEntry], problems: list[Problem]) -> set[str]:
+    """Fill in what entries inherit from their crossref target; return the targets' keys."""
+    by_key = {entry.key.casefold(): entry for entry in entries}
+    targets: set[str] = set()
+    for entry in entries:
+        reference = entry.fields.get("crossref", "").strip()
+        if not reference:
+            continue
+        target = by_key.get(reference.casefold())
+        if target is None or target is entry:
+            message = (
+                f"crossref '{reference}' of entry '{entry.key}' not found "
+                "(expected the key of another entry)"
+            )
+            problems.append(Problem(message, *entry.at("crossref")))
+            continue
+        targets.add(target.key.casefold())
+        if "booktitle" not in entry.fields:
+            source = "booktitle" if "booktitle" in target.fields else "title"
+            if source in target.fields:
+                entry.fields["booktitle"] = target.fields[source]
+                entry.where["booktitle"] = target.at(source)
+        for name in _INHERITED:
+            if name not in entry.fields and name in target.fields:
+                entry.fields[name] = target.fields[name]
+                entry.where[name] = target.at(name)
+    return targets
+
+
+# --------------------------------------------------------------------------------------------
+# Names, marks and the owner
+
+_SYMBOL = r"(?:\*|†|‡|\\d?dag(?:ger)?(?![A-Za-z]))(?:\{\})?"
+_SYMBOLS = rf"{_SYMBOL}(?:\s*,?\s*{_SYMBOL})*"
+_MARK = (
+    rf"\$\s*(?:\^\s*)?\{{?\s*{_SYMBOLS}\s*\}}?\s*\$"  # $^\dagger$, $^{*}$, $\dagger$
+    rf"|\\textsuperscript\s*\{{\s*{_SYMBOLS}\s*\}}"  # \textsuperscript{*}
+    rf"|\^\s*\{{\s*{_SYMBOLS}\s*\}}|\^\s*{_SYMBOL}"  # ^{*}, ^*
+    rf"|{_SYMBOL}"  # *, †, \dagger
+)
+_MARKS = re.compile(rf"(?:{_MARK})+(?=[\s,~}}]|$)")
+_MARK_SYMBOL = re.compile(r"\*|†|‡|\\d?dag(?:ger)?")
+_EMPTY_GROUP = re.compile(r"\{\s*\}")
+
+
+def _strip_marks(name: str) -> tuple[str, str]:
+    """Split contribution marks off a raw name: ``Tang$^\\dagger$, Z.`` -> ``Tang, Z.``, ``†``."""
+    found: list[str] = []
+
+    def collect(match: re.Match[str]) -> str:
+        for symbol in _MARK_SYMBOL.findall(match.group()):
+            mark = "*" if symbol == "*" else "‡" if symbol in ("‡", "\\ddag", "\\ddagger") else "†"
+            if mark not in found:
+                found.append(mark)
+        return ""
+
+    stripped = _MARKS.sub(collect, name)
+    if not found:
+        return name, ""
+    return _EMPTY_GROUP.sub("", stripped).strip(), "".join(found)
+
+
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "’": "'"})  # fmt: skip
+_NAME_SEPARATORS = re.compile(r"[\s.,\-‐'’]+")
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents and special letters reduced to ASCII where possible."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def _name_tokens(text: str, *, first: bool = False) -> tuple[str, ...]:
+    """Normalised words of a name part; in first names "ZH" counts as the initials Z. H."""
+    tokens: list[str] = []
+    for word in _NAME_SEPARATORS.split(text):
+        if first and 2 <= len(word) <= 3 and word.isalpha() and word.isupper():
+            tokens.extend(_fold(letter) for letter in word)
+        elif word:
+            tokens.append(_fold(word))
+    return tuple(tokens)
+
+
+@dataclass(frozen=True)
+class _Person:
+    display: str
+    first: str
+    last: str  # von and last
+
+
+@lru_cache(maxsize=65536)
+def _person(raw: str) -> _Person:
+    """Split and decode one raw name; raises InvalidNameError for a malformed one."""
+    parts = parse_single_name_into_parts(raw)
+    first = latex_to_text(" ".join(parts.first))
+    von = latex_to_text(" ".join(parts.von))
+    last = latex_to_text(" ".join(parts.last))
+    jr = latex_to_text(" ".join(parts.jr))
+    display = " ".join(part for part in (first, von, last) if part)
+    if jr:
+        display += f", {jr}"
+    return _Person(display, first, " ".join(part for part in (von, last) if part))
+
+
+def _compatible(these: tuple[str, ...], those: tuple[str, ...]) -> bool:
+    """First names agree word by word, an initial standing for any word it starts."""
+    if len(these) != len(those):
+        return False
+    return all(
+        a == b or ((len(a) == 1 or len(b) == 1) and a[0] == b[0])
+        for a, b in zip(these, those, strict=True)
+    )
+
+
+class _OwnerMatcher:
+    """Decides whether a name is one of the owner's variants.
+
+    An author written with initials matches a variant it abbreviates ("Z. Tang" ~ "Zhenheng
+    Tang"). An author written in full matches only the same full name when a full variant is
+    known, so "Zhiwei Tang" is not mistaken for "Z. Tang" when "Zhenheng Tang" is the owner.
+    """
+
+    def __init__(self, variants: Sequence[str]) -> None:
+        self._by_last: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self._seen: dict[tuple[str, str], bool] = {}
+        for variant in variants:
+            try:
+                person = _person(variant.strip())
+            except InvalidNameError:
+                continue
+            firsts = self._by_last.setdefault(_name_tokens(person.last), [])
+            firsts.append(_name_tokens(person.first, first=True))
+
+    def matches(self, first: str, last: str) -> bool:
+        """Whether "first last" (decoded name parts, von included in last) is the owner."""
+        known = self._seen.get((first, last))
+        if known is None:
+            known = self._seen[(first, last)] = self._match(first, last)
+        return known
+
+    def _match(self, first: str, last: str) -> bool:
+        candidates = self._by_last.get(_name_tokens(last))
+        if not candidates:
+            return False
+        tokens = _name_tokens(first, first=True)
+        if not tokens:
+            return () in candidates
+        if all(len(token) > 1 for token in tokens):
+            full = [c for c in candidates if c and all(len(token) > 1 for token in c)]
+            if full:
+                return tokens in full
+        return any(_compatible(tokens, candidate) for candidate in candidates)
+
+
+def derive_highlight(name: str) -> list[str]:
+    """Name variants of the owner, from the record's ``name``.
+
+    Args:
+        name: The owner's name as the record writes it ("Zhenheng Tang" or "Tang, Zhenheng").
+
+    Returns:
+        Full and initialled forms in both orders, dotted and not, and the same without accents:
+        ``["Zhenheng Tang", "Tang, Zhenheng", "Z. Tang", "Tang, Z.", "Z Tang", "Tang, Z", ...]``.
+    """
+    try:
+        person = _person(name.strip())
+    except InvalidNameError:
+        return [name.strip()]
+    if not person.first:
+        variants = [person.last]
+    else:
+        words = person.first.split()
+        dotted = " ".join(
+            "-".join(f"{part[0]}." for part in word.split("-") if part) for word in words
+        )
+        plain = " ".join(word[0] for word in words)
+        compact = dotted.replace(" ", "")
+        forms = [person.first, dotted, plain, compact]
+        variants = []
+        for form in dict.fromkeys(forms):
+            variants += [f"{form} {person.last}", f"{person.last}, {form}"]
+    folded = [_strip_accents(variant) for variant in variants]
+    return list(dict.fromkeys(variants + folded))
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def _authors(
+    entry: _RawEntry, matcher: _OwnerMatcher, problems: list[Problem], role: str = "author"
+) -> list[Author]:
+    """The decoded names of ``role`` (author or editor), with marks and owner flags."""
+    raw = entry.fields.get(role, "")
+    authors: list[Author] = []
+    for raw_name in split_multiple_persons_names(raw):
+        if raw_name.strip().lower() == "others":
+            authors.append(Author("et al.", is_others=True))
+            continue
+        bare, marks = _strip_marks(raw_name)
+        try:
+            person = _person(bare)
+        except InvalidNameError as error:
+            message = (
+                f"cannot read {role} '{raw_name}' of entry '{entry.key}': {error.reason.lower()} "
+                "(expected names separated by 'and', each 'First Last' or 'Last, First')"
+            )
+            problems.append(Problem(message, *entry.at(role)))
+            continue
+        if person.display:
+            owner = matcher.matches(person.first, person.last)
+            authors.append(Author(person.display, owner, marks))
+    return authors
+
+
+def _shorten(authors: list[Author], max_authors: int) -> list[Author]:
+    """Cut a long list to ``max_authors`` names with "et al.", keeping the owner visible."""
+    if max_authors < 1 or len(authors) <= max_authors:
+        return authors
+    cut = max(max_authors - 1, 0)
+    owner = next((i for i, author in enumerate(authors) if author.is_owner), None)
+    if owner is None or owner < cut:
+        return authors[:cut] + [Author("et al.", is_others=True)]
+    shown = authors[: max(max_authors - 2, 0)] + [Author("…", is_others=True), authors[owner]]
+    if any(not author.is_others for author in authors[owner + 1 :]):
+        shown.append(Author("et al.", is_others=True))
+    return shown
+
+
+# --------------------------------------------------------------------------------------------
+# Dates, kinds, venues, links
+
+
+def _year(entry: _RawEntry, problems: list[Problem]) -> tuple[int | None, int | None]:
+    """Year and month from ``year``/``month``, or from biblatex's ``date``."""
+    year: int | None = None
+    month: int | None = None
+    if "date" in entry.fields:
+        value = latex_to_text(entry.fields["date"])
+        match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?(?:T[\d:]+)?(?:/.*)?", value)
+        if match and (match.group(2) is None or 1 <= int(match.group(2)) <= 12):
+            year = int(match.group(1))
+            month = int(match.group(2)) if match.group(2) else None
+        elif "year" not in entry.fields:
+            message = (
+                f"date '{value}' of entry '{entry.key}' is not a date "
+                "(expected YYYY, YYYY-MM or YYYY-MM-DD)"
+            )
+            problems.append(Problem(message, *entry.at("date")))
+    if "year" in entry.fields:
+        value = latex_to_text(entry.fields["year"])
+        if re.fullmatch(r"\d{1,4}", value):
+            year = int(value)
+        else:
+            message = (
+                f"year '{value}' of entry '{entry.key}' is not a number (expected a year like 2024)"
+            )
+            hint = "leave the year out for forthcoming work"
+            problems.append(Problem(message, *entry.at("year"), hint))
+    if "month" in entry.fields:
+        month = _month(entry, problems)
+    return year, month
+
+
+def _month(entry: _RawEntry, problems: list[Problem]) -> int | None:
+    value = latex_to_text(entry.fields["month"])
+    number = re.match(r"\d+", value)
+    if number and 1 <= int(number.group()) <= 12:
+        return int(number.group())
+    word = re.match(r"[A-Za-z]{3}", value)
+    if word and word.group().lower() in _MONTHS:
+        return _MONTHS.index(word.group().lower()) + 1
+    message = (
+        f"month '{value}' of entry '{entry.key}' is not a month "
+        "(expected jan–dec, 1–12 or a month name)"
+    )
+    problems.append(Problem(message, *entry.at("month")))
+    return None
+
+
+_PREPRINT_VENUE = re.compile(
+    r"arxiv|\bcorr\b|biorxiv|medrxiv|ssrn|techrxiv|chemrxiv|psyarxiv|preprint", re.I
+)
+_KINDS = {
+    "article": "journal", "inproceedings": "conference", "conference": "conference",
+    "proceedings-paper": "conference", "book": "book", "inbook": "book", "incollection": "book",
+    "collection": "book", "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "techreport": "report", "report": "report",
+}  # fmt: skip
+_PREPRINT_TYPES = ("misc", "online", "unpublished", "electronic", "preprint")
+
+
+def _arxiv_id(fields: dict[str, str]) -> str:
+    """The arXiv identifier from ``arxiv``, or from ``eprint`` with an arXiv prefix."""
+    value = fields.get("arxiv", "")
+    if not value:
+        prefix = (fields.get("archiveprefix", "") + fields.get("eprinttype", "")).lower()
+        eprint = fields.get("eprint", "")
+        if "arxiv" in prefix or re.fullmatch(r"\s*\d{4}\.\d{4,5}(v\d+)?\s*", eprint):
+            value = eprint
+    if not value:
+        venue = fields.get("journal", "") + " " + fields.get("howpublished", "")
+        written = re.search(r"arxiv[:\s]\s*(\d{4}\.\d{4,5}(?:v\d+)?)", venue, re.I)
+        value = written.group(1) if written else ""
+    value = re.sub(
+        r"^\s*(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:)", "", value.strip(), flags=re.I
+    )
+    value = value.removesuffix(".pdf")
+    return value if re.fullmatch(r"[\w./-]+", value) else ""
+
+
+def _kind(entry_type: str, fields: dict[str, str]) -> str:
+    kind = _KINDS.get(entry_type, "other")
+    venue = fields.get("journal", "")
+    if kind == "journal":
+        if _PREPRINT_VENUE.search(venue) or (not venue.strip() and _arxiv_id(fields)):
+            return "preprint"
+    elif kind == "other" and entry_type in _PREPRINT_TYPES:
+        elsewhere = " ".join(
+            fields.get(name, "") for name in ("journal", "howpublished", "url", "publisher")
+        )
+        if _arxiv_id(fields) or _PREPRINT_VENUE.search(elsewhere) or entry_type == "preprint":
+            return "preprint"
+    return kind
+
+
+def _journal_venue(fields: dict[str, str]) -> Markup:
+    venue = latex_to_html(fields["journal"])
+    volume = latex_to_html(fields.get("volume", ""))
+    number = latex_to_html(fields.get("number", "") or fields.get("issue", ""))
+    pages = latex_to_html(fields.get("pages", ""))
+    pages = Markup(re.sub(r"(?<=\w)\s*-\s*(?=\w)", "–", str(pages)))
+    if volume:
+        venue = Markup("{} {}").format(venue, volume)
+        if number:
+            venue = Markup("{}({})").format(venue, number)
+    if pages:
+        venue = Markup("{}, {}").format(venue, pages)
+    return venue
+
+
+def _venue(entry_type: str, fields: dict[str, str]) -> Markup:
+    """Where it appeared: journal (volume(number), pages), booktitle, publisher, school, ..."""
+    if fields.get("journal", "").strip():
+        return _journal_venue(fields)
+    if fields.get("booktitle", "").strip():
+        return latex_to_html(fields["booktitle"])
+    if entry_type in ("phdthesis", "mastersthesis", "thesis"):
+        default = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}.get(
+            entry_type, ""
+        )
+        label = latex_to_html(fields.get("type", default))
+        school = latex_to_html(fields.get("school", "") or fields.get("institution", ""))
+        return Markup(", ").join(part for part in (label, school) if part)
+    for name in ("publisher", "school", "institution", "organization", "howpublished"):
+        value = fields.get(name, "").strip()
+        if value and not re.match(r"\\url|https?://", value):
+            return latex_to_html(value)
+    arxiv = _arxiv_id(fields)
+    return Markup("arXiv:{}").format(arxiv) if arxiv else Markup("")
+
+
+_LINK_FIELDS = (("pdf", "PDF"), ("html", "HTML"), ("code", "Code"), ("slides", "Slides"),
+                ("poster", "Poster"), ("video", "Video"), ("website", "Website"),
+                ("blog", "Blog"), ("supp", "Supp"))  # fmt: skip
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_MACRO = re.compile(r"\\url\s*\{(.*)\}", re.S)
+_URL_ESCAPE = re.compile(r"\\([_%&#~$])")
+_URL_BREAK = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def _clean_url(value: str) -> str:
+    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> a usable http(s) or relative link."""
+    value = value.strip()
+    if "\\" in value or "{" in value:
+        wrapped = _URL_MACRO.fullmatch(value)
+        if wrapped:
+            value = wrapped.group(1).strip()
+        value = _URL_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+    if not value or _URL_BREAK.search(value):
+        return ""
+    scheme = _SCHEME.match(value)
+    if scheme and scheme.group().lower() not in ("http:", "https:"):
+        return ""  # javascript:, data:, file: ... never become links
+    return value
+
+
+def _links(fields: dict[str, str]) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for name, label in _LINK_FIELDS:
+        url = _clean_url(fields[name]) if name in fields else ""
+        if url:
+            links.append(Link(label, url))
+    arxiv = _arxiv_id(fields)
+    if arxiv:
+        links.append(Link("arXiv", f"https://arxiv.org/abs/{arxiv}"))
+    doi = re.sub(
+        r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", fields.get("doi", ""), flags=re.I
+    )
+    doi = re.sub(r"\\([_%&#])", r"\1", doi).strip().strip("{}")
+    if doi:
+        links.append(Link("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~@!$&'*+,=")))
+    if not any(link.label in ("PDF", "HTML") for link in links):
+        url = _clean_url(fields.get("url", ""))
+        if url:
+            links.insert(0, Link("URL", url))
+    unique: dict[str, Link] = {}
+    for link in sorted(links, key=lambda link: link.label == "URL"):  # a named link wins
+        unique.setdefault(link.url, link)
+    return tuple(link for link in links if unique[link.url] is link)
+
+
+# --------------------------------------------------------------------------------------------
+# Building and grouping
+
+
+def _publication(
+    entry: _RawEntry, matcher: _OwnerMatcher, max_authors: int, problems: list[Problem]
+) -> Publication | None:
+    """Build one publication; report its problems (and return None if it has no title)."""
+    fields = entry.fields
+    year, month = _year(entry, problems)
+    authors = _shorten(_authors(entry, matcher, problems), max_authors)
+    title = latex_to_html(fields.get("title", ""))
+    if not title:
+        message = f"entry '{entry.key}' has no title (expected title = {{...}})"
+        problems.append(Problem(message, *entry.at()))
+        return None
+
+    def text(*names: str) -> str:
+        return next(
+            (latex_to_text(fields[name]) for name in names if fields.get(name, "").strip()), ""
+        )
+
+    return Publication(
+        key=entry.key,
+        entry_type=entry.entry_type,
+        kind=_kind(entry.entry_type, fields),
+        title=title,
+        authors=tuple(authors),
+        venue=_venue(entry.entry_type, fields),
+        year=year,
+        month=month,
+        abbr=text("abbr"),
+        selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
+        links=_links(fields),
+        note=text("note"),
+        award=text("award_name", "award"),
+        google_scholar_id=fields.get("google_scholar_id", "").strip(),
+        file=entry.file,
+        line=entry.line,
+        preview=fields.get("preview", "").strip(),
+        annotation=text("annotation"),
+        additional_info=text("additional_info"),
+        editors=tuple(_shorten(_authors(entry, matcher, problems, "editor"), max_authors)),
+        publisher=text("publisher"),
+        address=text("address"),
+    )
+
+
+def load_bibliography(
+    paths: Sequence[Path], *, highlight: Sequence[str], max_authors: int = 10
+) -> list[Publication]:
+    """Read .bib files into publications, newest first.
+
+    Args:
+        paths: The .bib files, in order (a ``@string`` is visible to the files after it).
+        highlight: Name variants of the owner (see :func:`derive_highlight`).
+        max_authors: Longer author lists are shortened with "et al."; below 1, no limit.
+
+    Returns:
+        Every entry except pure crossref targets, sorted by year and month, newest first;
+        entries without a year come first (forthcoming). Ties keep the files' order.
+
+    Raises:
+        CVError: With every problem of every file, each located at file:line:column.
+    """
+    problems: list[Problem] = []
+    macros = {abbr: name for abbr, name in zip(_MONTHS, _MONTH_NAMES, strict=True)}
+    entries: list[_RawEntry] = []
+    for path in map(Path, paths):
+        text = _read(path, problems)
+        if text is not None:
+            entries += _parse_file(path, text, macros, problems)
+    entries = _unique(entries, problems)
+    _resolve_entries(entries, macros, problems)
+    targets = _apply_crossrefs(entries, problems)
+    matcher = _OwnerMatcher(highlight)
+    publications = []
+    for entry in entries:
+        if entry.key.casefold() in targets and "author" not in entry.fields:
+            continue  # a proceedings volume or book that only lends its fields to others
+        publication = _publication(entry, matcher, max_authors, problems)
+        if publication is not None:
+            publications.append(publication)
+    if problems:
+        raise CVError(problems)
+    return sorted(publications, key=_newest_first, reverse=True)
+
+
+def _newest_first(publication: Publication) -> tuple[bool, int, int]:
+    return publication.year is None, publication.year or 0, publication.month or 0
+
+
+def group_publications(
+    publications: Sequence[Publication], group_by: str = "type", numbering: str = "reverse"
+) -> list[PublicationGroup]:
+    """Split publications into titled groups and number them in display order.
+
+    Args:
+        publications: Already in display order (as :func:`load_bibliography` returns them).
+        group_by: ``type`` (sections in :data:`KIND_TITLES` order), ``year`` (newest first,
+            "Forthcoming" before all), or ``none`` (one untitled group).
+        numbering: ``reverse`` (the first shown gets the highest number), ``forward``, ``none``.
+
+    Returns:
+        The non-empty groups.
+
+    Raises:
+        ValueError: For an unknown ``group_by`` or ``numbering`` (the record's schema prevents it).
+    """
+    buckets: dict[str, list[Publication]] = {}
+    if group_by == "type":
+        buckets = {title: [] for title in KIND_TITLES.values()}
+        for publication in publications:
+            buckets[KIND_TITLES.get(publication.kind, "Other")].append(publication)
+    elif group_by == "year":
+        years = sorted(
+            {p.year for p in publications}, key=lambda y: (y is None, y or 0), reverse=True
+        )
+        buckets = {("Forthcoming" if year is None else str(year)): [] for year in years}
+        for publication in publications:
+            year = publication.year
+            buckets["Forthcoming" if year is None else str(year)].append(publication)
+    elif group_by == "none":
+        buckets = {"": list(publications)}
+    else:
+        raise ValueError(f"group_by must be 'type', 'year' or 'none', not {group_by!r}")
+    if numbering not in ("reverse", "forward", "none"):
+        raise ValueError(f"numbering must be 'reverse', 'forward' or 'none', not {numbering!r}")
+
+    total = sum(len(items) for items in buckets.values())
+    groups: list[PublicationGroup] = []
+    shown = 0
+    for title, items in buckets.items():
+        if not items:
+            continue
+        numbered: list[tuple[int | None, Publication]] = []
+        for publication in items:
+            shown += 1
+            number = {"reverse": total - shown + 1, "forward": shown}.get(numbering)
+            numbered.append((number, publication))
+        groups.append(PublicationGroup(title, tuple(numbered)))
+    return groups

@@ -1,0 +1,819 @@
+"""Tests for cv.bibliography and cv.latex: BibTeX in, decoded publications and problems out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from cv.bibliography import (
+    Author,
+    Link,
+    Publication,
+    derive_highlight,
+    group_publications,
+    load_bibliography,
+)
+from cv.errors import CVError
+from cv.latex import TAGS, latex_to_html, latex_to_text
+
+BIB = Path(__file__).parent / "bib"
+OWNER = ["Zhenheng Tang"]
+
+
+def write(tmp_path: Path, text: str, name: str = "refs.bib") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(tmp_path: Path, text: str, **options: object) -> list[Publication]:
+    options.setdefault("highlight", OWNER)
+    return load_bibliography([write(tmp_path, text)], **options)  # type: ignore[arg-type]
+
+
+def one(tmp_path: Path, text: str, **options: object) -> Publication:
+    (publication,) = load(tmp_path, text, **options)
+    return publication
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(CVError) as caught:
+        load(tmp_path, text)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def names(publication: Publication) -> list[str]:
+    return [author.name for author in publication.authors]
+
+
+def entry(title: str = "T", **fields: str) -> str:
+    body = "".join(f"  {key} = {value},\n" for key, value in fields.items())
+    return f"@article{{k,\n  title = {{{title}}},\n{body}}}\n"
+
+
+def authored(authors: str) -> str:
+    return entry(author="{" + authors + "}")
+
+
+# --------------------------------------------------------------------------------------------
+# LaTeX decoding
+
+
+@pytest.mark.parametrize(
+    ("latex", "html"),
+    [
+        (r"M{\"u}ller", "Müller"),
+        (r"\'{e}t\'e", "été"),
+        (r"Gar{\c c}on", "Garçon"),
+        (r"{\v r}", "ř"),
+        (r"Bj{\o}rn", "Bjørn"),
+        (r"\"{\i}", "ï"),
+        (r"R\&D", "R&amp;D"),
+        (r"50\%", "50%"),
+        (r"snake\_case", "snake_case"),
+        ("pages 1--10", "pages 1–10"),
+        ("yes---no", "yes—no"),
+        ("``quoted''", "“quoted”"),
+        ("{Deep} {L}earning on {GPUs}", "Deep Learning on GPUs"),
+        (r"\emph{Fast} training", "<em>Fast</em> training"),
+        (r"\textit{in situ}", "<em>in situ</em>"),
+        (r"\textbf{Bold} claim", "<strong>Bold</strong> claim"),
+        (r"{\em switched} back", "<em>switched</em> back"),
+        (r"Sparse $\ell_1$ methods", "Sparse ℓ<sub>1</sub> methods"),
+        ("<b>x</b> & y", "&lt;b&gt;x&lt;/b&gt; &amp; y"),
+        ("multi\n   line\ttitle", "multi line title"),
+        (r"a~b", "a\u00a0b"),
+    ],
+)
+def test_latex_to_html_decodes(latex: str, html: str) -> None:
+    result = latex_to_html(latex)
+    assert isinstance(result, Markup)
+    assert str(result) == html
+
+
+@pytest.mark.parametrize(
+    "math",
+    [
+        r"$\ell_1$",
+        r"$O(n \log n)$",
+        r"$\alpha + \beta \leq \gamma$",
+        r"$\mathbb{R}^n$",
+        r"$\frac{1}{2}$",
+        r"$x^{2}_{i}$",
+        r"$\unknowncommand x$",
+        r"$$",
+    ],
+)
+def test_math_leaves_no_dollar_or_backslash(math: str) -> None:
+    text = latex_to_text(f"before {math} after")
+    assert "$" not in text
+    assert "\\" not in text
+    assert text.startswith("before ") and text.endswith(" after")
+
+
+def test_latex_to_text_is_plain_readable_math() -> None:
+    assert latex_to_text(r"$\ell_1$-regularised $\alpha$") == "ℓ1-regularised α"
+    assert latex_to_text(r"\emph{Fast} \& \textbf{safe}") == "Fast & safe"
+
+
+_LATEX_PIECES = st.sampled_from(
+    ["a", " ", "<", ">", "&", '"', "'", "\\", "{", "}", "$", "^", "_", "~", "-", "`", "%",
+     "\\emph{", "\\textbf{", "$\\ell_", "\\'", '\\"', "\\c ", "{\\em ", "\\url{", "<script>",
+     "\\mathbb{", "\\frac", "\\href{", "\\(", "\\textsuperscript{", "\\i"]
+)  # fmt: skip
+_TAG = re.compile("</?(?:" + "|".join(TAGS) + ")>")
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",))) | st.lists(_LATEX_PIECES).map("".join))
+def test_decoded_titles_are_always_escaped(title: str) -> None:
+    html = str(latex_to_html(title))
+    assert "<" not in _TAG.sub("", html)
+    assert ">" not in _TAG.sub("", html)
+
+
+def test_title_html_is_escaped_end_to_end(tmp_path: Path) -> None:
+    publication = one(tmp_path, entry(r"<img src=x onerror=alert(1)> \emph{ok}"))
+    assert str(publication.title) == "&lt;img src=x onerror=alert(1)&gt; <em>ok</em>"
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing: macros, concatenation, months, dates, entry types
+
+
+def test_string_macros_and_concatenation(tmp_path: Path) -> None:
+    text = (
+        '@string{acm = "ACM"}\n'
+        '@string{proc = "Proceedings of the " # acm}\n'
+        '@inproceedings{k, title = {T}, booktitle = proc # { Conference on } # "Things"}\n'
+    )
+    assert str(one(tmp_path, text).venue) == "Proceedings of the ACM Conference on Things"
+
+
+def test_string_macros_are_visible_in_later_files(tmp_path: Path) -> None:
+    strings = write(tmp_path, "@string{tpds = {IEEE TPDS}}\n", "strings.bib")
+    refs = write(tmp_path, "@article{k, title = {T}, journal = TPDS}\n")
+    (publication,) = load_bibliography([strings, refs], highlight=OWNER)
+    assert str(publication.venue) == "IEEE TPDS"
+
+
+def test_undefined_macro_is_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "@article{k,\n  title = {T},\n  journal = pami,\n}\n")
+    with pytest.raises(CVError) as caught:
+        load_bibliography([path], highlight=OWNER)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == (path, 3, 3)
+    assert "undefined @string macro 'pami'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("month", "number"),
+    [("jan", 1), ("may", 5), ("DEC", 12), ("5", 5), ("{May}", 5), ('"September"', 9)],
+)
+def test_month_macros_and_numbers(tmp_path: Path, month: str, number: int) -> None:
+    assert one(tmp_path, entry(year="2024", month=month)).month == number
+
+
+def test_biblatex_date(tmp_path: Path) -> None:
+    publication = one(tmp_path, entry(date="{2024-01-31}"))
+    assert (publication.year, publication.month) == (2024, 1)
+
+
+def test_online_entry(tmp_path: Path) -> None:
+    text = "@online{web, title = {A Web Page}, date = {2021-07}, url = {https://example.org}}\n"
+    publication = one(tmp_path, text)
+    assert (publication.entry_type, publication.kind) == ("online", "other")
+    assert (publication.year, publication.month) == (2021, 7)
+    assert publication.links == (Link("URL", "https://example.org"),)
+
+
+def test_hyphenated_entry_type_is_not_lost(tmp_path: Path) -> None:
+    publication = one(tmp_path, "@proceedings-paper{pp,\n  title = {P},\n}\n")
+    assert (publication.entry_type, publication.kind, publication.line) == (
+        "proceedings-paper",
+        "conference",
+        1,
+    )
+
+
+def test_fixture_file_alfolio() -> None:
+    publications = load_bibliography(
+        [BIB / "alfolio.bib"], highlight=derive_highlight("Zhenheng Tang")
+    )
+    assert [p.key for p in publications] == [
+        "tang2025preprint",
+        "tang2024fusionai",
+        "tang2023survey",
+    ]
+    preprint, fusion, survey = publications
+    assert (
+        str(preprint.title) == "Beyond ℓ<sub>1</sub>: Benchmarking Sparse Communication — a Study"
+    )
+    assert names(preprint) == ["Z. Tang", "Jörg Müller", "et al."]
+    assert [a.is_owner for a in preprint.authors] == [True, False, False]
+    assert preprint.kind == "preprint"
+    assert str(preprint.venue) == "arXiv:2402.07011"
+    assert preprint.links == (Link("arXiv", "https://arxiv.org/abs/2402.07011"),)
+    assert str(fusion.venue) == "Advances in Neural Information Processing Systems (Workshop)"
+    assert str(fusion.title) == (
+        "FusionAI: Decentralized Training and Deploying LLMs with Massive Consumer-Level GPUs"
+    )
+    assert (fusion.abbr, fusion.selected, fusion.award) == ("NeurIPS", True, "Oral")
+    assert fusion.google_scholar_id == "u5HHmVD_uO8C"
+    assert [(a.name, a.marks) for a in fusion.authors[:3]] == [
+        ("Zhenheng Tang", "*"),
+        ("Yuxin Wang", "*"),
+        ("Xin He", ""),
+    ]
+    assert len(fusion.authors) == 10 and fusion.authors[-1].is_others
+    assert str(survey.venue) == "IEEE Transactions on Parallel and Distributed Systems 34(5), 1–20"
+    assert survey.note == "Top 1% most cited"
+    assert (survey.file, survey.line) == (BIB / "alfolio.bib", 18)
+
+
+# --------------------------------------------------------------------------------------------
+# Order, crossref
+
+
+def test_sorted_newest_first_with_undated_first(tmp_path: Path) -> None:
+    text = (
+        "@article{old, title = {Old}, year = 2022}\n"
+        "@article{mar, title = {March}, year = 2024, month = mar}\n"
+        "@article{soon, title = {Forthcoming}}\n"
+        "@article{nov, title = {November}, year = 2024, month = nov}\n"
+        "@article{y24, title = {No month}, year = 2024}\n"
+    )
+    assert [p.key for p in load(tmp_path, text)] == ["soon", "nov", "mar", "y24", "old"]
+
+
+_CROSSREF = """@inproceedings{paper,
+  title = {The Paper},
+  author = {Zhenheng Tang},
+  crossref = {conf24},
+}
+@inproceedings{own,
+  title = {Own Booktitle},
+  booktitle = {Workshop on Things},
+  crossref = {conf24},
+}
+@proceedings{conf24,
+  title = {Proceedings of the {Big} Conference},
+  year = {2024},
+  month = jun,
+  publisher = {PMLR},
+  editor = {Ada Lovelace and Alan Turing},
+  address = {Vienna},
+}
+"""
+
+
+def test_crossref_inherits_and_target_is_not_listed(tmp_path: Path) -> None:
+    publications = {p.key: p for p in load(tmp_path, _CROSSREF)}
+    assert set(publications) == {"paper", "own"}
+    paper = publications["paper"]
+    assert str(paper.venue) == "Proceedings of the Big Conference"
+    assert (paper.year, paper.month, paper.publisher, paper.address) == (2024, 6, "PMLR", "Vienna")
+    assert [e.name for e in paper.editors] == ["Ada Lovelace", "Alan Turing"]
+    assert str(publications["own"].venue) == "Workshop on Things"
+
+
+def test_crossref_target_with_authors_stays_listed(tmp_path: Path) -> None:
+    text = (
+        "@inbook{ch, title = {Chapter}, crossref = {bk}}\n"
+        "@book{bk, title = {My Book}, author = {Zhenheng Tang}, year = 2020,\n"
+        "  publisher = {MIT Press}}\n"
+    )
+    publications = {p.key: p for p in load(tmp_path, text)}
+    assert set(publications) == {"ch", "bk"}
+    assert (str(publications["ch"].venue), publications["ch"].year) == ("My Book", 2020)
+
+
+def test_missing_crossref_target_is_a_problem(tmp_path: Path) -> None:
+    (message,) = problems_of(
+        tmp_path, "@inproceedings{p,\n  title = {T},\n  crossref = {nope},\n}\n"
+    )
+    assert message.endswith(
+        "refs.bib:3:3: crossref 'nope' of entry 'p' not found (expected the key of another entry)"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Names and marks
+
+
+@pytest.mark.parametrize(
+    ("raw", "display"),
+    [
+        ("Tang, Zhenheng", "Zhenheng Tang"),
+        ("Zhenheng Tang", "Zhenheng Tang"),
+        ("Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("van Beethoven, Ludwig", "Ludwig van Beethoven"),
+        ("Doe, Jr., John", "John Doe, Jr."),
+        ("{The XYZ Consortium}", "The XYZ Consortium"),
+        ("{Simon and Schuster}", "Simon and Schuster"),
+        ("唐振衡", "唐振衡"),
+        (r"M{\"u}ller, J{\"o}rg", "Jörg Müller"),
+        ("Jörg Müller", "Jörg Müller"),
+        (r"Fran{\c c}ois Dupont", "François Dupont"),
+        ("Donald~E. Knuth", "Donald E. Knuth"),
+        ("de la Fontaine, Jean", "Jean de la Fontaine"),
+    ],
+)
+def test_single_names(tmp_path: Path, raw: str, display: str) -> None:
+    assert names(one(tmp_path, authored(raw))) == [display]
+
+
+def test_author_order_and_others(tmp_path: Path) -> None:
+    publication = one(
+        tmp_path,
+        authored("Tang, Zhenheng and Ludwig van Beethoven and {The XYZ Consortium} and others"),
+    )
+    assert names(publication) == [
+        "Zhenheng Tang",
+        "Ludwig van Beethoven",
+        "The XYZ Consortium",
+        "et al.",
+    ]
+    assert [a.is_others for a in publication.authors] == [False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("raw", "marks"),
+    [
+        ("Tang*, Zhenheng", "*"),
+        ("Zhenheng Tang*", "*"),
+        ("Tang$^\\dagger$, Zhenheng", "†"),
+        ("Zhenheng Tang\\dagger", "†"),
+        ("Zhenheng Tang$^*$", "*"),
+        ("Zhenheng Tang^*", "*"),
+        ("Zhenheng Tang†", "†"),
+        ("Tang*$^\\dagger$, Zhenheng", "*†"),
+        ("Zhenheng Tang\\textsuperscript{*}", "*"),
+        ("Zhenheng Tang", ""),
+    ],
+)
+def test_marks_leave_the_name(tmp_path: Path, raw: str, marks: str) -> None:
+    (author,) = one(tmp_path, authored(raw)).authors
+    assert author == Author("Zhenheng Tang", is_owner=True, marks=marks)
+
+
+def test_has_marks(tmp_path: Path) -> None:
+    assert one(tmp_path, authored("Tang*, Zhenheng and Bo Li*")).has_marks
+    assert not one(tmp_path, authored("Zhenheng Tang and Bo Li")).has_marks
+
+
+def test_malformed_name_is_a_problem(tmp_path: Path) -> None:
+    (message,) = problems_of(
+        tmp_path, "@article{k,\n  title = {T},\n  author = {Tang, Zhenheng, Li, Bo},\n}\n"
+    )
+    assert (
+        ":3:3: cannot read author 'Tang, Zhenheng, Li, Bo' of entry 'k': too many commas" in message
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The owner
+
+
+@pytest.mark.parametrize(
+    ("author", "owner"),
+    [
+        ("Zhenheng Tang", True),
+        ("Tang, Zhenheng", True),
+        ("Z. Tang", True),
+        ("Tang, Z.", True),
+        ("Z Tang", True),
+        ("ZHENHENG TANG", True),
+        ("Zhiwei Tang", False),
+        ("Zhenheng Wang", False),
+        ("Tang", False),
+        ("Bo Li", False),
+    ],
+)
+def test_owner_variants(tmp_path: Path, author: str, owner: bool) -> None:
+    (found,) = one(tmp_path, authored(author), highlight=derive_highlight("Zhenheng Tang")).authors
+    assert found.is_owner is owner
+
+
+def test_capital_initials_and_capital_last_names(tmp_path: Path) -> None:
+    text = authored("ZH Tang and Bo LI and Zhiwei Tang")
+    publication = one(tmp_path, text, highlight=["Zhen Heng Tang", "Bo Li"])
+    assert [a.is_owner for a in publication.authors] == [True, True, False]
+
+
+def test_initials_only_highlight_matches_full_names(tmp_path: Path) -> None:
+    publication = one(
+        tmp_path, authored("Zhenheng Tang and Tang, Z. and Bo Li"), highlight=["Z. Tang"]
+    )
+    assert [a.is_owner for a in publication.authors] == [True, True, False]
+
+
+@pytest.mark.parametrize("highlight", ["Jörg Müller", "Jorg Muller", r"J{\"o}rg M{\"u}ller"])
+def test_owner_matches_without_accents(tmp_path: Path, highlight: str) -> None:
+    text = authored(r"M{\"u}ller, J{\"o}rg and Jorg Muller and J. Müller and Jürgen Müller")
+    publication = one(tmp_path, text, highlight=[highlight])
+    assert [a.is_owner for a in publication.authors] == [True, True, True, False]
+
+
+def test_derive_highlight() -> None:
+    assert derive_highlight("Zhenheng Tang") == [
+        "Zhenheng Tang",
+        "Tang, Zhenheng",
+        "Z. Tang",
+        "Tang, Z.",
+        "Z Tang",
+        "Tang, Z",
+    ]
+    variants = derive_highlight("Jörg Müller")
+    assert {"Jörg Müller", "Müller, J.", "Jorg Muller", "J. Muller", "Muller, Jorg"} <= set(
+        variants
+    )
+    assert derive_highlight("唐振衡") == ["唐振衡"]
+
+
+# --------------------------------------------------------------------------------------------
+# Shortening long author lists
+
+
+def _authors(count: int, owner_at: int | None = None) -> str:
+    people = [f"Author{chr(65 + i)} Person" for i in range(count)]
+    if owner_at is not None:
+        people[owner_at] = "Zhenheng Tang"
+    return " and ".join(people)
+
+
+def test_short_list_is_kept(tmp_path: Path) -> None:
+    assert len(one(tmp_path, authored(_authors(10)), max_authors=10).authors) == 10
+
+
+def test_long_list_is_cut_with_et_al(tmp_path: Path) -> None:
+    authors = one(tmp_path, authored(_authors(12)), max_authors=10).authors
+    assert names(
+        Publication("k", "article", "journal", Markup("T"), authors, Markup(""), None, None)
+    ) == [
+        *(f"Author{chr(65 + i)} Person" for i in range(9)),
+        "et al.",
+    ]
+    assert authors[-1].is_others
+
+
+def test_owner_inside_the_cut_stays(tmp_path: Path) -> None:
+    authors = one(tmp_path, authored(_authors(12, owner_at=3)), max_authors=10).authors
+    assert len(authors) == 10 and authors[3].is_owner and authors[-1].is_others
+
+
+def test_owner_beyond_the_cut_stays_visible(tmp_path: Path) -> None:
+    authors = one(tmp_path, authored(_authors(12, owner_at=11)), max_authors=10).authors
+    assert [a.name for a in authors[:8]] == [f"Author{chr(65 + i)} Person" for i in range(8)]
+    assert authors[8].is_others and authors[8].name == "…"
+    assert authors[9] == Author("Zhenheng Tang", is_owner=True)
+    assert len(authors) == 10
+
+
+def test_owner_in_the_middle_keeps_its_position(tmp_path: Path) -> None:
+    authors = one(tmp_path, authored(_authors(14, owner_at=10)), max_authors=10).authors
+    assert [a.is_others for a in authors] == [False] * 8 + [True, False, True]
+    assert authors[9].is_owner
+
+
+# --------------------------------------------------------------------------------------------
+# Kinds and venues
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "fields", "kind"),
+    [
+        ("article", "journal = {Nature}", "journal"),
+        ("article", "journal = {arXiv preprint arXiv:2402.07011}", "preprint"),
+        ("article", "journal = {CoRR}, volume = {abs/2402.07011}", "preprint"),
+        ("article", "journal = {bioRxiv}", "preprint"),
+        ("article", "eprint = {2402.07011}, archivePrefix = {arXiv}", "preprint"),
+        ("article", "", "journal"),
+        ("inproceedings", "booktitle = {ICML}", "conference"),
+        ("conference", "booktitle = {ICML}", "conference"),
+        ("misc", "eprint = {2402.07011}, archivePrefix = {arXiv}", "preprint"),
+        ("misc", "arxiv = {2402.07011}", "preprint"),
+        ("online", "url = {https://arxiv.org/abs/2402.07011}", "preprint"),
+        ("unpublished", "note = {Manuscript}", "other"),
+        ("misc", "howpublished = {Blog post}", "other"),
+        ("book", "publisher = {MIT Press}", "book"),
+        ("inbook", "publisher = {MIT Press}", "book"),
+        ("incollection", "booktitle = {Handbook}", "book"),
+        ("phdthesis", "school = {HKBU}", "thesis"),
+        ("mastersthesis", "school = {HKBU}", "thesis"),
+        ("thesis", "school = {HKBU}", "thesis"),
+        ("techreport", "institution = {HKBU}", "report"),
+        ("report", "institution = {HKBU}", "report"),
+        ("patent", "number = {123}", "other"),
+    ],
+)
+def test_kinds(tmp_path: Path, entry_type: str, fields: str, kind: str) -> None:
+    publication = one(tmp_path, f"@{entry_type}{{k, title = {{T}}, {fields}}}\n")
+    assert (publication.entry_type, publication.kind) == (entry_type, kind)
+
+
+@pytest.mark.parametrize(
+    ("fields", "venue"),
+    [
+        (
+            "journal = {J. Things}, volume = 45, number = 3, pages = {1--10}",
+            "J. Things 45(3), 1–10",
+        ),
+        ("journal = {J. Things}, volume = 45, pages = {7-9}", "J. Things 45, 7–9"),
+        ("journal = {R\\&D Letters}", "R&amp;D Letters"),
+        ("booktitle = {Proc. {ICML}}", "Proc. ICML"),
+        ("publisher = {MIT Press}", "MIT Press"),
+        ("eprint = {2402.07011}, archivePrefix = {arXiv}", "arXiv:2402.07011"),
+        ("", ""),
+    ],
+)
+def test_venues(tmp_path: Path, fields: str, venue: str) -> None:
+    publication = one(tmp_path, f"@misc{{k, title = {{T}}, {fields}}}\n")
+    assert isinstance(publication.venue, Markup)
+    assert str(publication.venue) == venue
+
+
+def test_thesis_and_report_venues(tmp_path: Path) -> None:
+    text = (
+        "@phdthesis{t, title = {T}, school = {HKBU}, year = 2024}\n"
+        "@techreport{r, title = {R}, institution = {HKBU}, year = 2023}\n"
+    )
+    assert [str(p.venue) for p in load(tmp_path, text)] == ["PhD thesis, HKBU", "HKBU"]
+
+
+# --------------------------------------------------------------------------------------------
+# Grouping and numbering
+
+
+def _mixed(tmp_path: Path) -> list[Publication]:
+    text = (
+        "@article{j1, title = {J1}, journal = {J}, year = 2024}\n"
+        "@inproceedings{c1, title = {C1}, booktitle = {C}, year = 2023}\n"
+        "@misc{p1, title = {P1}, arxiv = {2402.07011}}\n"
+        "@article{j2, title = {J2}, journal = {J}, year = 2022}\n"
+        "@phdthesis{t1, title = {T1}, school = {S}, year = 2023}\n"
+    )
+    return load(tmp_path, text)
+
+
+def _layout(groups: list) -> list[tuple[str, list[tuple[int | None, str]]]]:
+    return [(g.title, [(number, p.key) for number, p in g.entries]) for g in groups]
+
+
+def test_group_by_type_reverse_numbering(tmp_path: Path) -> None:
+    assert _layout(group_publications(_mixed(tmp_path), "type", "reverse")) == [
+        ("Journal Articles", [(5, "j1"), (4, "j2")]),
+        ("Conference Papers", [(3, "c1")]),
+        ("Preprints", [(2, "p1")]),
+        ("Theses", [(1, "t1")]),
+    ]
+
+
+def test_group_titles_in_order(tmp_path: Path) -> None:
+    text = (
+        "".join(
+            f"@{kind}{{k{i}, title = {{T}}}}\n"
+            for i, kind in enumerate(
+                ["misc", "techreport", "phdthesis", "book", "inproceedings", "article"]
+            )
+        )
+        + "@misc{pre, title = {T}, arxiv = {2402.07011}}\n"
+    )
+    assert [g.title for g in group_publications(load(tmp_path, text))] == [
+        "Journal Articles",
+        "Conference Papers",
+        "Preprints",
+        "Books and Chapters",
+        "Theses",
+        "Technical Reports",
+        "Other",
+    ]
+
+
+def test_group_by_year_forward_numbering(tmp_path: Path) -> None:
+    assert _layout(group_publications(_mixed(tmp_path), "year", "forward")) == [
+        ("Forthcoming", [(1, "p1")]),
+        ("2024", [(2, "j1")]),
+        ("2023", [(3, "c1"), (4, "t1")]),
+        ("2022", [(5, "j2")]),
+    ]
+
+
+def test_group_by_none_without_numbers(tmp_path: Path) -> None:
+    assert _layout(group_publications(_mixed(tmp_path), "none", "none")) == [
+        ("", [(None, "p1"), (None, "j1"), (None, "c1"), (None, "t1"), (None, "j2")]),
+    ]
+
+
+def test_group_nothing() -> None:
+    assert group_publications([], "none") == []
+
+
+def test_unknown_grouping_is_a_bug() -> None:
+    with pytest.raises(ValueError, match="group_by"):
+        group_publications([], "venue")
+    with pytest.raises(ValueError, match="numbering"):
+        group_publications([], "type", "roman")
+
+
+# --------------------------------------------------------------------------------------------
+# Links and al-folio fields
+
+
+def test_alfolio_links(tmp_path: Path) -> None:
+    labels = ("pdf", "code", "html", "slides", "poster", "video", "website", "blog", "supp")
+    fields = {name: f"{{https://example.org/{name}}}" for name in labels}
+    fields |= {
+        "arxiv": "{2402.07011}",
+        "doi": "{https://doi.org/10.1000/xyz}",
+        "url": "{https://e.org}",
+    }
+    links = one(tmp_path, entry(**fields)).links
+    assert links == (
+        Link("PDF", "https://example.org/pdf"),
+        Link("HTML", "https://example.org/html"),
+        Link("Code", "https://example.org/code"),
+        Link("Slides", "https://example.org/slides"),
+        Link("Poster", "https://example.org/poster"),
+        Link("Video", "https://example.org/video"),
+        Link("Website", "https://example.org/website"),
+        Link("Blog", "https://example.org/blog"),
+        Link("Supp", "https://example.org/supp"),
+        Link("arXiv", "https://arxiv.org/abs/2402.07011"),
+        Link("DOI", "https://doi.org/10.1000/xyz"),
+    )
+
+
+def test_url_only_without_pdf_or_html(tmp_path: Path) -> None:
+    with_code = one(tmp_path, entry(url="{https://e.org/a\\_b}", code="{https://c.org}"))
+    assert with_code.links == (Link("URL", "https://e.org/a_b"), Link("Code", "https://c.org"))
+    with_pdf = one(tmp_path, entry(url="{https://e.org}", pdf="{paper.pdf}"))
+    assert with_pdf.links == (Link("PDF", "paper.pdf"),)
+
+
+def test_unsafe_link_schemes_are_skipped(tmp_path: Path) -> None:
+    text = entry(pdf="{javascript:alert(1)}", code="{data:text/html,x}", video="{file:///etc/passwd}",
+                 slides="{slides/talk.pdf}", doi="{doi:10.1/abc}")  # fmt: skip
+    assert one(tmp_path, text).links == (
+        Link("Slides", "slides/talk.pdf"),
+        Link("DOI", "https://doi.org/10.1/abc"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "selected"),
+    [("{true}", True), ("{yes}", True), ("{1}", True), ("{True}", True), ("{false}", False),
+     ("{no}", False), ("{0}", False), (None, False), ("true", True), ("false", False)],
+)  # fmt: skip
+def test_selected(tmp_path: Path, value: str | None, selected: bool) -> None:
+    text = entry(selected=value) if value is not None else entry()
+    assert one(tmp_path, text).selected is selected
+
+
+def test_text_fields(tmp_path: Path) -> None:
+    fields = {"abbr": "{ICML}", "note": "{Oral, top 1\\%}", "award": "{Best Paper Award}",
+              "google_scholar_id": "{abcDEF}", "preview": "{thumb.png}"}  # fmt: skip
+    publication = one(tmp_path, entry(**fields))
+    assert (publication.abbr, publication.note, publication.award) == (
+        "ICML",
+        "Oral, top 1%",
+        "Best Paper Award",
+    )
+    assert (publication.google_scholar_id, publication.preview) == ("abcDEF", "thumb.png")
+
+
+# --------------------------------------------------------------------------------------------
+# Problems
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.bib"
+    with pytest.raises(CVError) as caught:
+        load_bibliography([missing], highlight=OWNER)
+    (problem,) = caught.value.problems
+    assert problem.file == missing
+    assert "not found" in problem.message
+
+
+def test_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@article{k,\n  title = {Ça caf".encode() + b"\xe9},\n}\n")
+    with pytest.raises(CVError) as caught:
+        load_bibliography([path], highlight=OWNER)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == (path, 2, 18)
+    assert "0xe9" in problem.message and "UTF-8" in problem.message
+
+
+def test_broken_fixture_reports_everything_located(caplog: pytest.LogCaptureFixture) -> None:
+    path = BIB / "broken.bib"
+    with caplog.at_level(logging.DEBUG), pytest.raises(CVError) as caught:
+        load_bibliography([path], highlight=OWNER)
+    found = [(p.line, p.column, p.message) for p in caught.value.problems]
+    assert [(line, column) for line, column, _ in found] == [(6, 1), (10, 1), (17, 3)]
+    assert found[0][2].startswith("cannot parse @article entry 'broken': Unexpected block start")
+    assert "Was still looking for field-value closing `}`" in found[0][2]
+    assert found[1][2] == "entry 'notitle' has no title (expected title = {...})"
+    assert found[2][2] == (
+        "year 'in press' of entry 'badyear' is not a number (expected a year like 2024)"
+    )
+    assert all(p.file == path for p in caught.value.problems)
+    assert not [r for r in caplog.records if r.name.startswith("bibtexparser")]
+
+
+def test_duplicate_key_in_one_file(tmp_path: Path) -> None:
+    text = "@article{a, title = {One}}\n\n@article{a, title = {Two}}\n"
+    (message,) = problems_of(tmp_path, text)
+    refs = tmp_path / "refs.bib"
+    assert message == f"{refs}:3:1: duplicate key 'a' (first defined at {refs}:1)"
+
+
+def test_duplicate_key_across_files_ignoring_case(tmp_path: Path) -> None:
+    other = write(tmp_path, "% header\n\n@article{tang2024, title = {A}}\n", "other.bib")
+    refs = write(tmp_path, "@article{Tang2024, title = {B}}\n")
+    with pytest.raises(CVError) as caught:
+        load_bibliography([other, refs], highlight=OWNER)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (refs, 1)
+    assert problem.message.startswith(f"duplicate key 'Tang2024' (first defined at {other}:3")
+    assert "'tang2024'" in problem.message
+
+
+def test_duplicate_field_is_a_problem(tmp_path: Path) -> None:
+    (message,) = problems_of(tmp_path, "@article{k,\n  title = {A},\n  Title = {B},\n}\n")
+    assert message.endswith(":3:3: entry 'k' sets field 'title' twice (expected each field once)")
+
+
+def test_year_not_a_number_is_located(tmp_path: Path) -> None:
+    (message,) = problems_of(
+        tmp_path, "@article{k,\n  title = {T},\n    year = {forthcoming},\n}\n"
+    )
+    assert message.endswith(
+        ":3:5: year 'forthcoming' of entry 'k' is not a number (expected a year like 2024) "
+        "(leave the year out for forthcoming work)"
+    )
+
+
+def test_problems_of_all_files_in_one_error(tmp_path: Path) -> None:
+    first = write(tmp_path, "@article{a}\n", "a.bib")
+    second = write(tmp_path, "@article{b, title = {B}, year = {soon}}\n", "b.bib")
+    with pytest.raises(CVError) as caught:
+        load_bibliography([first, second, tmp_path / "c.bib"], highlight=OWNER)
+    assert [p.file for p in caught.value.problems] == [first, second, tmp_path / "c.bib"]
+
+
+_BIB_PIECES = st.sampled_from(
+    ["@article{", "@string{", "@comment{", "@", "k", ",", " = ", "{", "}", '"', "#", "\n", "title",
+     "author", "year", "2024", "month", "jan", " and ", "others", "\\", "$", "crossref", "x y"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_BIB_PIECES, max_size=40).map("".join))
+def test_any_input_gives_publications_or_a_cv_error(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.bib"
+        path.write_text(text, encoding="utf-8")
+        try:
+            publications = load_bibliography([path], highlight=OWNER)
+        except CVError as error:
+            assert all(p.file == path and p.message for p in error.problems)
+        else:
+            assert all(isinstance(p, Publication) for p in publications)
+
+
+_NAME_PIECES = st.sampled_from(
+    ["Tang", "Z.", " ", ",", " and ", "others", "{", "}", "\\", "\\'", "$^\\dagger$", "*", "†",
+     "~", "van", "Jr.", "唐", "-", '{\\"u}', "$"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_NAME_PIECES, max_size=25).map("".join))
+def test_any_author_field_gives_authors_or_a_cv_error(authors: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "names.bib"
+        path.write_text(f"@article{{k, title = {{T}}, author = {{{authors}}}}}\n", encoding="utf-8")
+        try:
+            (publication,) = load_bibliography([path], highlight=OWNER)
+        except CVError as error:
+            assert all(p.file == path and p.line for p in error.problems)
+        else:
+            assert all(a.name and "\\" not in a.name for a in publication.authors)
+
+
+def test_no_entry_is_lost(tmp_path: Path) -> None:
+    text = "".join(
+        f"@article{{k{i}, title = {{Title {i}}}, year = {2000 + i % 25},\n"
+        f'  author = {{Tang, Zhenheng and M{{\\"u}}ller, J.}}}}\n'
+        for i in range(500)
+    )
+    publications = load(tmp_path, text)
+    assert sorted(p.key for p in publications) == sorted(f"k{i}" for i in range(500))
+    assert all(p.authors[0].is_owner and p.authors[1].name == "J. Müller" for p in publications)
