@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from cv import markup
-from cv.bibliography import Publication, PublicationGroup, group_publications
+from cv.bibliography import Publication, group_publications
 from cv.dates import format_range, range_sort_key
 from cv.fonts import font_face_css
 from cv.model import SECTION_TITLES, Record, SectionOptions
@@ -167,9 +167,12 @@ def sections(record: Record, publications: Sequence[Publication]) -> list[Sectio
     for key, options in section_order(record):
         title = options.title or SECTION_TITLES[key]
         if key == "publications":
-            groups = _publication_groups(record, publications, options.limit)
-            if groups:
-                result.append(Section(key, title, tuple(groups)))
+            chosen = list(publications)[: options.limit] if options.limit else list(publications)
+            if chosen:
+                groups = group_publications(chosen, record.publications.group_by,
+                                            record.publications.numbering)  # fmt: skip
+                legend = any(publication.has_marks for publication in chosen)
+                result.append(Section(key, title, tuple(groups), {"has_marks": legend}))
             continue
         section = builders[key](record, title)
         if options.limit is not None:
@@ -295,13 +298,3 @@ def _internships(record: Record, title: str) -> Section:
         entries.append(Entry(format_range(i.start, i.end), heading, subtitle,
                              tuple(markup.inline(d) for d in i.details)))  # fmt: skip
     return Section("internships", title, tuple(entries))
-
-
-def _publication_groups(
-    record: Record, publications: Sequence[Publication], limit: int | None
-) -> list[PublicationGroup]:
-    chosen = list(publications)[:limit] if limit else list(publications)
-    options = record.publications
-    return group_publications(chosen, options.group_by, options.numbering)
-
-

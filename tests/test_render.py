@@ -106,3 +106,15 @@ def test_unknown_theme_is_a_located_error(tmp_path: Path) -> None:
 
     with pytest.raises(CVError, match="unknown theme 'fancy'; expected one of: classic"):
         load_theme("fancy")
+
+
+def test_contribution_marks_get_a_legend(write_record) -> None:  # type: ignore[no-untyped-def]
+    bib = "@article{a, title={A}, author={Doe*, Jane and Roe†, Rick}, journal={J}, year=2020}\n"
+    data = write_record("name: Jane Doe\n", {"publications.bib": bib})
+    inputs = read_inputs(data)
+    html = render_html(inputs.source.record, inputs.publications, inputs.theme, today=dt.date(2026, 1, 1))
+    assert "equal contribution" in html and "corresponding author" in html
+    assert '<strong class="owner">Jane Doe</strong><sup class="mark">*</sup>' in html
+    inputs = read_inputs(FULL)
+    html = render_html(inputs.source.record, inputs.publications, inputs.theme, today=dt.date(2026, 1, 1))
+    assert "equal contribution" not in html
