@@ -9,16 +9,21 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cv.bibliography import Publication, derive_highlight, load_bibliography
+from cv.bio import Plan, bio_content, bio_markdown, fit_one_page, photo_data_uri, render_bio
 from cv.errors import CVError, Problem
 from cv.fonts import font_folders
 from cv.loader import Source, load_record
-from cv.render import render_html
+from cv.render import person, render_html
 from cv.themes import Theme, load_theme
 
-OUTPUTS = ("cv", "html")
-"""What ``build`` can write, by name: ``cv`` -> cv.pdf, ``html`` -> cv.html."""
+if TYPE_CHECKING:
+    from cv.pdf import Laid
+
+OUTPUTS = ("cv", "bio", "html", "md")
+"""What ``build`` can write, by name: cv.pdf, bio.pdf, cv.html and bio.md."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,11 @@ class Output:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote, what went wrong without stopping it, and what it left out to fit."""
+
     outputs: tuple[Output, ...]
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,10 +137,34 @@ def build(
         pdf = write_pdf(html, base_url=data_dir, roots=roots)
         warnings += [f"cv.pdf: {message}" for message in pdf.warnings]
         rendered.append(("cv", "cv.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
+    notes: list[str] = []
+    if "bio" in kinds or "md" in kinds:
+        content = bio_content(record, inputs.publications)
+    if "bio" in kinds:
+        from cv.pdf import layout
+
+        started = time.perf_counter()
+        photo = photo_data_uri(inputs.source)
+        roots = [data_dir, *inputs.theme.folders, *font_folders()]
+
+        def lay_out(plan: Plan, measure: bool) -> Laid:
+            html = render_bio(record, content, plan, inputs.theme, photo=photo, measure=measure)
+            return layout(html, base_url=data_dir, roots=roots)
+
+        fitted = fit_one_page(content, lay_out, inputs.source)
+        pdf = fitted.layout.to_pdf()
+        warnings += [f"bio.pdf: {message}" for message in pdf.warnings]
+        notes += fitted.notes
+        rendered.append(("bio", "bio.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
     if "html" in kinds:
         started = time.perf_counter()
         html = render_html(record, inputs.publications, inputs.theme, today=today, for_print=False)
         rendered.append(("html", "cv.html", html.encode("utf-8"), None, time.perf_counter() - started))
+    if "md" in kinds:
+        started = time.perf_counter()
+        links = [(link.text, link.url) for link in person(record)["contacts"]]
+        text = bio_markdown(record, content, links)
+        rendered.append(("md", "bio.md", text.encode("utf-8"), None, time.perf_counter() - started))
 
     if strict and warnings:
         raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
@@ -142,7 +174,7 @@ def build(
         path = out_dir / name
         write_atomically(path, data)
         outputs.append(Output(kind, path, len(data), pages, seconds))
-    return BuildResult(tuple(outputs), tuple(warnings))
+    return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
 
 
 def _outputs(only: Iterable[str] | None) -> list[str]:

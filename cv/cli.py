@@ -51,12 +51,12 @@ def build(
     data: DataOption = Path("data"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("output"),
     only: Annotated[
-        str | None, typer.Option(help="Comma-separated outputs to build: cv, html.")
+        str | None, typer.Option(help="Comma-separated outputs to build: cv, bio, html, md.")
     ] = None,
     theme: Annotated[str | None, typer.Option(help="Theme name (overrides cv.yaml).")] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
 ) -> None:
-    """Build the CV: output/cv.pdf and output/cv.html."""
+    """Build the CV and the bio: cv.pdf, bio.pdf, cv.html and bio.md."""
     from cv.builder import OUTPUTS
     from cv.builder import build as build_outputs
 
@@ -77,6 +77,8 @@ def build(
         raise typer.Exit(1) from None
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    for note in result.notes:
+        typer.echo(note)
     for output in result.outputs:
         pages = f"{output.pages} page{'s' if output.pages != 1 else ''}" if output.pages else ""
         typer.echo(f"wrote {output.path}  {pages:>9}  {output.size / 1024:7.1f} KiB  {output.seconds:5.2f} s")

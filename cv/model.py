@@ -75,6 +75,7 @@ class Interest(Strict):
 class Bio(Strict):
     text: str | None = None
     publications: int = Field(default=5, ge=0)
+    awards: int = Field(default=3, ge=0)
 
 
 class NewsItem(Strict):

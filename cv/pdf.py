@@ -82,6 +82,64 @@ def _captured_logs() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
+def layout(html: str, *, base_url: Path, roots: Sequence[Path]) -> Laid:
+    """Lay ``html`` out into pages (no PDF yet), capturing what WeasyPrint logs."""
+    fetcher = SandboxFetcher(roots)
+    with _captured_logs() as messages:
+        document = weasyprint.HTML(
+            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=font_configuration(), pdf_tags=True)
+    return Laid(document, messages)
+
+
+@dataclass
+class Laid:
+    """A laid-out document: its pages, and the warnings logged so far."""
+
+    document: weasyprint.Document
+    warnings: list[str]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def to_pdf(self) -> Rendered:
+        with _captured_logs() as messages:
+            data = self.document.write_pdf(pdf_tags=True)
+        return Rendered(data, self.pages, tuple(self.warnings + messages))
+
+    def used_height(self) -> float:
+        """Height of the content of the first page (CSS px), from its top to the last box's bottom.
+
+        Measured on a page tall enough for everything, this is the height the content needs.
+        """
+        root = self.document.pages[0]._page_box  # WeasyPrint has no public box API; read-only
+        body = next(box for box in root.descendants() if getattr(box, "element_tag", None) == "body")
+        bottom = max((child.position_y + child.margin_height() for child in body.children),
+                     default=body.content_box_y())  # fmt: skip
+        return float(bottom - root.content_box_y())
+
+    def vertical_margins(self) -> float:
+        """Top and bottom page margins together (CSS px)."""
+        root = self.document.pages[0]._page_box
+        return float(root.margin_height() - root.height)
+
+    def heights(self, attribute: str = "data-fit") -> dict[str, float]:
+        """Height (CSS px, margins included) of every element carrying ``attribute``, by its value."""
+        found: dict[str, float] = {}
+        for page in self.document.pages:
+            seen: set[int] = set()
+            for box in page._page_box.descendants():
+                element = getattr(box, "element", None)
+                if element is None or id(element) in seen:
+                    continue
+                name = element.get(attribute)
+                if name is not None:
+                    seen.add(id(element))
+                    found[name] = found.get(name, 0.0) + box.margin_height()
+        return found
+
+
 def write_pdf(html: str, *, base_url: Path, roots: Sequence[Path]) -> Rendered:
     """Lay out ``html`` and return the PDF bytes.
 
@@ -90,11 +148,4 @@ def write_pdf(html: str, *, base_url: Path, roots: Sequence[Path]) -> Rendered:
         base_url: The folder relative URLs (a photo) resolve against: the data folder.
         roots: The only folders any resource may be read from.
     """
-    fetcher = SandboxFetcher(roots)
-    fonts = font_configuration()
-    with _captured_logs() as messages:
-        document = weasyprint.HTML(
-            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=fonts, pdf_tags=True)
-        data = document.write_pdf(pdf_tags=True)
-    return Rendered(data, len(document.pages), tuple(messages))
+    return layout(html, base_url=base_url, roots=roots).to_pdf()

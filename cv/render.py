@@ -65,9 +65,7 @@ def render_html(
         for_print: True for the PDF (bundled fonts by file URI), False for the web page.
         template: The page template to render.
     """
-    css = "\n".join(sheet.read_text(encoding="utf-8") for sheet in theme.stylesheets())
-    if for_print:
-        css = font_face_css() + "\n" + css
+    css = page_css(theme, "cv", for_print)
     context = {
         "person": person(record),
         "sections": sections(record, publications),
@@ -81,10 +79,18 @@ def render_html(
             "updated": f"{today:%B} {today.day}, {today.year}",
             "page_size": record.theme.page_size,
         },
-        "css": Markup(css),  # the theme's own files, not user text
+        "css": css,
         "for_print": for_print,
     }
     return environment(theme).get_template(template).render(context)
+
+
+def page_css(theme: Theme, page: str, for_print: bool) -> Markup:
+    """The theme's CSS for a page, with the bundled fonts when it goes to print."""
+    css = "\n".join(sheet.read_text(encoding="utf-8") for sheet in theme.stylesheets(page))
+    if for_print:
+        css = font_face_css() + "\n" + css
+    return Markup(css)  # the theme's own files, not user text
 
 
 def person(record: Record) -> dict[str, Any]:

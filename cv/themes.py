@@ -32,13 +32,17 @@ class Theme:
     description: str
     folders: tuple[Path, ...]  # most specific first: user override, theme, parents, base
 
-    def stylesheets(self) -> list[Path]:
-        """CSS files applied in order: base first, the user's ``custom.css`` last."""
-        sheets = []
-        for folder in reversed(self.folders):
-            sheets += [folder / name for name in ("print.css", "style.css", "custom.css")
-                       if (folder / name).is_file()]  # fmt: skip
-        return sheets
+    def stylesheets(self, page: str = "cv") -> list[Path]:
+        """CSS files applied in order: base first, the user's ``custom.css`` last.
+
+        Args:
+            page: ``cv`` or ``bio``; the bio adds each folder's ``bio.css`` after ``style.css``.
+        """
+        names = ["print.css", "style.css", "bio.css", "custom.css"]
+        if page != "bio":
+            names.remove("bio.css")
+        ordered = [folder / name for name in names for folder in reversed(self.folders)]
+        return [sheet for sheet in ordered if sheet.is_file()]
 
 
 def available_themes() -> dict[str, str]:

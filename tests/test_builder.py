@@ -24,7 +24,7 @@ TODAY = dt.date(2026, 11, 1)
 def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
     result = cv.build(EXAMPLE, out, today=TODAY)
-    assert {o.kind for o in result.outputs} == {"cv", "html"}
+    assert {o.kind for o in result.outputs} == {"cv", "bio", "html", "md"}
     assert result.warnings == ()
     return out / "cv.pdf"
 
@@ -111,7 +111,7 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> 
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-m", "cv", "build", "--data", str(EXAMPLE), "--out", str(out)],
                        check=True, env=env, cwd=REPO, capture_output=True)  # fmt: skip
-        return (out / "cv.pdf").read_bytes() + (out / "cv.html").read_bytes()
+        return b"".join((out / name).read_bytes() for name in ("cv.pdf", "bio.pdf", "cv.html", "bio.md"))
 
     assert build_in_process(tmp_path / "a", "1") == build_in_process(tmp_path / "b", "2")
 

@@ -1,0 +1,399 @@
+"""The one-page bio: what goes on it, the short third-person text, and fitting it to one page.
+
+Fitting: the bio is laid out once as it is. When it runs over, the heights WeasyPrint measured
+for every list item say how much to leave out; lists are shortened and the type and spacing
+tightened in the documented order (:data:`STEPS`), and the result is laid out again to confirm.
+Ordinary records take one to three layout passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from markupsafe import Markup
+
+from cv import markup
+from cv.bibliography import Publication
+from cv.dates import range_sort_key
+from cv.errors import CVError
+from cv.loader import Source
+from cv.model import Record
+from cv.render import GENERATOR, page_css, person
+from cv.themes import Theme, environment
+
+DENSITIES = ("normal", "compact", "minimum")
+"""Type and spacing, loosest first; ``minimum`` is the floor (9 pt type)."""
+
+STEPS: tuple[tuple[str, int | str], ...] = (
+    ("publications", 5), ("awards", 3), ("interests", 4), ("education", 3),
+    ("publications", 3), ("awards", 2), ("interests", 3),
+    ("density", "compact"),
+    ("publications", 2), ("awards", 1), ("interests", 2), ("education", 2),
+    ("density", "minimum"),
+    ("publications", 1), ("interests", 1), ("education", 1),
+)  # fmt: skip
+"""The documented order of shortening: a list down to a number of items, or tighter type.
+
+Lists are cut from their end (the least important item: the oldest paper among those selected,
+the oldest honor), a few at a time, so that no list is emptied while another is still long.
+"""
+
+LIST_LABELS = {
+    "publications": "selected publications",
+    "awards": "honors",
+    "interests": "research interests",
+    "education": "degrees",
+}
+
+MAX_PASSES = 8
+WORDS_MIN, WORDS_MAX = 80, 250
+FIRST_PERSON = re.compile(r"\b(I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|our|ours|us)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many items of each list the bio shows, and how dense it is set."""
+
+    counts: Mapping[str, int]
+    density: str = "normal"
+
+    def shortened(self, full: Mapping[str, int]) -> list[str]:
+        """What was left out, as sentences for the terminal."""
+        return [
+            f"bio: {self.counts[name]} of {full[name]} {LIST_LABELS[name]} shown to fit one page"
+            for name in full
+            if self.counts[name] < full[name]
+        ]
+
+
+@dataclass(frozen=True)
+class BioContent:
+    """Everything the bio can show, in order of importance within each list."""
+
+    text: str
+    publications: tuple[Publication, ...]
+    awards: tuple[Any, ...]
+    interests: tuple[tuple[Markup, Markup], ...]
+    education: tuple[Markup, ...]
+
+    def full_plan(self) -> Plan:
+        return Plan({name: len(getattr(self, name)) for name in LIST_LABELS})
+
+
+def bio_content(
+    record: Record, publications: Sequence[Publication], citations: Mapping[str, int] | None = None
+) -> BioContent:
+    """Pick what the bio shows: the short text, selected papers, key honors, degrees."""
+    awards = sorted(record.awards, key=lambda a: a.date.sort_key, reverse=True)[: record.bio.awards]
+    degrees = sorted(record.education, key=lambda e: range_sort_key(e.start, e.end), reverse=True)
+    interests = tuple(
+        (markup.inline(i), Markup("")) if isinstance(i, str)
+        else (markup.inline(i.title), markup.inline(i.details))
+        for i in record.interests
+    )  # fmt: skip
+    return BioContent(
+        text=short_bio(record),
+        publications=tuple(select_publications(publications, record.bio.publications, citations or {})),
+        awards=tuple(awards),
+        interests=interests,
+        education=tuple(_degree_line(e) for e in degrees),
+    )
+
+
+def select_publications(
+    publications: Sequence[Publication], count: int, citations: Mapping[str, int]
+) -> list[Publication]:
+    """``selected`` papers (newest first); else the most cited; else the newest."""
+    chosen = [p for p in publications if p.selected]
+    if not chosen and citations:
+        cited = [p for p in publications if citations.get(p.key)]
+        chosen = sorted(cited, key=lambda p: -citations[p.key])  # stable: ties stay newest first
+    if not chosen:
+        chosen = list(publications)
+    return chosen[:count]
+
+
+def _degree_line(entry: Any) -> Markup:
+    degree = Markup(" in ").join(x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x)
+    if entry.end is not None and entry.end.is_present:
+        year = f"since {entry.start}" if entry.start else "ongoing"
+    else:
+        year = str(entry.end or "")
+    parts = [degree, markup.inline(entry.institution), Markup.escape(year)]
+    return Markup(", ").join(p for p in parts if p)
+
+
+def short_bio(record: Record) -> str:
+    """The third-person short bio: ``bio.text``, or one written from the record (80-250 words).
+
+    The derived text uses no pronouns (the record does not say which the person uses) and keeps
+    only the sentences of ``about`` that are not in the first person.
+    """
+    if record.bio.text:
+        return " ".join(record.bio.text.split())
+    name = record.name
+    sentences = []
+    role = _plain(record.headline)
+    if role and record.affiliation:
+        sentences.append(f"{name} is {_article(role)} {role} at {_plain(record.affiliation)}.")
+    elif role or record.affiliation:
+        sentences.append(f"{name} is {_article(role)} {role or 'researcher'}"
+                         f"{' at ' + _plain(record.affiliation) if record.affiliation else ''}.")  # fmt: skip
+    current = [e for e in record.experience if e.end is not None and e.end.is_present]
+    if current:
+        roles = " and ".join(f"{_article(_plain(e.role))} {_plain(e.role)}"
+                             f"{' at ' + _plain(e.organization) if e.organization else ''}"
+                             for e in current)  # fmt: skip
+        sentences.append(f"{name.split()[0]} is currently also {roles}.")
+    if record.interests:
+        topics = [i if isinstance(i, str) else (f"{i.title} ({i.details})" if i.details else i.title)
+                  for i in record.interests]  # fmt: skip
+        sentences.append(f"Research interests include {_and(_plain(t) for t in topics)}.")
+    for sentence in _sentences(_plain(record.about)):
+        if not FIRST_PERSON.search(sentence):
+            sentences.append(sentence)
+    previous = [e for e in record.experience if not (e.end and e.end.is_present)][:2]
+    if previous:
+        sentences.append("Previous positions include " + _and(
+            f"{_plain(e.role)} at {_plain(e.organization)}" if e.organization else _plain(e.role)
+            for e in previous) + ".")  # fmt: skip
+    if record.awards:
+        top = sorted(record.awards, key=lambda a: a.date.sort_key, reverse=True)[:2]
+        sentences.append("Honors include " + _and(
+            f"the {_plain(a.title)} ({_plain(a.organization) + ', ' if a.organization else ''}{a.date})"
+            for a in top) + ".")  # fmt: skip
+    text = ""
+    for sentence in sentences:
+        if len((text + " " + sentence).split()) > WORDS_MAX:
+            break
+        text = f"{text} {sentence}".strip()
+    return text
+
+
+def _plain(text: str | None) -> str:
+    """Inline Markdown reduced to its text: links keep their words, emphasis markers go."""
+    if not text:
+        return ""
+    html = str(markup.inline(text))
+    return " ".join(Markup(html).striptags().split())
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _and(items: Any) -> str:
+    items = [i for i in items if i]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- fitting ----------------------------------------------------------------------------------
+
+
+class Layout(Protocol):
+    """What fitting needs from a laid-out page (see :class:`cv.pdf.Laid`)."""
+
+    @property
+    def pages(self) -> int: ...
+    def used_height(self) -> float: ...
+    def vertical_margins(self) -> float: ...
+    def heights(self, attribute: str = "data-fit") -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The bio's layout that fits one page, the plan that made it fit, and how many passes."""
+
+    layout: Any
+    plan: Plan
+    passes: int
+    notes: tuple[str, ...]
+
+
+PAGE_HEIGHT_PX = {"A4": 297 / 25.4 * 96, "Letter": 11 * 96}
+SLACK_PX = 2.0
+"""Kept free below the content, so that rounding in the final layout cannot spill a line over."""
+
+
+def fit_one_page(
+    content: BioContent,
+    lay_out: Callable[[Plan, bool], Layout],
+    source: Source,
+) -> Fitted:
+    """Lay the bio out on exactly one page, shortening lists and tightening type (:data:`STEPS`).
+
+    Each round lays the plan out on a page tall enough for everything, which measures exactly
+    how much height the content needs and each list item takes; the cuts follow from that, and
+    the final layout is on the real page. A record that fits takes two passes, and so does one
+    that needs shorter lists; one that also needs tighter type takes three.
+
+    Args:
+        content: What the bio can show.
+        lay_out: Renders and lays out the bio for a plan, on a tall page when its flag is true.
+        source: The record, to locate the problem when even the minimum does not fit.
+
+    Raises:
+        CVError: When even the shortest lists at the tightest setting take more than one page.
+    """
+    full = content.full_plan()
+    plan = full
+    room = PAGE_HEIGHT_PX[source.record.theme.page_size] - SLACK_PX
+    measured = lay_out(plan, True)
+    passes, exact = 1, False
+    while passes < MAX_PASSES:
+        # Cuts of measured items are exact: such a plan goes straight to the real page.
+        if exact or measured.used_height() <= room - measured.vertical_margins():
+            laid = lay_out(plan, False)
+            passes += 1
+            if laid.pages == 1:
+                return Fitted(laid, plan, passes, tuple(plan.shortened(full.counts)))
+            measured = lay_out(plan, True)
+            passes += 1
+            room -= 12.0  # the real page broke differently: ask for a little more room
+        overflow = measured.used_height() - (room - measured.vertical_margins())
+        next_plan = _shorter(plan, overflow, measured.heights())
+        if next_plan == plan:
+            break
+        exact = next_plan.density == plan.density
+        plan = next_plan
+        if not exact:
+            measured = lay_out(plan, True)
+            passes += 1
+    words = len(content.text.split())
+    raise CVError(source.problem(
+        ("bio", "text"),
+        f"bio.text is {words} words, too long for a one-page bio even with the shortest lists "
+        f"and the smallest type; expected a short bio of {WORDS_MIN}-{WORDS_MAX} words",
+    ))  # fmt: skip
+
+
+def _shorter(plan: Plan, overflow: float, heights: Mapping[str, float]) -> Plan:
+    """The next plan in :data:`STEPS` order that removes ``overflow`` px.
+
+    Cuts are exact (item heights were measured); a change of density is not, so the plan stops
+    there and the next round measures the tighter type.
+    """
+    needed = overflow
+    counts = dict(plan.counts)
+    for what, target in STEPS:
+        if needed <= 0:
+            break
+        if what == "density":
+            if DENSITIES.index(str(target)) > DENSITIES.index(plan.density):
+                return Plan(counts, str(target))
+            continue
+        while counts[what] > int(target) and needed > 0:
+            counts[what] -= 1
+            needed -= heights.get(f"{what}-{counts[what]}", 0.0)
+    return Plan(counts, plan.density)
+
+
+# --- photo and page ---------------------------------------------------------------------------
+
+PHOTO_PIXELS = 600
+"""Longest side of the photo as embedded: about 5 cm at 300 dpi, far smaller than a camera's."""
+
+
+def photo_data_uri(source: Source) -> str | None:
+    """The record's photo, checked and downsampled, as a ``data:`` URI (None without a photo).
+
+    Raises:
+        CVError: Located at ``photo:`` when the file is not a readable JPEG, PNG or WebP image.
+    """
+    import base64
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    name = source.record.photo
+    if not name:
+        return None
+    path = source.data_dir / name
+    expected = "expected a JPEG, PNG or WebP image"
+    try:
+        with Image.open(path) as image:
+            if image.format not in ("JPEG", "PNG", "WEBP"):
+                raise CVError(source.problem(("photo",), f"photo '{name}' is {image.format}; {expected}"))
+            image.load()
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            picture = image.convert("RGBA" if has_alpha else "RGB")
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as error:
+        reason = str(error).split(" (", 1)[0] or type(error).__name__
+        raise CVError(source.problem(("photo",), f"cannot read photo '{name}' ({reason}); {expected}")) from None
+    picture.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    if has_alpha:
+        picture.save(buffer, "PNG", optimize=True)
+        kind = "png"
+    else:
+        picture.save(buffer, "JPEG", quality=88, optimize=True)
+        kind = "jpeg"
+    return f"data:image/{kind};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+
+
+def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
+    """The lists cut to the plan, for the bio template."""
+    return {
+        "text": content.text,
+        "density": plan.density,
+        **{name: getattr(content, name)[: plan.counts[name]] for name in LIST_LABELS},
+    }
+
+
+# --- bio.md -----------------------------------------------------------------------------------
+
+
+def bio_markdown(record: Record, content: BioContent, links: Sequence[tuple[str, str | None]]) -> str:
+    """The short bio as Markdown, ready to paste into a talk announcement."""
+    lines = [f"# {record.name}", ""]
+    position = ", ".join(_plain(x) for x in (record.headline, record.affiliation) if x)
+    if position:
+        lines += [f"*{position}*", ""]
+    lines += [content.text, ""]
+    shown = [f"[{text}]({url})" for text, url in links if url]
+    if shown:
+        lines += [" · ".join(shown), ""]
+    if content.publications:
+        lines += ["## Selected publications", ""]
+        for publication in content.publications:
+            authors = ", ".join(f"**{a.name}**" if a.is_owner else a.name for a in publication.authors)
+            venue = Markup(publication.venue).striptags()
+            title = Markup(publication.title).striptags()
+            where = ", ".join(x for x in (venue, str(publication.year or "forthcoming")) if x)
+            lines.append(f"- {authors}. *{title}*. {where}.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+MEASURING_PAGE = {"A4": "210mm 3000mm", "Letter": "8.5in 3000mm"}
+"""Pages as wide as the real ones and tall enough for any bio, to measure what it needs."""
+
+
+def render_bio(
+    record: Record, content: BioContent, plan: Plan, theme: Theme, *, photo: str | None,
+    measure: bool = False,
+) -> str:
+    """The bio page's HTML for one plan (on a tall measuring page when ``measure`` is true)."""
+    context = {
+        "person": person(record),
+        "bio": bio_page_context(content, plan),
+        "photo": photo,
+        "meta": {
+            "title": f"{record.name} – Biography",
+            "author": record.name,
+            "lang": record.lang,
+            "keywords": ", ".join(i if isinstance(i, str) else i.title for i in record.interests),
+            "description": record.headline or "",
+            "generator": GENERATOR,
+            "page_size": MEASURING_PAGE[record.theme.page_size] if measure else record.theme.page_size,
+        },
+        "css": page_css(theme, "bio", for_print=True),
+    }
+    return environment(theme).get_template("bio.html.j2").render(context)
