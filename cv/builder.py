@@ -6,21 +6,24 @@ import datetime as dt
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cv.bibliography import Publication, derive_highlight, load_bibliography
 from cv.bio import Plan, bio_content, bio_markdown, fit_one_page, photo_data_uri, render_bio
+from cv.documents import document_publications, document_record, fit_pages, section_counts
 from cv.errors import CVError, Problem
 from cv.fonts import font_folders
 from cv.loader import Source, load_record
+from cv.model import Document, Record
 from cv.render import person, render_html
+from cv.scholar import Scholar, load_scholar
 from cv.themes import Theme, load_theme
 
 if TYPE_CHECKING:
-    from cv.pdf import Laid
+    from cv.pdf import Laid, Rendered
 
 OUTPUTS = ("cv", "bio", "html", "md")
 """What ``build`` can write, by name: cv.pdf, bio.pdf, cv.html and bio.md."""
@@ -53,6 +56,7 @@ class Inputs:
     source: Source
     publications: list[Publication]
     theme: Theme
+    scholar: Scholar | None = None
 
 
 def date_from_environment(environ: dict[str, str] | None = None) -> dt.date:
@@ -84,14 +88,15 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
         highlight=highlight,
         max_authors=options.max_authors,
     )
-    return Inputs(source, publications, load_theme(theme or record.theme.name, data_dir))
+    scholar = load_scholar(data_dir / options.scholar) if options.scholar else None
+    return Inputs(source, publications, load_theme(theme or record.theme.name, data_dir), scholar)
 
 
 def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
     """Validate everything a build would read, and render the HTML, without writing anything."""
     inputs = read_inputs(Path(data_dir), theme)
     render_html(inputs.source.record, inputs.publications, inputs.theme,
-                today=dt.date(2000, 1, 1), for_print=False)  # fmt: skip
+                today=dt.date(2000, 1, 1), for_print=False, scholar=inputs.scholar)  # fmt: skip
     return inputs
 
 
@@ -103,6 +108,7 @@ def build(
     theme: str | None = None,
     today: dt.date | None = None,
     strict: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the outputs of a record.
 
@@ -112,37 +118,44 @@ def build(
     Args:
         data_dir: The folder holding ``cv.yaml`` and the .bib files.
         out_dir: Where to write; created when missing.
-        only: A subset of :data:`OUTPUTS`; all of them by default.
+        only: Some of :data:`OUTPUTS` and of the record's ``documents:``; all by default.
         theme: A theme name that overrides the record's ``theme.name``.
         today: The "last updated" date; by default from ``SOURCE_DATE_EPOCH`` or the clock.
         strict: Turn warnings (a font that failed to load, a refused resource) into errors.
+        progress: Called with the name of each step as it starts (for a progress display).
 
     Raises:
         CVError: For any problem in the input, located in its file.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    kinds = _outputs(only)
+    step = progress or (lambda _name: None)
     today = today or date_from_environment()
+    step("reading the record")
     inputs = read_inputs(data_dir, theme)
     record = inputs.source.record
+    kinds = _outputs(only, record.documents)
 
     rendered: list[tuple[str, str, bytes, int | None, float]] = []
     warnings: list[str] = []
     if "cv" in kinds:
         from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
 
+        step("cv.pdf")
         started = time.perf_counter()
-        html = render_html(record, inputs.publications, inputs.theme, today=today)
+        html = render_html(record, inputs.publications, inputs.theme, today=today,
+                           scholar=inputs.scholar)  # fmt: skip
         roots = [data_dir, *inputs.theme.folders, *font_folders()]
         pdf = write_pdf(html, base_url=data_dir, roots=roots)
         warnings += [f"cv.pdf: {message}" for message in pdf.warnings]
         rendered.append(("cv", "cv.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
     notes: list[str] = []
     if "bio" in kinds or "md" in kinds:
-        content = bio_content(record, inputs.publications)
+        citations = inputs.scholar.by_key(inputs.publications) if inputs.scholar else None
+        content = bio_content(record, inputs.publications, citations)
     if "bio" in kinds:
         from cv.pdf import layout
 
+        step("bio.pdf")
         started = time.perf_counter()
         photo = photo_data_uri(inputs.source)
         roots = [data_dir, *inputs.theme.folders, *font_folders()]
@@ -157,9 +170,19 @@ def build(
         notes += fitted.notes
         rendered.append(("bio", "bio.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
     if "html" in kinds:
+        step("cv.html")
         started = time.perf_counter()
-        html = render_html(record, inputs.publications, inputs.theme, today=today, for_print=False)
+        html = render_html(record, inputs.publications, inputs.theme, today=today, for_print=False,
+                           scholar=inputs.scholar)  # fmt: skip
         rendered.append(("html", "cv.html", html.encode("utf-8"), None, time.perf_counter() - started))
+    for name, document in record.documents.items():
+        if name in kinds:
+            step(f"{name}.pdf")
+            started = time.perf_counter()
+            pdf, document_notes = _document_pdf(name, document, inputs, data_dir, today)
+            warnings += [f"{name}.pdf: {message}" for message in pdf.warnings]
+            notes += document_notes
+            rendered.append((name, f"{name}.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
     if "md" in kinds:
         started = time.perf_counter()
         links = [(link.text, link.url) for link in person(record)["contacts"]]
@@ -177,14 +200,41 @@ def build(
     return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
 
 
-def _outputs(only: Iterable[str] | None) -> list[str]:
+class UnknownOutput(ValueError):
+    """``only`` names an output that is neither built-in nor one of the record's documents."""
+
+
+def _outputs(only: Iterable[str] | None, documents: Iterable[str]) -> list[str]:
+    known = [*OUTPUTS, *documents]
     if only is None:
-        return list(OUTPUTS)
+        return known
     kinds = [kind.strip() for kind in only if kind.strip()]
-    unknown = [kind for kind in kinds if kind not in OUTPUTS]
+    unknown = [kind for kind in kinds if kind not in known]
     if unknown or not kinds:
-        raise ValueError(f"unknown output {', '.join(unknown)!r}; expected some of {', '.join(OUTPUTS)}")
+        raise UnknownOutput(f"unknown output {', '.join(unknown) or 'none'}; expected some of: {', '.join(known)}")
     return kinds
+
+
+def _document_pdf(
+    name: str, document: Document, inputs: Inputs, data_dir: Path, today: dt.date
+) -> tuple[Rendered, tuple[str, ...]]:
+    """Render one of the record's ``documents:``, within its page limit."""
+    from cv.pdf import layout
+
+    record = document_record(inputs.source.record, document)
+    publications = document_publications(inputs.publications, document)
+    roots = [data_dir, *inputs.theme.folders, *font_folders()]
+
+    def lay_out(shown: Record) -> Laid:
+        html = render_html(shown, publications, inputs.theme, today=today, scholar=inputs.scholar,
+                           title=document.title or "Curriculum Vitae")  # fmt: skip
+        return layout(html, base_url=data_dir, roots=roots)
+
+    if document.pages is None:
+        return lay_out(record).to_pdf(), ()
+    counts = section_counts(record, publications)
+    fitted = fit_pages(name, record, counts, document.pages, lay_out, inputs.source)
+    return fitted.layout.to_pdf(), fitted.notes
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cv import __version__
 from cv.errors import CVError
 
+if TYPE_CHECKING:
+    from cv.builder import BuildResult
+
 app = typer.Typer(
-    help="Build an academic CV (PDF and HTML) from data/cv.yaml and BibTeX.",
+    help="Build an academic CV (PDF and HTML) and a one-page bio from data/cv.yaml and BibTeX.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
-DataOption = Annotated[
-    Path, typer.Option("--data", "-d", help="Folder with cv.yaml and the .bib files.")
+DataOption = Annotated[Path, typer.Option("--data", "-d", help="Folder with cv.yaml and the .bib files.")]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")]
+OnlyOption = Annotated[
+    str | None,
+    typer.Option(help="Comma-separated outputs: cv, bio, html, md, or a document of cv.yaml."),
 ]
+ThemeOption = Annotated[str | None, typer.Option(help="Theme name (overrides cv.yaml).")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print every step.")]
 
 
 def _report(error: CVError) -> None:
@@ -29,6 +42,12 @@ def _report(error: CVError) -> None:
         typer.echo(f"error: {problem}", err=True)
     count = len(error.problems)
     typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+
+
+def _outputs(only: str | None) -> list[str] | None:
+    if only is None:
+        return None
+    return [kind.strip() for kind in only.split(",") if kind.strip()]
 
 
 def _version(value: bool) -> None:
@@ -43,51 +62,80 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """cv: one record in git, a print-quality CV from it."""
+    """cv: one record in git; a print-quality CV and a one-page bio from it."""
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[object]:
+    """A spinner on stderr naming the current step, when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _step: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                  console=Console(stderr=True)) as progress:  # fmt: skip
+        task = progress.add_task("building", total=None)
+        yield lambda step: progress.update(task, description=f"building {step}")
+
+
+def _summary(result: BuildResult, seconds_total: float, quiet: bool) -> None:
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if quiet:
+        return
+    for note in result.notes:
+        typer.echo(note)
+    rows = [("file", "pages", "size", "seconds")] + [
+        (str(o.path), str(o.pages or ""), f"{o.size / 1024:.1f} KiB", f"{o.seconds:.2f}")
+        for o in result.outputs
+    ]
+    width = max(len(row[0]) for row in rows)
+    for path, pages, size, seconds in rows:
+        typer.echo(f"{path:<{width}}  {pages:>5}  {size:>10}  {seconds:>7}")
+    typer.echo(f"done in {seconds_total:.2f} s")
 
 
 @app.command()
 def build(
     data: DataOption = Path("data"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("output"),
-    only: Annotated[
-        str | None, typer.Option(help="Comma-separated outputs to build: cv, bio, html, md.")
-    ] = None,
-    theme: Annotated[str | None, typer.Option(help="Theme name (overrides cv.yaml).")] = None,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    out: OutOption = Path("output"),
+    only: OnlyOption = None,
+    theme: ThemeOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Build the CV and the bio: cv.pdf, bio.pdf, cv.html and bio.md."""
-    from cv.builder import OUTPUTS
+    """Build the CV and the bio: cv.pdf, bio.pdf, cv.html, bio.md (and the record's documents)."""
+    from cv.builder import UnknownOutput
     from cv.builder import build as build_outputs
 
-    kinds = None
-    if only is not None:
-        kinds = [kind.strip() for kind in only.split(",") if kind.strip()]
-        unknown = [kind for kind in kinds if kind not in OUTPUTS]
-        if unknown or not kinds:
-            raise typer.BadParameter(
-                f"unknown output {', '.join(unknown) or only!r}; expected some of: {', '.join(OUTPUTS)}",
-                param_hint="--only",
-            )
     started = time.perf_counter()
     try:
-        result = build_outputs(data, out, only=kinds, theme=theme, strict=strict)
+        with _progress(not quiet and not verbose) as spinner:
+
+            def step(name: str) -> None:
+                if verbose:
+                    typer.echo(f"{time.perf_counter() - started:6.2f} s  {name}", err=True)
+                spinner(name)  # type: ignore[operator]
+
+            result = build_outputs(data, out, only=_outputs(only), theme=theme, strict=strict,
+                                   progress=step)  # fmt: skip
+    except UnknownOutput as error:
+        raise typer.BadParameter(str(error), param_hint="--only") from None
     except CVError as error:
         _report(error)
         raise typer.Exit(1) from None
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    for note in result.notes:
-        typer.echo(note)
-    for output in result.outputs:
-        pages = f"{output.pages} page{'s' if output.pages != 1 else ''}" if output.pages else ""
-        typer.echo(f"wrote {output.path}  {pages:>9}  {output.size / 1024:7.1f} KiB  {output.seconds:5.2f} s")
-    typer.echo(f"done in {time.perf_counter() - started:.2f} s")
+    _summary(result, time.perf_counter() - started, quiet)
 
 
 @app.command()
-def check(data: DataOption = Path("data"),
-          theme: Annotated[str | None, typer.Option(help="Theme name (overrides cv.yaml).")] = None) -> None:  # fmt: skip
+def check(
+    data: DataOption = Path("data"),
+    theme: ThemeOption = None,
+    quiet: QuietOption = False,
+) -> None:
     """Validate everything a build would read, without writing anything."""
     from cv.builder import check as check_inputs
 
@@ -96,8 +144,73 @@ def check(data: DataOption = Path("data"),
     except CVError as error:
         _report(error)
         raise typer.Exit(1) from None
-    count = len(inputs.publications)
-    typer.echo(f"{inputs.source.file}: ok ({count} publication{'s' if count != 1 else ''})")
+    if not quiet:
+        count = len(inputs.publications)
+        typer.echo(f"{inputs.source.file}: ok ({count} publication{'s' if count != 1 else ''})")
+
+
+@app.command()
+def watch(
+    data: DataOption = Path("data"),
+    out: OutOption = Path("output"),
+    only: OnlyOption = None,
+    theme: ThemeOption = None,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Rebuild whenever the data or the theme changes (Ctrl-C to stop)."""
+    from cv.builder import BuildResult
+    from cv.watch import watch as watch_and_build
+
+    def report(result: BuildResult | CVError, changed: list[Path]) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        cause = f" after a change of {', '.join(p.name for p in changed)}" if changed else ""
+        if isinstance(result, CVError):
+            for problem in result.problems:
+                typer.echo(f"error: {problem}", err=True)
+            typer.echo(f"[{stamp}] not rebuilt{cause}: fix the problems above; still watching", err=True)
+            return
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if not quiet:
+            written = ", ".join(f"{o.path.name} ({o.seconds:.2f} s)" for o in result.outputs)
+            typer.echo(f"[{stamp}] rebuilt{cause}: {written}")
+
+    if not quiet:
+        typer.echo(f"watching {data} and the theme; Ctrl-C to stop")
+    watch_and_build(data, out, only=_outputs(only), theme=theme, strict=strict, report=report)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to start the new record.")] = Path("."),
+) -> None:
+    """Start a new record: data/cv.yaml, data/publications.bib, .gitignore and a release workflow."""
+    from cv.init import init_project
+
+    try:
+        written = init_project(folder)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: edit {folder / 'data' / 'cv.yaml'}, then run `cv build`")
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Print the JSON Schema of cv.yaml (for completion and checks in editors)."""
+    from cv.init import schema_json
+
+    text = schema_json()
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
 
 
 @app.command()

@@ -294,6 +294,9 @@ def _describe(path: Path_, details: ErrorDetails) -> tuple[str, str | None, bool
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
         return f"{name}: {_show(value)} is too small; expected a number of at least {bound}", None, False
+    if kind == "string_pattern_mismatch":
+        return (f"{name}: {_show(value)} is not a valid name; expected letters, digits, '-' and '_' "
+                "(like cv-short)"), None, False  # fmt: skip
     if kind == "string_too_short":
         return f"{name}: must not be empty", None, False
     return f"{name}: {details['msg']}, got {_show(value)}", None, False

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+)
 
 from cv.dates import EXPECTED as DATE_EXPECTED
 from cv.dates import Date, parse_date
@@ -52,6 +60,15 @@ def _as_list(value: Any) -> Any:
 
 
 Details = Annotated[list[str], Field(default_factory=list)]
+Tags = Annotated[list[str], Field(default_factory=list, description="labels that documents select by")]
+
+
+class Profile(Strict):
+    """A profile on a network the contact fields do not name (Mastodon, ResearchGate, ...)."""
+
+    network: str
+    username: str | None = None
+    url: str | None = None
 
 
 class Contact(Strict):
@@ -65,6 +82,7 @@ class Contact(Strict):
     linkedin: str | None = None
     x: str | None = None
     dblp: str | None = None
+    profiles: list[Profile] = Field(default_factory=list)
 
 
 class Interest(Strict):
@@ -81,6 +99,7 @@ class Bio(Strict):
 class NewsItem(Strict):
     date: AcademicDate
     text: str
+    tags: Tags
 
 
 class Experience(Strict):
@@ -93,6 +112,7 @@ class Experience(Strict):
     advisor: str | None = None
     advisor_url: str | None = None
     details: Details
+    tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
 
@@ -108,6 +128,7 @@ class Education(Strict):
     advisor: str | None = None
     thesis: str | None = None
     details: Details
+    tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
 
@@ -118,6 +139,7 @@ class Teaching(Strict):
     course: str
     institution: str | None = None
     details: Details
+    tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
 
@@ -133,6 +155,7 @@ class Service(Strict):
     venues: list[str] = Field(default_factory=list)
     date: AcademicDate | None = None
     details: Details
+    tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
 
@@ -143,6 +166,7 @@ class Award(Strict):
     organization: str | None = None
     url: str | None = None
     details: Details
+    tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
 
@@ -155,6 +179,7 @@ class Talk(Strict):
     url: str | None = None
     video: str | None = None
     slides: str | None = None
+    tags: Tags
 
 
 class Internship(Strict):
@@ -166,6 +191,33 @@ class Internship(Strict):
     role: str | None = None
     mentor: str | None = None
     details: Details
+    tags: Tags
+
+    _list = field_validator("details", mode="before")(_as_list)
+
+
+class Skill(Strict):
+    name: str
+    level: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Language(Strict):
+    language: str
+    fluency: str | None = None
+
+
+class Project(Strict):
+    name: str
+    start: AcademicDate | None = None
+    end: AcademicDate | None = None
+    url: str | None = None
+    organization: str | None = None
+    roles: list[str] = Field(default_factory=list)
+    type: str | None = None
+    description: str | None = None
+    details: Details
+    keywords: list[str] = Field(default_factory=list)
 
     _list = field_validator("details", mode="before")(_as_list)
 
@@ -194,6 +246,33 @@ class Theme(Strict):
     page_size: Literal["A4", "Letter"] = "A4"
 
 
+class DocumentPublications(Strict):
+    selected: bool = Field(default=False, description="only entries with selected = {true}")
+    since: int | None = Field(default=None, description="only entries from this year on")
+
+
+class Document(Strict):
+    """An extra output from the same record, e.g. a two-page ``cv-short.pdf``."""
+
+    title: str | None = None
+    sections: list[SectionEntry] | None = None
+    publications: DocumentPublications = Field(default_factory=DocumentPublications)
+    pages: int | None = Field(default=None, ge=1, description="the most pages it may take")
+    include_tags: list[str] = Field(default_factory=list)
+    exclude_tags: list[str] = Field(default_factory=list)
+
+
+def _document_name(name: str) -> str:
+    if name in ("cv", "bio"):
+        raise ValueError(f"'{name}' is already an output; expected another name, like cv-short")
+    return name
+
+
+DocumentName = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), AfterValidator(_document_name)
+]
+
+
 class Record(Strict):
     """Everything in ``cv.yaml``."""
 
@@ -215,8 +294,12 @@ class Record(Strict):
     awards: list[Award] = Field(default_factory=list)
     talks: list[Talk] = Field(default_factory=list)
     internships: list[Internship] = Field(default_factory=list)
+    skills: list[Skill] = Field(default_factory=list)
+    languages: list[Language] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
     publications: Publications = Field(default_factory=Publications)
     sections: list[SectionEntry] | None = None
+    documents: dict[DocumentName, Document] = Field(default_factory=dict)
     theme: Theme = Field(default_factory=Theme)
 
     @field_validator("theme", mode="before")

@@ -11,10 +11,11 @@ from typing import Any
 from markupsafe import Markup
 
 from cv import markup
-from cv.bibliography import Publication, group_publications
+from cv.bibliography import Publication, group_publications, used_marks
 from cv.dates import format_range, range_sort_key
 from cv.fonts import font_face_css
 from cv.model import SECTION_TITLES, Record, SectionOptions
+from cv.scholar import Scholar
 from cv.themes import Theme, environment
 
 GENERATOR = "cv"
@@ -53,9 +54,10 @@ def render_html(
     *,
     today: dt.date,
     for_print: bool = True,
-    template: str = "cv.html.j2",
+    title: str = "Curriculum Vitae",
+    scholar: Scholar | None = None,
 ) -> str:
-    """Render the CV (or another page template) of a record with a theme to one HTML string.
+    """Render the CV of a record with a theme to one HTML string.
 
     Args:
         record: The validated record.
@@ -63,14 +65,15 @@ def render_html(
         theme: The resolved theme.
         today: The "last updated" date (the caller reads the clock or SOURCE_DATE_EPOCH).
         for_print: True for the PDF (bundled fonts by file URI), False for the web page.
-        template: The page template to render.
+        title: What the document is, after the name in its title ("Short CV").
+        scholar: Citation counts for the publications section, if the record names a snapshot.
     """
     css = page_css(theme, "cv", for_print)
     context = {
         "person": person(record),
-        "sections": sections(record, publications),
+        "sections": sections(record, publications, scholar),
         "meta": {
-            "title": f"{record.name} – Curriculum Vitae",
+            "title": f"{record.name} – {title}",
             "author": record.name,
             "lang": record.lang,
             "keywords": ", ".join(_interest_titles(record)),
@@ -82,7 +85,7 @@ def render_html(
         "css": css,
         "for_print": for_print,
     }
-    return environment(theme).get_template(template).render(context)
+    return environment(theme).get_template("cv.html.j2").render(context)
 
 
 def page_css(theme: Theme, page: str, for_print: bool) -> Markup:
@@ -156,7 +159,9 @@ def section_order(record: Record) -> list[tuple[str, SectionOptions]]:
     return order
 
 
-def sections(record: Record, publications: Sequence[Publication]) -> list[Section]:
+def sections(
+    record: Record, publications: Sequence[Publication], scholar: Scholar | None = None
+) -> list[Section]:
     """Every non-empty section, in order, with its entries sorted newest first."""
     builders = {
         "about": _about,
@@ -178,7 +183,8 @@ def sections(record: Record, publications: Sequence[Publication]) -> list[Sectio
                 groups = group_publications(chosen, record.publications.group_by,
                                             record.publications.numbering)  # fmt: skip
                 legend = any(publication.has_marks for publication in chosen)
-                result.append(Section(key, title, tuple(groups), {"has_marks": legend}))
+                extra = {"has_marks": legend, "marks": used_marks(chosen), "scholar": scholar}
+                result.append(Section(key, title, tuple(groups), extra))
             continue
         section = builders[key](record, title)
         if options.limit is not None:

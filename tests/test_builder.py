@@ -24,7 +24,7 @@ TODAY = dt.date(2026, 11, 1)
 def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
     result = cv.build(EXAMPLE, out, today=TODAY)
-    assert {o.kind for o in result.outputs} == {"cv", "bio", "html", "md"}
+    assert {o.kind for o in result.outputs} == {"cv", "bio", "html", "md", "cv-short"}
     assert result.warnings == ()
     return out / "cv.pdf"
 

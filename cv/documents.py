@@ -1,0 +1,145 @@
+"""Variants from one record: the ``documents:`` of ``cv.yaml`` (a ``cv-short.pdf`` and the like).
+
+A document picks sections, filters entries by ``tags`` and publications by ``selected`` and year,
+and may have a page limit. Over the limit, the oldest entries of the least important sections
+are left out first (:data:`TRIMS`), and the build says what it left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cv.bibliography import Publication
+from cv.errors import CVError
+from cv.loader import Source
+from cv.model import SECTION_TITLES, Document, Record, SectionOptions
+from cv.render import section_order
+
+TAGGED_SECTIONS = ("news", "experience", "education", "teaching", "service", "awards", "talks",
+                   "internships")  # fmt: skip
+
+TRIMS: tuple[tuple[str, int], ...] = (
+    ("news", 3), ("talks", 3), ("internships", 1), ("teaching", 3), ("service", 2), ("awards", 3),
+    ("news", 0), ("talks", 0), ("teaching", 0), ("publications", 10), ("awards", 1),
+    ("service", 0), ("experience", 3), ("publications", 5), ("education", 2), ("publications", 3),
+)  # fmt: skip
+"""The documented order of shortening a document to its page limit: a section down to a count."""
+
+MAX_PASSES = 8
+
+
+def document_record(record: Record, document: Document) -> Record:
+    """The record as this document shows it: its sections, and only the entries its tags pick."""
+    update: dict[str, Any] = {"documents": {}}
+    if document.sections is not None:
+        update["sections"] = document.sections
+    if document.include_tags or document.exclude_tags:
+        for key in TAGGED_SECTIONS:
+            update[key] = [e for e in getattr(record, key) if _wanted(e.tags, document)]
+    return record.model_copy(update=update)
+
+
+def _wanted(tags: Sequence[str], document: Document) -> bool:
+    """Kept when it has an included tag (if any are named) and no excluded one."""
+    if document.include_tags and not set(tags) & set(document.include_tags):
+        return False
+    return not set(tags) & set(document.exclude_tags)
+
+
+def document_publications(
+    publications: Sequence[Publication], document: Document
+) -> list[Publication]:
+    """The publications a document lists: ``selected`` only and ``since`` a year, if asked."""
+    chosen = list(publications)
+    if document.publications.selected:
+        chosen = [p for p in chosen if p.selected]
+    if document.publications.since is not None:
+        since = document.publications.since
+        chosen = [p for p in chosen if p.year is None or p.year >= since]
+    return chosen
+
+
+@dataclass(frozen=True)
+class Fitted:
+    layout: Any
+    record: Record
+    passes: int
+    notes: tuple[str, ...]
+
+
+def fit_pages(
+    name: str,
+    record: Record,
+    counts: dict[str, int],
+    pages: int,
+    lay_out: Callable[[Record], Any],
+    source: Source,
+) -> Fitted:
+    """Lay out ``record`` in at most ``pages`` pages, leaving out entries in :data:`TRIMS` order.
+
+    Args:
+        name: The document's name, for messages.
+        record: The document's record (sections and entries already chosen).
+        counts: How many entries each shown section has (publications included).
+        pages: The page limit.
+        lay_out: Renders and lays out a record; the result has a ``pages`` count.
+        source: The original record, to locate the problem if even the shortest does not fit.
+    """
+    limits = dict(counts)
+    current = record
+    for passes in range(1, MAX_PASSES + 1):
+        laid = lay_out(current)
+        if laid.pages <= pages:
+            notes = tuple(
+                f"{name}: {limits[key]} of {counts[key]} {SECTION_TITLES[key].lower()} entries shown "
+                f"to fit {pages} page{'s' if pages != 1 else ''}"
+                for key in counts if limits[key] < counts[key]
+            )  # fmt: skip
+            return Fitted(laid, current, passes, notes)
+        # Entries take about the same room each: leave out the share of them that ran over.
+        total = sum(limits.values()) or 1
+        excess = math.ceil(total * (laid.pages - pages) / laid.pages * 1.1) or 1
+        if not _trim(limits, excess):
+            break
+        current = _with_limits(record, limits)
+    raise CVError(source.problem(
+        ("documents", name, "pages"),
+        f"document '{name}' does not fit {pages} page{'s' if pages != 1 else ''} even with the "
+        f"shortest sections; expected a larger `pages:` or fewer sections",
+    ))  # fmt: skip
+
+
+def _trim(limits: dict[str, int], excess: int) -> bool:
+    """Lower the section limits by ``excess`` entries in :data:`TRIMS` order; False if none left."""
+    removed = 0
+    for key, floor in TRIMS:
+        while key in limits and limits[key] > floor and removed < excess:
+            limits[key] -= 1
+            removed += 1
+        if removed >= excess:
+            break
+    return removed > 0
+
+
+def _with_limits(record: Record, limits: dict[str, int]) -> Record:
+    sections = []
+    for key, options in section_order(record):
+        if key in limits and limits[key] == 0:
+            continue
+        limit = min(limits[key], options.limit or limits[key]) if key in limits else options.limit
+        sections.append({key: SectionOptions(title=options.title, limit=limit)})
+    return record.model_copy(update={"sections": sections})
+
+
+def section_counts(record: Record, publications: Sequence[Publication]) -> dict[str, int]:
+    """How many entries each shown section has, for the page fitting."""
+    counts = {}
+    for key, options in section_order(record):
+        if key == "about":
+            continue
+        total = len(publications) if key == "publications" else len(getattr(record, key))
+        counts[key] = min(total, options.limit) if options.limit else total
+    return counts

@@ -1,0 +1,1 @@
+"""Files `cv init` writes: a commented record, a small .bib, a .gitignore and a release workflow."""
