@@ -4,27 +4,20 @@ bibtexparser splits the files into blocks; everything it leaves out is done here
 values: ``@string`` macros and ``#`` concatenation, month macros, biblatex ``date``,
 ``crossref`` inheritance, duplicate keys across files and in any case. Names are split before
 any LaTeX is decoded (braces keep ``{The XYZ Consortium}`` one author), and only the fields a
-CV shows are decoded, once (:mod:`cv.latex`).
+CV shows are decoded, once (:mod:`cv.latex`). Names and marks are read by :mod:`cv.names`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 import bibtexparser
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -36,6 +29,7 @@ from markupsafe import Markup
 
 from cv.errors import CVError, Problem
 from cv.latex import latex_to_html, latex_to_text
+from cv.names import Author, OwnerMatcher, derive_highlight, read_names, shorten
 
 __all__ = [
     "Author",
@@ -46,6 +40,7 @@ __all__ = [
     "derive_highlight",
     "load_bibliography",
     "group_publications",
+    "used_marks",
 ]
 
 #: Publication kinds in the order of their sections, with the section titles.
@@ -58,23 +53,6 @@ KIND_TITLES = {
     "report": "Technical Reports",
     "other": "Other",
 }
-
-
-@dataclass(frozen=True)
-class Author:
-    """One name in an author list, decoded for display.
-
-    Attributes:
-        name: Display form, "First von Last, Jr".
-        is_owner: The name is one of the CV owner's variants (set in bold).
-        marks: ``*`` (equal contribution), ``†`` (corresponding), ``‡``, in the order written.
-        is_others: A placeholder for left-out authors ("and others", or a shortened list).
-    """
-
-    name: str
-    is_owner: bool = False
-    marks: str = ""
-    is_others: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,11 +92,24 @@ class Publication:
     editors: tuple[Author, ...] = ()
     publisher: str = ""
     address: str = ""
+    #: The venue is the proceedings or book the work is part of (shown "In <venue>").
+    contained: bool = False
 
     @property
     def has_marks(self) -> bool:
         """Whether any author carries a contribution mark (the CV then prints a legend)."""
         return any(author.marks for author in self.authors)
+
+    @property
+    def imprint(self) -> str:
+        """Publisher and address of a book, chapter, proceedings or thesis, when not the venue.
+
+        Journals and preprints have none: their publisher is not part of how they are cited.
+        """
+        if self.kind in ("journal", "preprint"):
+            return ""
+        venue = self.venue.striptags()
+        return ", ".join(part for part in (self.publisher, self.address) if part and part != venue)
 
 
 @dataclass(frozen=True)
@@ -439,207 +430,21 @@ def _apply_crossrefs(entries: list[_RawEntry], problems: list[Problem]) -> set[s
 
 
 # --------------------------------------------------------------------------------------------
-# Names, marks and the owner
-
-_SYMBOL = r"(?:\*|†|‡|\\d?dag(?:ger)?(?![A-Za-z]))(?:\{\})?"
-_SYMBOLS = rf"{_SYMBOL}(?:\s*,?\s*{_SYMBOL})*"
-_MARK = (
-    rf"\$\s*(?:\^\s*)?\{{?\s*{_SYMBOLS}\s*\}}?\s*\$"  # $^\dagger$, $^{*}$, $\dagger$
-    rf"|\\textsuperscript\s*\{{\s*{_SYMBOLS}\s*\}}"  # \textsuperscript{*}
-    rf"|\^\s*\{{\s*{_SYMBOLS}\s*\}}|\^\s*{_SYMBOL}"  # ^{*}, ^*
-    rf"|{_SYMBOL}"  # *, †, \dagger
-)
-_MARKS = re.compile(rf"(?:{_MARK})+(?=[\s,~}}]|$)")
-_MARK_SYMBOL = re.compile(r"\*|†|‡|\\d?dag(?:ger)?")
-_EMPTY_GROUP = re.compile(r"\{\s*\}")
-
-
-def _strip_marks(name: str) -> tuple[str, str]:
-    """Split contribution marks off a raw name: ``Tang$^\\dagger$, Z.`` -> ``Tang, Z.``, ``†``."""
-    found: list[str] = []
-
-    def collect(match: re.Match[str]) -> str:
-        for symbol in _MARK_SYMBOL.findall(match.group()):
-            mark = "*" if symbol == "*" else "‡" if symbol in ("‡", "\\ddag", "\\ddagger") else "†"
-            if mark not in found:
-                found.append(mark)
-        return ""
-
-    stripped = _MARKS.sub(collect, name)
-    if not found:
-        return name, ""
-    return _EMPTY_GROUP.sub("", stripped).strip(), "".join(found)
-
-
-_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "’": "'"})  # fmt: skip
-_NAME_SEPARATORS = re.compile(r"[\s.,\-‐'’]+")
-
-
-def _fold(text: str) -> str:
-    """Lower case, accents and special letters reduced to ASCII where possible."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
-def _name_tokens(text: str, *, first: bool = False) -> tuple[str, ...]:
-    """Normalised words of a name part; in first names "ZH" counts as the initials Z. H."""
-    tokens: list[str] = []
-    for word in _NAME_SEPARATORS.split(text):
-        if first and 2 <= len(word) <= 3 and word.isalpha() and word.isupper():
-            tokens.extend(_fold(letter) for letter in word)
-        elif word:
-            tokens.append(_fold(word))
-    return tuple(tokens)
-
-
-@dataclass(frozen=True)
-class _Person:
-    display: str
-    first: str
-    last: str  # von and last
-
-
-@lru_cache(maxsize=65536)
-def _person(raw: str) -> _Person:
-    """Split and decode one raw name; raises InvalidNameError for a malformed one."""
-    parts = parse_single_name_into_parts(raw)
-    first = latex_to_text(" ".join(parts.first))
-    von = latex_to_text(" ".join(parts.von))
-    last = latex_to_text(" ".join(parts.last))
-    jr = latex_to_text(" ".join(parts.jr))
-    display = " ".join(part for part in (first, von, last) if part)
-    if jr:
-        display += f", {jr}"
-    return _Person(display, first, " ".join(part for part in (von, last) if part))
-
-
-def _compatible(these: tuple[str, ...], those: tuple[str, ...]) -> bool:
-    """First names agree word by word, an initial standing for any word it starts."""
-    if len(these) != len(those):
-        return False
-    return all(
-        a == b or ((len(a) == 1 or len(b) == 1) and a[0] == b[0])
-        for a, b in zip(these, those, strict=True)
-    )
-
-
-class _OwnerMatcher:
-    """Decides whether a name is one of the owner's variants.
-
-    An author written with initials matches a variant it abbreviates ("Z. Tang" ~ "Zhenheng
-    Tang"). An author written in full matches only the same full name when a full variant is
-    known, so "Zhiwei Tang" is not mistaken for "Z. Tang" when "Zhenheng Tang" is the owner.
-    """
-
-    def __init__(self, variants: Sequence[str]) -> None:
-        self._by_last: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        self._seen: dict[tuple[str, str], bool] = {}
-        for variant in variants:
-            try:
-                person = _person(variant.strip())
-            except InvalidNameError:
-                continue
-            firsts = self._by_last.setdefault(_name_tokens(person.last), [])
-            firsts.append(_name_tokens(person.first, first=True))
-
-    def matches(self, first: str, last: str) -> bool:
-        """Whether "first last" (decoded name parts, von included in last) is the owner."""
-        known = self._seen.get((first, last))
-        if known is None:
-            known = self._seen[(first, last)] = self._match(first, last)
-        return known
-
-    def _match(self, first: str, last: str) -> bool:
-        candidates = self._by_last.get(_name_tokens(last))
-        if not candidates:
-            return False
-        tokens = _name_tokens(first, first=True)
-        if not tokens:
-            return () in candidates
-        if all(len(token) > 1 for token in tokens):
-            full = [c for c in candidates if c and all(len(token) > 1 for token in c)]
-            if full:
-                return tokens in full
-        return any(_compatible(tokens, candidate) for candidate in candidates)
-
-
-def derive_highlight(name: str) -> list[str]:
-    """Name variants of the owner, from the record's ``name``.
-
-    Args:
-        name: The owner's name as the record writes it ("Zhenheng Tang" or "Tang, Zhenheng").
-
-    Returns:
-        Full and initialled forms in both orders, dotted and not, and the same without accents:
-        ``["Zhenheng Tang", "Tang, Zhenheng", "Z. Tang", "Tang, Z.", "Z Tang", "Tang, Z", ...]``.
-    """
-    try:
-        person = _person(name.strip())
-    except InvalidNameError:
-        return [name.strip()]
-    if not person.first:
-        variants = [person.last]
-    else:
-        words = person.first.split()
-        dotted = " ".join(
-            "-".join(f"{part[0]}." for part in word.split("-") if part) for word in words
-        )
-        plain = " ".join(word[0] for word in words)
-        compact = dotted.replace(" ", "")
-        forms = [person.first, dotted, plain, compact]
-        variants = []
-        for form in dict.fromkeys(forms):
-            variants += [f"{form} {person.last}", f"{person.last}, {form}"]
-    folded = [_strip_accents(variant) for variant in variants]
-    return list(dict.fromkeys(variants + folded))
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
+# Names (split, marks and the owner are in cv.names)
 
 
 def _authors(
-    entry: _RawEntry, matcher: _OwnerMatcher, problems: list[Problem], role: str = "author"
+    entry: _RawEntry, matcher: OwnerMatcher, problems: list[Problem], role: str = "author"
 ) -> list[Author]:
     """The decoded names of ``role`` (author or editor), with marks and owner flags."""
-    raw = entry.fields.get(role, "")
-    authors: list[Author] = []
-    for raw_name in split_multiple_persons_names(raw):
-        if raw_name.strip().lower() == "others":
-            authors.append(Author("et al.", is_others=True))
-            continue
-        bare, marks = _strip_marks(raw_name)
-        try:
-            person = _person(bare)
-        except InvalidNameError as error:
-            message = (
-                f"cannot read {role} '{raw_name}' of entry '{entry.key}': {error.reason.lower()} "
-                "(expected names separated by 'and', each 'First Last' or 'Last, First')"
-            )
-            problems.append(Problem(message, *entry.at(role)))
-            continue
-        if person.display:
-            owner = matcher.matches(person.first, person.last)
-            authors.append(Author(person.display, owner, marks))
+    authors, bad = read_names(entry.fields.get(role, ""), matcher)
+    for name in bad:
+        message = (
+            f"cannot read {role} '{name.raw}' of entry '{entry.key}': {name.reason.lower()} "
+            "(expected names separated by 'and', each 'First Last' or 'Last, First')"
+        )
+        problems.append(Problem(message, *entry.at(role)))
     return authors
-
-
-def _shorten(authors: list[Author], max_authors: int) -> list[Author]:
-    """Cut a long list to ``max_authors`` names with "et al.", keeping the owner visible."""
-    if max_authors < 1 or len(authors) <= max_authors:
-        return authors
-    cut = max(max_authors - 1, 0)
-    owner = next((i for i, author in enumerate(authors) if author.is_owner), None)
-    if owner is None or owner < cut:
-        return authors[:cut] + [Author("et al.", is_others=True)]
-    shown = authors[: max(max_authors - 2, 0)] + [Author("…", is_others=True), authors[owner]]
-    if any(not author.is_others for author in authors[owner + 1 :]):
-        shown.append(Author("et al.", is_others=True))
-    return shown
 
 
 # --------------------------------------------------------------------------------------------
@@ -767,6 +572,11 @@ def _venue(entry_type: str, fields: dict[str, str]) -> Markup:
         label = latex_to_html(fields.get("type", default))
         school = latex_to_html(fields.get("school", "") or fields.get("institution", ""))
         return Markup(", ").join(part for part in (label, school) if part)
+    if entry_type in ("techreport", "report") and fields.get("number", "").strip():
+        label = latex_to_html(fields.get("type", "Technical report"))
+        number = Markup(" ").join(p for p in (label, latex_to_html(fields["number"])) if p)
+        institution = latex_to_html(fields.get("institution", "") or fields.get("publisher", ""))
+        return Markup(", ").join(part for part in (number, institution) if part)
     for name in ("publisher", "school", "institution", "organization", "howpublished"):
         value = fields.get(name, "").strip()
         if value and not re.match(r"\\url|https?://", value):
@@ -830,12 +640,12 @@ def _links(fields: dict[str, str]) -> tuple[Link, ...]:
 
 
 def _publication(
-    entry: _RawEntry, matcher: _OwnerMatcher, max_authors: int, problems: list[Problem]
+    entry: _RawEntry, matcher: OwnerMatcher, max_authors: int, problems: list[Problem]
 ) -> Publication | None:
     """Build one publication; report its problems (and return None if it has no title)."""
     fields = entry.fields
     year, month = _year(entry, problems)
-    authors = _shorten(_authors(entry, matcher, problems), max_authors)
+    authors = shorten(_authors(entry, matcher, problems), max_authors)
     title = latex_to_html(fields.get("title", ""))
     if not title:
         message = f"entry '{entry.key}' has no title (expected title = {{...}})"
@@ -854,6 +664,9 @@ def _publication(
         title=title,
         authors=tuple(authors),
         venue=_venue(entry.entry_type, fields),
+        contained=bool(
+            fields.get("booktitle", "").strip() and not fields.get("journal", "").strip()
+        ),
         year=year,
         month=month,
         abbr=text("abbr"),
@@ -867,7 +680,7 @@ def _publication(
         preview=fields.get("preview", "").strip(),
         annotation=text("annotation"),
         additional_info=text("additional_info"),
-        editors=tuple(_shorten(_authors(entry, matcher, problems, "editor"), max_authors)),
+        editors=tuple(shorten(_authors(entry, matcher, problems, "editor"), max_authors)),
         publisher=text("publisher"),
         address=text("address"),
     )
@@ -900,7 +713,7 @@ def load_bibliography(
     entries = _unique(entries, problems)
     _resolve_entries(entries, macros, problems)
     targets = _apply_crossrefs(entries, problems)
-    matcher = _OwnerMatcher(highlight)
+    matcher = OwnerMatcher(highlight)
     publications = []
     for entry in entries:
         if entry.key.casefold() in targets and "author" not in entry.fields:
@@ -911,6 +724,12 @@ def load_bibliography(
     if problems:
         raise CVError(problems)
     return sorted(publications, key=_newest_first, reverse=True)
+
+
+def used_marks(publications: Iterable[Publication]) -> str:
+    """The contribution marks any author list uses, in legend order: ``"*†"``, ``"†"``, ``""``."""
+    found = {mark for p in publications for author in p.authors for mark in author.marks}
+    return "".join(mark for mark in "*†‡" if mark in found)
 
 
 def _newest_first(publication: Publication) -> tuple[bool, int, int]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import tempfile
 from pathlib import Path
 
+import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
+import cv
 from cv.bibliography import (
     Author,
     Link,
@@ -19,6 +22,7 @@ from cv.bibliography import (
     derive_highlight,
     group_publications,
     load_bibliography,
+    used_marks,
 )
 from cv.errors import CVError
 from cv.latex import TAGS, latex_to_html, latex_to_text
@@ -304,29 +308,7 @@ def test_missing_crossref_target_is_a_problem(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Names and marks
-
-
-@pytest.mark.parametrize(
-    ("raw", "display"),
-    [
-        ("Tang, Zhenheng", "Zhenheng Tang"),
-        ("Zhenheng Tang", "Zhenheng Tang"),
-        ("Ludwig van Beethoven", "Ludwig van Beethoven"),
-        ("van Beethoven, Ludwig", "Ludwig van Beethoven"),
-        ("Doe, Jr., John", "John Doe, Jr."),
-        ("{The XYZ Consortium}", "The XYZ Consortium"),
-        ("{Simon and Schuster}", "Simon and Schuster"),
-        ("唐振衡", "唐振衡"),
-        (r"M{\"u}ller, J{\"o}rg", "Jörg Müller"),
-        ("Jörg Müller", "Jörg Müller"),
-        (r"Fran{\c c}ois Dupont", "François Dupont"),
-        ("Donald~E. Knuth", "Donald E. Knuth"),
-        ("de la Fontaine, Jean", "Jean de la Fontaine"),
-    ],
-)
-def test_single_names(tmp_path: Path, raw: str, display: str) -> None:
-    assert names(one(tmp_path, authored(raw))) == [display]
+# Names in entries (splitting, marks and the owner are tested in test_names.py)
 
 
 def test_author_order_and_others(tmp_path: Path) -> None:
@@ -341,31 +323,15 @@ def test_author_order_and_others(tmp_path: Path) -> None:
         "et al.",
     ]
     assert [a.is_others for a in publication.authors] == [False, False, False, True]
+    assert publication.authors[0] == Author("Zhenheng Tang", is_owner=True)
 
 
-@pytest.mark.parametrize(
-    ("raw", "marks"),
-    [
-        ("Tang*, Zhenheng", "*"),
-        ("Zhenheng Tang*", "*"),
-        ("Tang$^\\dagger$, Zhenheng", "†"),
-        ("Zhenheng Tang\\dagger", "†"),
-        ("Zhenheng Tang$^*$", "*"),
-        ("Zhenheng Tang^*", "*"),
-        ("Zhenheng Tang†", "†"),
-        ("Tang*$^\\dagger$, Zhenheng", "*†"),
-        ("Zhenheng Tang\\textsuperscript{*}", "*"),
-        ("Zhenheng Tang", ""),
-    ],
-)
-def test_marks_leave_the_name(tmp_path: Path, raw: str, marks: str) -> None:
-    (author,) = one(tmp_path, authored(raw)).authors
-    assert author == Author("Zhenheng Tang", is_owner=True, marks=marks)
-
-
-def test_has_marks(tmp_path: Path) -> None:
-    assert one(tmp_path, authored("Tang*, Zhenheng and Bo Li*")).has_marks
-    assert not one(tmp_path, authored("Zhenheng Tang and Bo Li")).has_marks
+def test_has_marks_and_used_marks(tmp_path: Path) -> None:
+    marked = one(tmp_path, authored("Tang*, Zhenheng and Bo Li$^\\dagger$"))
+    plain = one(tmp_path, authored("Zhenheng Tang and Bo Li"))
+    assert marked.has_marks and not plain.has_marks
+    assert used_marks([plain, marked]) == "*†"
+    assert used_marks([plain]) == ""
 
 
 def test_malformed_name_is_a_problem(tmp_path: Path) -> None:
@@ -377,109 +343,18 @@ def test_malformed_name_is_a_problem(tmp_path: Path) -> None:
     )
 
 
-# --------------------------------------------------------------------------------------------
-# The owner
+def test_max_authors_shortens_and_keeps_the_owner(tmp_path: Path) -> None:
+    people = " and ".join(f"Author{chr(65 + i)} Person" for i in range(11))
+    authors = one(tmp_path, authored(people + " and Tang, Z."), max_authors=10).authors
+    assert [a.name for a in authors[-2:]] == ["…", "Z. Tang"] and authors[-1].is_owner
+    assert len(one(tmp_path, authored(people), max_authors=0).authors) == 11
 
 
-@pytest.mark.parametrize(
-    ("author", "owner"),
-    [
-        ("Zhenheng Tang", True),
-        ("Tang, Zhenheng", True),
-        ("Z. Tang", True),
-        ("Tang, Z.", True),
-        ("Z Tang", True),
-        ("ZHENHENG TANG", True),
-        ("Zhiwei Tang", False),
-        ("Zhenheng Wang", False),
-        ("Tang", False),
-        ("Bo Li", False),
-    ],
-)
-def test_owner_variants(tmp_path: Path, author: str, owner: bool) -> None:
-    (found,) = one(tmp_path, authored(author), highlight=derive_highlight("Zhenheng Tang")).authors
-    assert found.is_owner is owner
-
-
-def test_capital_initials_and_capital_last_names(tmp_path: Path) -> None:
-    text = authored("ZH Tang and Bo LI and Zhiwei Tang")
-    publication = one(tmp_path, text, highlight=["Zhen Heng Tang", "Bo Li"])
-    assert [a.is_owner for a in publication.authors] == [True, True, False]
-
-
-def test_initials_only_highlight_matches_full_names(tmp_path: Path) -> None:
-    publication = one(
-        tmp_path, authored("Zhenheng Tang and Tang, Z. and Bo Li"), highlight=["Z. Tang"]
-    )
-    assert [a.is_owner for a in publication.authors] == [True, True, False]
-
-
-@pytest.mark.parametrize("highlight", ["Jörg Müller", "Jorg Muller", r"J{\"o}rg M{\"u}ller"])
-def test_owner_matches_without_accents(tmp_path: Path, highlight: str) -> None:
-    text = authored(r"M{\"u}ller, J{\"o}rg and Jorg Muller and J. Müller and Jürgen Müller")
-    publication = one(tmp_path, text, highlight=[highlight])
-    assert [a.is_owner for a in publication.authors] == [True, True, True, False]
-
-
-def test_derive_highlight() -> None:
-    assert derive_highlight("Zhenheng Tang") == [
-        "Zhenheng Tang",
-        "Tang, Zhenheng",
-        "Z. Tang",
-        "Tang, Z.",
-        "Z Tang",
-        "Tang, Z",
-    ]
-    variants = derive_highlight("Jörg Müller")
-    assert {"Jörg Müller", "Müller, J.", "Jorg Muller", "J. Muller", "Muller, Jorg"} <= set(
-        variants
-    )
-    assert derive_highlight("唐振衡") == ["唐振衡"]
-
-
-# --------------------------------------------------------------------------------------------
-# Shortening long author lists
-
-
-def _authors(count: int, owner_at: int | None = None) -> str:
-    people = [f"Author{chr(65 + i)} Person" for i in range(count)]
-    if owner_at is not None:
-        people[owner_at] = "Zhenheng Tang"
-    return " and ".join(people)
-
-
-def test_short_list_is_kept(tmp_path: Path) -> None:
-    assert len(one(tmp_path, authored(_authors(10)), max_authors=10).authors) == 10
-
-
-def test_long_list_is_cut_with_et_al(tmp_path: Path) -> None:
-    authors = one(tmp_path, authored(_authors(12)), max_authors=10).authors
-    assert names(
-        Publication("k", "article", "journal", Markup("T"), authors, Markup(""), None, None)
-    ) == [
-        *(f"Author{chr(65 + i)} Person" for i in range(9)),
-        "et al.",
-    ]
-    assert authors[-1].is_others
-
-
-def test_owner_inside_the_cut_stays(tmp_path: Path) -> None:
-    authors = one(tmp_path, authored(_authors(12, owner_at=3)), max_authors=10).authors
-    assert len(authors) == 10 and authors[3].is_owner and authors[-1].is_others
-
-
-def test_owner_beyond_the_cut_stays_visible(tmp_path: Path) -> None:
-    authors = one(tmp_path, authored(_authors(12, owner_at=11)), max_authors=10).authors
-    assert [a.name for a in authors[:8]] == [f"Author{chr(65 + i)} Person" for i in range(8)]
-    assert authors[8].is_others and authors[8].name == "…"
-    assert authors[9] == Author("Zhenheng Tang", is_owner=True)
-    assert len(authors) == 10
-
-
-def test_owner_in_the_middle_keeps_its_position(tmp_path: Path) -> None:
-    authors = one(tmp_path, authored(_authors(14, owner_at=10)), max_authors=10).authors
-    assert [a.is_others for a in authors] == [False] * 8 + [True, False, True]
-    assert authors[9].is_owner
+def test_editors_are_names_too(tmp_path: Path) -> None:
+    text = entry(booktitle="{Proc}", editor="{Tang, Zhenheng and Bo Li}", publisher="{PMLR}")
+    publication = one(tmp_path, text.replace("@article", "@inproceedings"))
+    assert publication.editors == (Author("Zhenheng Tang", is_owner=True), Author("Bo Li"))
+    assert publication.contained and publication.imprint == "PMLR"
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,8 +418,13 @@ def test_thesis_and_report_venues(tmp_path: Path) -> None:
     text = (
         "@phdthesis{t, title = {T}, school = {HKBU}, year = 2024}\n"
         "@techreport{r, title = {R}, institution = {HKBU}, year = 2023}\n"
+        "@techreport{n, title = {N}, institution = {HKBU}, number = {TR-7}, year = 2022}\n"
     )
-    assert [str(p.venue) for p in load(tmp_path, text)] == ["PhD thesis, HKBU", "HKBU"]
+    assert [str(p.venue) for p in load(tmp_path, text)] == [
+        "PhD thesis, HKBU",
+        "HKBU",
+        "Technical report TR-7, HKBU",
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -817,3 +697,104 @@ def test_no_entry_is_lost(tmp_path: Path) -> None:
     publications = load(tmp_path, text)
     assert sorted(p.key for p in publications) == sorted(f"k{i}" for i in range(500))
     assert all(p.authors[0].is_owner and p.authors[1].name == "J. Müller" for p in publications)
+
+
+# --------------------------------------------------------------------------------------------
+# What a reader sees: a messy multi-file record built into a PDF and read back
+
+RECORD = BIB / "record"
+DECODED_TITLES = [
+    "A Forthcoming Paper on in situ Learning",
+    "Efficient GPU Kernels: A Study of O(n log n) Methods",
+    "Sparse ℓ1 Training of Transformers with Provable Guarantees",
+    "On the “Convergence” of Federated Learning — A √(n) Bound",
+    "LLM Serving at Scale: A Real-World Workload Study",
+    "On Öptimization for Large Models",
+    "The XYZ Benchmark, Version 2",
+    "Notes on Scaling Laws & Data Quality: 50% Less Data",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, list[str]]:
+    """The record's cv.pdf as text (whitespace collapsed), its cv.html, and the PDF's links."""
+    out = tmp_path_factory.mktemp("record")
+    result = cv.build(RECORD, out, only=["cv", "html"], today=datetime.date(2026, 1, 1))
+    assert result.warnings == ()
+    reader = pypdf.PdfReader(out / "cv.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+    return re.sub(r"\s+", " ", text), (out / "cv.html").read_text(encoding="utf-8"), links
+
+
+def test_pdf_shows_every_entry_decoded(built: tuple[str, str, list[str]]) -> None:
+    text = built[0]
+    for title in DECODED_TITLES:
+        assert title in text, title
+    for raw in ("\\", "{", "}", "$", "--", "``"):
+        assert raw not in text, f"raw LaTeX {raw!r} on the page"
+    for name in ["Bjørn Åström*", "François Leřová", "Ludwig van Beethoven", "John Doe, Jr.",
+                 "The XYZ Consortium", "Ángel Núñez", "Łukasz Kowalski", "Zoë Ďurić"]:  # fmt: skip
+        assert name in text, name
+    assert "Jörg Müller†, et al." in text  # "and others"
+    assert "Zoë Ďurić, …, Jorg Muller, et al." in text  # max_authors: 6, the owner kept
+
+
+def test_pdf_shows_inherited_fields_notes_awards_and_annotations(
+    built: tuple[str, str, list[str]],
+) -> None:
+    text = built[0]
+    assert (
+        "In Proceedings of the 41st International Conference on Machine Learning, edited by "
+        "Ruslan Salakhutdinov and Zico Kolter, PMLR, Vienna, Austria, 2024. Oral"
+    ) in text  # crossref: booktitle from the title, year, editors, publisher, address
+    assert text.count("41st International") == 1  # the crossref target is not listed itself
+    assert "In Advances in Neural Information Processing Systems 35, 2022." in text  # @string #
+    assert "Journal of Machine Learning Research 24(3), 100–130, 2023. Extended version" in text
+    assert "Nature Machine Intelligence, forthcoming." in text
+    assert "Technical report TR-2021-07, XYZ Foundation, 2021." in text
+    assert "Spotlight presentation" in text and "Invited post for the lab’s blog series" in text
+
+
+def test_pdf_groups_numbers_and_counts(built: tuple[str, str, list[str]]) -> None:
+    text = built[0]
+    headings = ["Journal Articles", "Conference Papers", "Preprints", "Theses",
+                "Technical Reports", "Other"]  # fmt: skip
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    assert "Books and Chapters" not in text  # empty groups are left out
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+    assert numbers == list(range(8, 0, -1))
+    titles = [text.index(title) for title in DECODED_TITLES]
+    assert titles == sorted(titles), "newest first within groups, forthcoming first"
+    assert "1,234 citations · h-index 12 · i10-index 15, as of November 1, 2026" in text
+    assert "* equal contribution · † corresponding author" in text
+    assert "DOI · Cited by 1,045" in text and "Code · Cited by 321" in text
+    assert "arXiv · Cited by 0" in text and text.count("Cited by") == 3
+
+
+def test_pdf_links(built: tuple[str, str, list[str]]) -> None:
+    assert {
+        "https://doi.org/10.5555/jmlr.2023.100",
+        "https://github.com/example/sparse",
+        "https://arxiv.org/abs/2401.17644",
+        "https://example.org/blog/scaling_laws",
+    } <= set(built[2])
+
+
+def test_html_sets_the_owner_bold_at_every_appearance(built: tuple[str, str, list[str]]) -> None:
+    html = built[1]
+    section = html[html.index('id="publications"') :]
+    owners = re.findall(r'<strong class="owner">([^<]*)</strong>', section)
+    assert sorted(set(owners)) == ["J. Müller", "Jorg Muller", "Jörg Müller"]
+    assert len(owners) == 8  # one per entry: every entry has the owner once
+    rest = re.sub(r'<strong class="owner">[^<]*</strong>', "", section)
+    assert not re.search(r"M(ü|u|&#\d+;)ller", rest), "an owner's name is not bold"
+    assert '<span class="badge">ICML</span>' in section
+    assert '<span class="badge">NeurIPS</span>' in section
+    assert '<span class="award">Oral</span>' in section
