@@ -34,9 +34,6 @@ __all__ = [
     "strip_marks",
 ]
 
-#: What each contribution mark means, for the legend under the publications heading.
-MARK_MEANINGS = {"*": "equal contribution", "†": "corresponding author"}
-
 
 @dataclass(frozen=True)
 class Author:

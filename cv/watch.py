@@ -53,8 +53,8 @@ def watch(
         except CVError as error:
             report(error, changed)
 
-    rebuild([])
     folders = watched_folders(data_dir, theme)
+    built = False
     for batch in changes_of(
         *folders,
         debounce=debounce_ms,
@@ -62,5 +62,9 @@ def watch(
         watch_filter=lambda _change, path: not Path(path).resolve().is_relative_to(out)
         and not Path(path).name.startswith("."),
         raise_interrupt=False,
+        rust_timeout=200,
+        yield_on_timeout=True,  # the first (empty) batch comes once the watcher is running
     ):
-        rebuild(sorted({Path(path) for _change, path in batch}))
+        if batch or not built:
+            rebuild(sorted({Path(path) for _change, path in batch}))
+            built = True
