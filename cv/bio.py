@@ -22,7 +22,7 @@ from cv.errors import CVError
 from cv.loader import Source
 from cv.model import Record
 from cv.render import GENERATOR, page_css, person
-from cv.themes import Theme, environment
+from cv.themes import Theme, render_template
 
 DENSITIES = ("normal", "compact", "minimum")
 """Type and spacing, loosest first; ``minimum`` is the floor (9 pt type)."""
@@ -394,6 +394,6 @@ def render_bio(
             "generator": GENERATOR,
             "page_size": MEASURING_PAGE[record.theme.page_size] if measure else record.theme.page_size,
         },
-        "css": page_css(theme, "bio", for_print=True),
+        "css": page_css(theme, "bio", for_print=True, options=record.theme),
     }
-    return environment(theme).get_template("bio.html.j2").render(context)
+    return render_template(theme, "bio.html.j2", context)

@@ -15,7 +15,7 @@ from cv.bibliography import Publication, derive_highlight, load_bibliography
 from cv.bio import Plan, bio_content, bio_markdown, fit_one_page, photo_data_uri, render_bio
 from cv.documents import document_publications, document_record, fit_pages, section_counts
 from cv.errors import CVError, Problem
-from cv.fonts import font_folders
+from cv.fonts import font_folders, glyph_warnings
 from cv.loader import Source, load_record
 from cv.model import Document, Record
 from cv.render import person, render_html
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 OUTPUTS = ("cv", "bio", "html", "md")
 """What ``build`` can write, by name: cv.pdf, bio.pdf, cv.html and bio.md."""
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
+"""Standards the PDFs can be written to besides plain tagged PDF: accessible, and archival."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,24 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
         max_authors=options.max_authors,
     )
     scholar = load_scholar(data_dir / options.scholar) if options.scholar else None
-    return Inputs(source, publications, load_theme(theme or record.theme.name, data_dir), scholar)
+    return Inputs(source, publications, _theme(source, theme), scholar)
+
+
+def _theme(source: Source, name: str | None) -> Theme:
+    """The theme; a problem with the one cv.yaml names is located at its ``theme:`` line."""
+    try:
+        return load_theme(name or source.record.theme.name, source.data_dir)
+    except CVError as error:
+        if name is not None or any(problem.file for problem in error.problems):
+            raise
+        raise CVError(source.problem(("theme", "name"), problem.message, problem.hint)
+                      for problem in error.problems) from None  # fmt: skip
 
 
 def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
     """Validate everything a build would read, and render the HTML, without writing anything."""
     inputs = read_inputs(Path(data_dir), theme)
+    photo_data_uri(inputs.source)
     render_html(inputs.source.record, inputs.publications, inputs.theme,
                 today=dt.date(2000, 1, 1), for_print=False, scholar=inputs.scholar)  # fmt: skip
     return inputs
@@ -109,6 +124,7 @@ def build(
     today: dt.date | None = None,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    pdf_variant: str | None = None,
 ) -> BuildResult:
     """Build the outputs of a record.
 
@@ -123,10 +139,13 @@ def build(
         today: The "last updated" date; by default from ``SOURCE_DATE_EPOCH`` or the clock.
         strict: Turn warnings (a font that failed to load, a refused resource) into errors.
         progress: Called with the name of each step as it starts (for a progress display).
+        pdf_variant: Write the PDFs as one of :data:`PDF_VARIANTS`; plain tagged PDF by default.
 
     Raises:
         CVError: For any problem in the input, located in its file.
     """
+    if pdf_variant not in (None, *PDF_VARIANTS):
+        raise ValueError(f"unknown PDF variant {pdf_variant!r}; expected one of {', '.join(PDF_VARIANTS)}")
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     step = progress or (lambda _name: None)
     today = today or date_from_environment()
@@ -134,9 +153,10 @@ def build(
     inputs = read_inputs(data_dir, theme)
     record = inputs.source.record
     kinds = _outputs(only, record.documents)
+    photo = photo_data_uri(inputs.source) if "bio" in kinds else None  # a bad one fails before any PDF
 
     rendered: list[tuple[str, str, bytes, int | None, float]] = []
-    warnings: list[str] = []
+    warnings: list[str] = glyph_warnings(inputs.source, inputs.publications)
     if "cv" in kinds:
         from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
 
@@ -145,7 +165,7 @@ def build(
         html = render_html(record, inputs.publications, inputs.theme, today=today,
                            scholar=inputs.scholar)  # fmt: skip
         roots = [data_dir, *inputs.theme.folders, *font_folders()]
-        pdf = write_pdf(html, base_url=data_dir, roots=roots)
+        pdf = write_pdf(html, base_url=data_dir, roots=roots, variant=pdf_variant)
         warnings += [f"cv.pdf: {message}" for message in pdf.warnings]
         rendered.append(("cv", "cv.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
     notes: list[str] = []
@@ -157,7 +177,6 @@ def build(
 
         step("bio.pdf")
         started = time.perf_counter()
-        photo = photo_data_uri(inputs.source)
         roots = [data_dir, *inputs.theme.folders, *font_folders()]
 
         def lay_out(plan: Plan, measure: bool) -> Laid:
@@ -165,7 +184,7 @@ def build(
             return layout(html, base_url=data_dir, roots=roots)
 
         fitted = fit_one_page(content, lay_out, inputs.source)
-        pdf = fitted.layout.to_pdf()
+        pdf = fitted.layout.to_pdf(pdf_variant)
         warnings += [f"bio.pdf: {message}" for message in pdf.warnings]
         notes += fitted.notes
         rendered.append(("bio", "bio.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
@@ -179,7 +198,7 @@ def build(
         if name in kinds:
             step(f"{name}.pdf")
             started = time.perf_counter()
-            pdf, document_notes = _document_pdf(name, document, inputs, data_dir, today)
+            pdf, document_notes = _document_pdf(name, document, inputs, data_dir, today, pdf_variant)
             warnings += [f"{name}.pdf: {message}" for message in pdf.warnings]
             notes += document_notes
             rendered.append((name, f"{name}.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
@@ -216,7 +235,8 @@ def _outputs(only: Iterable[str] | None, documents: Iterable[str]) -> list[str]:
 
 
 def _document_pdf(
-    name: str, document: Document, inputs: Inputs, data_dir: Path, today: dt.date
+    name: str, document: Document, inputs: Inputs, data_dir: Path, today: dt.date,
+    variant: str | None = None,
 ) -> tuple[Rendered, tuple[str, ...]]:
     """Render one of the record's ``documents:``, within its page limit."""
     from cv.pdf import layout
@@ -231,10 +251,10 @@ def _document_pdf(
         return layout(html, base_url=data_dir, roots=roots)
 
     if document.pages is None:
-        return lay_out(record).to_pdf(), ()
+        return lay_out(record).to_pdf(variant), ()
     counts = section_counts(record, publications)
     fitted = fit_pages(name, record, counts, document.pages, lay_out, inputs.source)
-    return fitted.layout.to_pdf(), fitted.notes
+    return fitted.layout.to_pdf(variant), fitted.notes
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -16,6 +16,7 @@ from cv.errors import CVError
 
 if TYPE_CHECKING:
     from cv.builder import BuildResult
+    from cv.interop.files import Imported
 
 app = typer.Typer(
     help="Build an academic CV (PDF and HTML) and a one-page bio from data/cv.yaml and BibTeX.",
@@ -35,6 +36,21 @@ ThemeOption = Annotated[str | None, typer.Option(help="Theme name (overrides cv.
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print every step.")]
+
+
+def _pdf_variant(value: str | None) -> str | None:
+    from cv.builder import PDF_VARIANTS
+
+    if value is not None and value.lower() not in PDF_VARIANTS:
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(PDF_VARIANTS)}")
+    return value.lower() if value else None
+
+
+PdfVariantOption = Annotated[
+    str | None,
+    typer.Option("--pdf-variant", callback=_pdf_variant,
+                 help="Write the PDFs as pdf/ua-1 (accessible) or pdf/a-3u (archival)."),
+]  # fmt: skip
 
 
 def _report(error: CVError) -> None:
@@ -106,6 +122,7 @@ def build(
     strict: StrictOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
+    pdf_variant: PdfVariantOption = None,
 ) -> None:
     """Build the CV and the bio: cv.pdf, bio.pdf, cv.html, bio.md (and the record's documents)."""
     from cv.builder import UnknownOutput
@@ -121,7 +138,7 @@ def build(
                 spinner(name)  # type: ignore[operator]
 
             result = build_outputs(data, out, only=_outputs(only), theme=theme, strict=strict,
-                                   progress=step)  # fmt: skip
+                                   progress=step, pdf_variant=pdf_variant)  # fmt: skip
     except UnknownOutput as error:
         raise typer.BadParameter(str(error), param_hint="--only") from None
     except CVError as error:
@@ -220,6 +237,128 @@ def themes() -> None:
 
     for name, description in available_themes().items():
         typer.echo(f"{name:<10} {description}")
+
+
+import_app = typer.Typer(
+    help="Bring a record in: an AcadHomepage about.md or a JSON Resume -> data/.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+export_app = typer.Typer(
+    help="Take the record out: an AcadHomepage about.md or a JSON Resume.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+ImportOutOption = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder to write cv.yaml and publications.bib into.")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite files that already exist in --out.")
+]
+ExportOutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file (default: stdout).")
+]
+
+
+def _write_import(imported: Imported, source: Path, out: Path, force: bool, command: str) -> None:
+    from cv.interop.files import write_import
+
+    header = (
+        f"Imported from {source.name} by `cv {command}`.\n"
+        "Text it did not understand is kept in `about`: move it where it belongs."
+    )
+    try:
+        written = write_import(imported, out, force=force, record_header=header, bib_header=header)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    for notice in imported.notices:
+        typer.echo(notice.format(str(source)), err=True)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    counts = ", ".join(f"{count} {name}" for name, count in imported.counts().items() if count)
+    typer.echo(
+        f"imported {counts or 'nothing'}; next: check {out / 'cv.yaml'}, "
+        f"then `cv build --data {out}`"
+    )
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from cv.interop.files import write_atomically
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(out, text.encode("utf-8"))
+    typer.echo(f"wrote {out}", err=True)
+
+
+@import_app.command("acadhomepage")
+def import_acadhomepage(
+    about: Annotated[Path, typer.Argument(help="The homepage's _pages/about.md.")],
+    config: Annotated[
+        Path | None, typer.Option(help="The site's _config.yml (name, contact, avatar).")
+    ] = None,
+    out: ImportOutOption = Path("data"),
+    force: ForceOption = False,
+) -> None:
+    """Turn an AcadHomepage about.md (and _config.yml) into cv.yaml and publications.bib."""
+    from cv.interop.acadhomepage import read_acadhomepage
+
+    try:
+        imported = read_acadhomepage(about, config)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    _write_import(imported, about, out, force, "import acadhomepage")
+
+
+@import_app.command("jsonresume")
+def import_jsonresume(
+    resume: Annotated[Path, typer.Argument(help="The resume.json.")],
+    out: ImportOutOption = Path("data"),
+    force: ForceOption = False,
+) -> None:
+    """Turn a JSON Resume into cv.yaml and publications.bib."""
+    from cv.interop.jsonresume import read_jsonresume
+
+    try:
+        imported = read_jsonresume(resume)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    _write_import(imported, resume, out, force, "import jsonresume")
+
+
+@export_app.command("acadhomepage")
+def export_acadhomepage(data: DataOption = Path("data"), out: ExportOutOption = None) -> None:
+    """Write the record as AcadHomepage's _pages/about.md (news, paper boxes, sections)."""
+    from cv.interop.acadhomepage_export import export_acadhomepage as render_about
+
+    try:
+        text = render_about(data)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    _emit(text, out)
+
+
+@export_app.command("jsonresume")
+def export_jsonresume(data: DataOption = Path("data"), out: ExportOutOption = None) -> None:
+    """Write the record as a JSON Resume (resume.json)."""
+    from cv.interop.jsonresume import dumps
+    from cv.interop.jsonresume import export_jsonresume as resume_of
+
+    try:
+        text = dumps(resume_of(data))
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    _emit(text, out)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ One name end to end: the YAML key is the field name is the template variable.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -13,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
@@ -57,6 +59,25 @@ class Strict(BaseModel):
 def _as_list(value: Any) -> Any:
     """Accept one string where a list of strings is expected."""
     return [value] if isinstance(value, str) else value
+
+
+_ACADEMIC_YEAR = re.compile(r"\d{4}\s*[/–-]\s*\d{2}(?:\d{2})?")
+
+
+def _ends_after_start(end: Date | None, info: ValidationInfo) -> Date | None:
+    """A period cannot end before it starts (a typo, like 2019 for 2021).
+
+    Compared by year only: terms and academic years do not say their months, and an academic
+    year (2022/23) runs into the next year.
+    """
+    start = info.data.get("start")
+    if end is None or start is None or end.year is None or start.year is None:
+        return end
+    last = end.year + 1 if _ACADEMIC_YEAR.fullmatch(end.text) else end.year
+    if last < start.year:
+        raise ValueError(f"the period ends before it starts ({start.text}); expected an end "
+                         "on or after the start")  # fmt: skip
+    return end
 
 
 Details = Annotated[list[str], Field(default_factory=list)]
@@ -115,6 +136,7 @@ class Experience(Strict):
     tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
+    _order = field_validator("end")(_ends_after_start)
 
 
 class Education(Strict):
@@ -131,6 +153,7 @@ class Education(Strict):
     tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
+    _order = field_validator("end")(_ends_after_start)
 
 
 class Teaching(Strict):
@@ -194,6 +217,7 @@ class Internship(Strict):
     tags: Tags
 
     _list = field_validator("details", mode="before")(_as_list)
+    _order = field_validator("end")(_ends_after_start)
 
 
 class Skill(Strict):
@@ -220,6 +244,7 @@ class Project(Strict):
     keywords: list[str] = Field(default_factory=list)
 
     _list = field_validator("details", mode="before")(_as_list)
+    _order = field_validator("end")(_ends_after_start)
 
 
 class Publications(Strict):
@@ -241,9 +266,56 @@ class SectionOptions(Strict):
 SectionEntry = SectionName | dict[SectionName, SectionOptions]
 
 
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)")
+_LENGTH_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
 class Theme(Strict):
+    """``theme:`` (or just its name). Options left out come from the theme's ``theme.yaml``."""
+
     name: str = "classic"
+    accent_color: str | None = Field(default=None, examples=["#1f3a68"])
+    font_size: str | None = Field(default=None, examples=["10pt", "10.5pt"])
     page_size: Literal["A4", "Letter"] = "A4"
+    margins: str | None = Field(default=None, examples=["20mm", "18mm 20mm", "20mm 20mm 22mm"])
+
+    @field_validator("accent_color")
+    @classmethod
+    def _color(cls, value: str | None) -> str | None:
+        if value is not None and not _COLOR.fullmatch(value):
+            raise ValueError("expected a colour as #rrggbb (or #rgb), such as #1f3a68")
+        return value
+
+    @field_validator("font_size", mode="before")
+    @classmethod
+    def _font_size(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = f"{value}pt"  # a bare number is in points
+        if isinstance(value, str):
+            match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*pt", value.strip())
+            if not match or not 7 <= float(match[1]) <= 14:
+                raise ValueError("expected a size in points from 7pt to 14pt, such as 10pt or 10.5pt")
+            return f"{match[1]}pt"
+        return value
+
+    @field_validator("margins", mode="before")
+    @classmethod
+    def _margins(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = f"{value}mm"  # a bare number is in millimetres
+        if isinstance(value, str):
+            parts = value.split()
+            matches = [_LENGTH.fullmatch(part) for part in parts]
+            if not 1 <= len(parts) <= 4 or not all(matches) or not all(
+                5 <= float(m[1]) * _LENGTH_MM[m[2]] <= 60 for m in matches if m
+            ):
+                raise ValueError(
+                    "expected 1 to 4 lengths from 5mm to 60mm in mm, cm, in or pt "
+                    "(top, right, bottom, left as in CSS), such as 20mm or 18mm 20mm"
+                )
+            return " ".join(parts)
+        return value
 
 
 class DocumentPublications(Strict):

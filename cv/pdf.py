@@ -16,6 +16,8 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from cv.fonts import foreign_fonts
+
 
 class SandboxFetcher(URLFetcher):
     """Fetches only ``data:`` URLs and files under the allowed folders; nothing else, ever.
@@ -103,9 +105,11 @@ class Laid:
     def pages(self) -> int:
         return len(self.document.pages)
 
-    def to_pdf(self) -> Rendered:
+    def to_pdf(self, variant: str | None = None) -> Rendered:
+        """The tagged PDF (or ``pdf/ua-1``, ``pdf/a-3u``), every font problem a warning."""
         with _captured_logs() as messages:
-            data = self.document.write_pdf(pdf_tags=True)
+            data = self.document.write_pdf(pdf_tags=True, pdf_variant=variant)
+        messages += foreign_fonts(self.document)  # letters Pango took from the machine's fonts
         return Rendered(data, self.pages, tuple(self.warnings + messages))
 
     def used_height(self) -> float:
@@ -140,12 +144,15 @@ class Laid:
         return found
 
 
-def write_pdf(html: str, *, base_url: Path, roots: Sequence[Path]) -> Rendered:
+def write_pdf(
+    html: str, *, base_url: Path, roots: Sequence[Path], variant: str | None = None
+) -> Rendered:
     """Lay out ``html`` and return the PDF bytes.
 
     Args:
         html: A complete HTML document with its CSS inline.
         base_url: The folder relative URLs (a photo) resolve against: the data folder.
         roots: The only folders any resource may be read from.
+        variant: ``pdf/ua-1`` or ``pdf/a-3u`` (:data:`cv.builder.PDF_VARIANTS`), else plain.
     """
-    return layout(html, base_url=base_url, roots=roots).to_pdf()
+    return layout(html, base_url=base_url, roots=roots).to_pdf(variant)

@@ -13,10 +13,11 @@ from markupsafe import Markup
 from cv import markup
 from cv.bibliography import Publication, group_publications, used_marks
 from cv.dates import format_range, range_sort_key
-from cv.fonts import font_face_css
+from cv.fonts import WEB_FONTS, embed_web_fonts, font_face_css
 from cv.model import SECTION_TITLES, Record, SectionOptions
+from cv.model import Theme as ThemeOptions
 from cv.scholar import Scholar
-from cv.themes import Theme, environment
+from cv.themes import Theme, render_template
 
 GENERATOR = "cv"
 
@@ -68,7 +69,7 @@ def render_html(
         title: What the document is, after the name in its title ("Short CV").
         scholar: Citation counts for the publications section, if the record names a snapshot.
     """
-    css = page_css(theme, "cv", for_print)
+    css = page_css(theme, "cv", for_print, record.theme)
     context = {
         "person": person(record),
         "sections": sections(record, publications, scholar),
@@ -85,15 +86,21 @@ def render_html(
         "css": css,
         "for_print": for_print,
     }
-    return environment(theme).get_template("cv.html.j2").render(context)
+    html = render_template(theme, "cv.html.j2", context)
+    return html if for_print else embed_web_fonts(html)
 
 
-def page_css(theme: Theme, page: str, for_print: bool) -> Markup:
-    """The theme's CSS for a page, with the bundled fonts when it goes to print."""
-    css = "\n".join(sheet.read_text(encoding="utf-8") for sheet in theme.stylesheets(page))
-    if for_print:
-        css = font_face_css() + "\n" + css
-    return Markup(css)  # the theme's own files, not user text
+def page_css(
+    theme: Theme, page: str, for_print: bool, options: ThemeOptions | None = None
+) -> Markup:
+    """The theme's CSS for a page with the record's theme options, and the fonts.
+
+    For print the bundled fonts are named by file URI; the web page gets them embedded, cut to
+    its characters, once it is rendered (:func:`cv.fonts.embed_web_fonts` fills the marker).
+    """
+    fonts = font_face_css() if for_print else WEB_FONTS
+    sheets = theme.css(page if for_print else "web", options)
+    return Markup(fonts + "\n" + sheets)  # the theme's own files, not user text
 
 
 def person(record: Record) -> dict[str, Any]:
