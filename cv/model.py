@@ -41,12 +41,15 @@ SECTION_TITLES: dict[str, str] = {
     "education": "Educations",
     "talks": "Invited Talks",
     "internships": "Internships",
+    "projects": "Projects",
+    "skills": "Skills",
+    "languages": "Languages",
 }
-"""Every section, in the homepage's order, with the homepage's titles."""
+"""Every section, in the homepage's order, with the homepage's titles (then those JSON Resume adds)."""
 
 SectionName = Literal[
     "about", "news", "experience", "teaching", "service",
-    "awards", "publications", "education", "talks", "internships",
+    "awards", "publications", "education", "talks", "internships", "projects", "skills", "languages",
 ]  # fmt: skip
 
 

@@ -146,6 +146,9 @@ def contact_links(record: Record) -> list[Link]:
             elif key in ("github", "x", "linkedin"):
                 text = f"{labels[key]}: {value.removeprefix('@')}"
         links.append(Link(key, text, markup.safe_url(url)))
+    for profile in c.profiles:
+        text = f"{profile.network}: {profile.username}" if profile.username else profile.network
+        links.append(Link("profile", text, markup.safe_url(profile.url)))
     return links
 
 
@@ -180,6 +183,9 @@ def sections(
         "education": _education,
         "talks": _talks,
         "internships": _internships,
+        "projects": _projects,
+        "skills": _skills,
+        "languages": _languages,
     }
     result = []
     for key, options in section_order(record):
@@ -305,6 +311,39 @@ def _talks(record: Record, title: str) -> Section:
         entries.append(Entry(str(t.date), Markup("<em>{}</em>").format(_link(t.title, t.url)),
                              subtitle, (), links))  # fmt: skip
     return Section("talks", title, tuple(entries))
+
+
+def _projects(record: Record, title: str) -> Section:
+    entries = []
+    for p in _newest_first(record.projects, key=lambda p: range_sort_key(p.start, p.end)):
+        subtitle = _join(markup.inline(p.organization), *(markup.inline(r) for r in p.roles),
+                         markup.inline(p.type))  # fmt: skip
+        details = [markup.inline(p.description)] if p.description else []
+        details += [markup.inline(d) for d in p.details]
+        if p.keywords:
+            details.append(_join(*(markup.inline(k) for k in p.keywords)))
+        entries.append(Entry(format_range(p.start, p.end),
+                             Markup("<strong>{}</strong>").format(_link(p.name, p.url)), subtitle,
+                             tuple(details)))  # fmt: skip
+    return Section("projects", title, tuple(entries))
+
+
+def _skills(record: Record, title: str) -> Section:
+    entries = tuple(
+        Entry("", Markup("<strong>{}</strong>").format(markup.inline(s.name)), markup.inline(s.level),
+              (_join(*(markup.inline(k) for k in s.keywords)),) if s.keywords else ())
+        for s in record.skills
+    )  # fmt: skip
+    return Section("skills", title, entries)
+
+
+def _languages(record: Record, title: str) -> Section:
+    entries = tuple(
+        Entry("", Markup("<strong>{}</strong>").format(markup.inline(lang.language)),
+              markup.inline(lang.fluency))
+        for lang in record.languages
+    )  # fmt: skip
+    return Section("languages", title, entries)
 
 
 def _internships(record: Record, title: str) -> Section:

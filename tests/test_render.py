@@ -118,3 +118,21 @@ def test_contribution_marks_get_a_legend(write_record) -> None:  # type: ignore[
     inputs = read_inputs(FULL)
     html = render_html(inputs.source.record, inputs.publications, inputs.theme, today=dt.date(2026, 1, 1))
     assert "equal contribution" not in html
+
+
+def test_skills_languages_projects_and_profiles_are_shown() -> None:
+    record = Record(
+        name="X",
+        contact={"profiles": [{"network": "Mastodon", "username": "@x", "url": "https://example.social/@x"}]},
+        skills=[{"name": "Python", "level": "Expert", "keywords": ["NumPy", "PyTorch"]}],
+        languages=[{"language": "Quechua", "fluency": "Native"}],
+        projects=[{"name": "Robust Lib", "start": "2021", "end": "present", "url": "https://example.org/rl",
+                   "description": "A library", "roles": ["Maintainer"]}],
+    )  # fmt: skip
+    html = render_html(record, [], load_theme("classic"), today=dt.date(2026, 1, 1))
+    text = visible(html)
+    assert re.findall(r"<h2>([^<]+)</h2>", html) == ["Projects", "Skills", "Languages"]
+    for phrase in ("Mastodon: @x", "Python", "Expert", "NumPy, PyTorch", "Quechua", "Native",
+                   "Robust Lib", "2021 – present", "A library", "Maintainer"):  # fmt: skip
+        assert phrase in text, phrase
+    assert 'href="https://example.social/@x"' in html

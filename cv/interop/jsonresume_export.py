@@ -1,0 +1,295 @@
+"""The record -> a JSON Resume (https://jsonresume.org/schema), valid against its schema.
+
+Standard fields are always filled, so other JSON Resume tools see the whole CV; whatever JSON
+Resume has no field for rides along in an extra ``cv`` property (the schema allows extra
+properties everywhere), which :mod:`cv.interop.jsonresume` reads back: ``import(export(record))``
+gives the same record.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from cv import model
+from cv.dates import PRESENT_WORDS
+from cv.interop.files import iso_date, load_for_export, record_form
+
+__all__ = ["EXTRA", "SCHEMA_URL", "dumps", "export_jsonresume", "resume_from"]
+
+SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+EXTRA = "cv"
+"""The extra property carrying what JSON Resume has no field for."""
+
+_NETWORKS = {  # contact field -> (network name, profile URL pattern)
+    "github": ("GitHub", "https://github.com/{}"),
+    "google_scholar": ("Google Scholar", "https://scholar.google.com/citations?user={}"),
+    "orcid": ("ORCID", "https://orcid.org/{}"),
+    "linkedin": ("LinkedIn", "https://www.linkedin.com/in/{}"),
+    "x": ("X", "https://x.com/{}"),
+    "dblp": ("DBLP", "https://dblp.org/pid/{}.html"),
+}
+_MAPPED = {
+    "name",
+    "headline",
+    "photo",
+    "contact",
+    "about",
+    "interests",
+    "experience",
+    "education",
+    "teaching",
+    "service",
+    "awards",
+    "talks",
+    "internships",
+    "skills",
+    "languages",
+    "projects",
+}
+
+
+def export_jsonresume(data_dir: Path | str = "data") -> dict[str, Any]:
+    """The JSON Resume of the record in ``data_dir``.
+
+    Raises:
+        CVError: For any problem in the record or its .bib files.
+    """
+    record, publications, raw = load_for_export(Path(data_dir))
+    return resume_from(record, publications, raw)
+
+
+def dumps(resume: dict[str, Any]) -> str:
+    """JSON text of a resume, two-space indented, Unicode kept."""
+    return json.dumps(resume, indent=2, ensure_ascii=False) + "\n"
+
+
+def _url(value: str | None, pattern: str = "https://{}") -> str | None:
+    if not value:
+        return None
+    return (
+        value
+        if value.startswith(("http://", "https://"))
+        else pattern.format(value.removeprefix("@"))
+    )
+
+
+def _mapped(
+    item: BaseModel, mapping: dict[str, str], dates: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Standard JSON fields of an item, plus the ``cv`` extra with everything else."""
+    form = record_form(item)
+    out: dict[str, Any] = {}
+    extra: dict[str, Any] = {name: value for name, value in form.items() if name not in mapping}
+    for name, target in mapping.items():
+        if name not in form:
+            continue
+        value = form[name]
+        if name in dates:
+            iso = iso_date(value)
+            if iso:
+                out[target] = iso
+            if iso != value and str(value).lower() not in PRESENT_WORDS:
+                extra[name] = value
+        else:
+            out[target] = value
+    for name in dates:
+        if name == "end" and "start" in form and "end" not in form:
+            extra["end"] = None  # JSON Resume reads a missing end date as "still there"
+    if extra:
+        out[EXTRA] = extra
+    return out
+
+
+def _marked(item: dict[str, Any], section: str) -> dict[str, Any]:
+    item.setdefault(EXTRA, {})["section"] = section
+    return item
+
+
+def resume_from(
+    record: model.Record, publications: list[Any], raw: dict[str, tuple[str, dict[str, str]]]
+) -> dict[str, Any]:
+    """The JSON Resume document of a record and its publications (see :func:`load_for_export`)."""
+    contact = record.contact
+    basics: dict[str, Any] = {"name": record.name}
+    for key, value in (
+        ("label", record.headline),
+        ("image", record.photo),
+        ("email", contact.email),
+        ("phone", contact.phone),
+        ("url", _url(contact.website)),
+        ("summary", record.about),
+    ):
+        if value:
+            basics[key] = value.strip()
+    if contact.location:
+        basics["location"] = {"city": contact.location}
+    profiles = []
+    for field, (network, pattern) in _NETWORKS.items():
+        value = getattr(contact, field)
+        if value:
+            profile = {"network": network, "url": _url(value, pattern)}
+            if not value.startswith(("http://", "https://")):
+                profile["username"] = value.removeprefix("@")
+            profiles.append(profile)
+    profiles += [record_form(profile) for profile in contact.profiles]
+    if profiles:
+        basics["profiles"] = profiles
+    work_fields = {
+        "organization": "name",
+        "role": "position",
+        "url": "url",
+        "location": "location",
+        "start": "startDate",
+        "end": "endDate",
+        "details": "highlights",
+    }
+    work = [_mapped(e, work_fields, ("start", "end")) for e in record.experience]
+    work += [
+        _marked(_mapped(i, work_fields, ("start", "end")), "internships")
+        for i in record.internships
+    ]
+    work += [
+        _marked(
+            _mapped(
+                t,
+                {
+                    "institution": "name",
+                    "role": "position",
+                    "course": "summary",
+                    "term": "startDate",
+                    "details": "highlights",
+                },
+                ("term",),
+            ),
+            "teaching",
+        )
+        for t in record.teaching
+    ]
+    volunteer = []
+    for s in record.service:
+        item = _mapped(s, {"role": "position", "date": "startDate"}, ("date",))
+        highlights = (
+            [f"{g.label}: {', '.join(g.venues)}" for g in s.groups]
+            + list(s.venues)
+            + list(s.details)
+        )
+        if highlights:
+            item["highlights"] = highlights
+        volunteer.append(item)
+    education = [
+        _mapped(
+            e,
+            {
+                "institution": "institution",
+                "url": "url",
+                "field": "area",
+                "degree": "studyType",
+                "start": "startDate",
+                "end": "endDate",
+            },
+            ("start", "end"),
+        )
+        for e in record.education
+    ]
+    awards = []
+    for a in record.awards:
+        item = _mapped(a, {"title": "title", "date": "date", "organization": "awarder"}, ("date",))
+        if a.details:
+            item["summary"] = " ".join(a.details)
+        awards.append(item)
+    projects = [
+        _marked(
+            _mapped(
+                t,
+                {"title": "name", "date": "startDate", "event": "entity", "url": "url"},
+                ("date",),
+            ),
+            "talks",
+        )
+        | {"type": "talk"}
+        for t in record.talks
+    ]
+    projects += [
+        _mapped(
+            p,
+            {
+                "name": "name",
+                "start": "startDate",
+                "end": "endDate",
+                "url": "url",
+                "organization": "entity",
+                "roles": "roles",
+                "type": "type",
+                "description": "description",
+                "details": "highlights",
+                "keywords": "keywords",
+            },
+            ("start", "end"),
+        )
+        for p in record.projects
+    ]
+    interests = []
+    for interest in record.interests:
+        if isinstance(interest, str):
+            interests.append({"name": interest})
+            continue
+        item: dict[str, Any] = {"name": interest.title}
+        if interest.details:
+            keywords = [word.strip() for word in interest.details.split(",") if word.strip()]
+            item["keywords"] = keywords
+            if ", ".join(keywords) != interest.details:
+                item[EXTRA] = {"details": interest.details}
+        interests.append(item)
+    resume: dict[str, Any] = {
+        "$schema": SCHEMA_URL,
+        "basics": basics,
+        "work": work,
+        "volunteer": volunteer,
+        "education": education,
+        "awards": awards,
+        "publications": [_publication(p, raw) for p in publications],
+        "skills": [record_form(s) for s in record.skills],
+        "languages": [record_form(lang) for lang in record.languages],
+        "interests": interests,
+        "projects": projects,
+    }
+    resume = {key: value for key, value in resume.items() if value}
+    form = record_form(record)
+    # always present: it also says the resume comes from `cv export` (see the importer)
+    resume[EXTRA] = {key: value for key, value in form.items() if key not in _MAPPED}
+    resume["meta"] = {"version": "v1.0.0"}
+    return resume
+
+
+def _text(markup: Any) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", str(markup))).split())
+
+
+def _publication(p: Any, raw: dict[str, tuple[str, dict[str, str]]]) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": _text(p.title)}
+    venue = _text(p.venue)
+    if venue:
+        item["publisher"] = venue
+    if p.year:
+        item["releaseDate"] = f"{p.year:04d}" + (f"-{p.month:02d}" if p.month else "")
+    if p.links:
+        item["url"] = p.links[0].url
+    entry = raw.get(p.key.casefold())
+    if entry and entry[1].get("abstract"):
+        from cv.latex import latex_to_text
+
+        item["summary"] = latex_to_text(entry[1]["abstract"])
+    elif p.annotation:
+        item["summary"] = p.annotation
+    authors = [("others" if a.is_others else a.name + a.marks) for a in p.authors]
+    if authors:
+        item["authors"] = authors
+    if entry:
+        item[EXTRA] = {"key": p.key, "type": entry[0], "fields": entry[1]}
+    return item

@@ -1,0 +1,585 @@
+"""AcadHomepage in and out: the seed homepage, sections by heading, paper boxes, round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+import cv
+from cv.bibliography import load_bibliography
+from cv.cli import app
+from cv.interop.acadhomepage import import_acadhomepage, read_acadhomepage
+from cv.interop.acadhomepage_export import export_acadhomepage
+from cv.interop.files import dump_bibtex, dump_record, load_for_export, record_form, write_import
+from cv.interop.text import looks_garbled, repair_mojibake
+from cv.loader import load_record
+from cv.model import Record
+
+from .conftest import EXAMPLE
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "interop"
+SEED = FIXTURES / "homepage-about.md"  # shared/seed/homepage-about.md, byte for byte
+MOJIBAKE = ("ğŸ", "â€", "Ã", "ï¬", "Â")
+runner = CliRunner()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s-]+", "", text)
+
+
+def _page(text: str) -> str:
+    return textwrap.dedent(text).lstrip()
+
+
+# --- the seed homepage ------------------------------------------------------------------------
+
+
+def test_seed_keeps_every_news_item_position_teaching_term_and_award() -> None:
+    record = Record.model_validate(read_acadhomepage(SEED).record)
+    assert [str(n.date.text) for n in record.news] == [
+        "2024-01",
+        "2024-01",
+        "2023-10",
+        "2023-09",
+        "2023-02",
+        "2022-12",
+        "2022-10",
+        "2022-05",
+        "2022-03",
+        "2021-07",
+        "2020-10",
+    ]
+    assert record.news[0].text.startswith(
+        'Our paper "FedImpro: Measuring and Improving Client Update'
+    )
+    assert "[code](https://github.com/wizard1203/FedImpro)" in record.news[0].text
+    assert [(e.start.text, e.end.text, e.role, e.organization) for e in record.experience] == [  # type: ignore[union-attr]
+        (
+            "2023-09",
+            "present",
+            "Visiting Researcher",
+            "The Hong Kong University of Science and Technology (Guangzhou)",
+        ),
+        ("2023-02", "2023-05", "Visiting Researcher", "National University of Singapore"),
+        ("2022-06", "2022-10", "Research Intern", "FedML Inc"),
+        ("2018-10", "2020-09", "Research Assistant", "Hong Kong Baptist University"),
+    ]
+    assert (
+        record.experience[2].url,
+        record.experience[2].advisor,
+        record.experience[2].advisor_url,
+    ) == ("https://www.fedml.ai/", "Dr. Chaoyang He", "https://chaoyanghe.com/")
+    assert [(t.term.text, t.course) for t in record.teaching] == [
+        ("Spring 2023", "COMP7940 Cloud Computing"),
+        ("Fall 2022", "COMP7015 Artificial Intelligence"),
+        ("Spring 2022", "COMP 7550 IT Project Management"),
+        ("Fall 2021", "COMP 7015 Artificial Intelligence"),
+        ("Spring 2021", "COMP 7930 Big Data Analytics"),
+    ]
+    assert {(t.role, t.institution) for t in record.teaching} == {("Teaching Assistant", "HKBU")}
+    assert [(a.date.text, a.title, a.organization) for a in record.awards] == [
+        ("2022/23", "Research Performance Award", "HKBU CS Department"),
+        ("2022/23 Fall", "Teaching Performance Award", "HKBU CS Department"),
+        ("2021/22", "Research Performance Award", "HKBU CS Department"),
+        ("2021/22 Fall", "Teaching Performance Award", "HKBU CS Department"),
+        (
+            "2020",
+            "Scholarship for Nominees of Hong Kong PhD Fellowship Scheme",
+            "HKBU CS Department",
+        ),
+        ("2018", "Outstanding Graduate", "HUST"),
+        ("2016", "Scholarship of Academic Excellence", "HUST"),
+    ]
+    assert record.awards[0].url == "https://www.comp.hkbu.edu.hk/v1/?pid=48"
+    assert [s.role for s in record.service] == [
+        "Invited Program Committee Member (Reviewer)",
+        "Invited Reviewer for Journals",
+    ]
+    assert [(g.label, len(g.venues)) for g in record.service[0].groups] == [
+        ("Machine Learning", 9),
+        ("Systems", 3),
+    ]
+    assert len(record.service[1].venues) == 9
+    assert [i.title for i in record.interests] == [
+        "ML optimization",
+        "Efficient inference",
+        "LLM enhancement",
+    ]  # type: ignore[union-attr]
+    assert record.about and record.about.startswith("Democratizing Machine learning needs")
+
+
+def test_seed_has_no_mojibake_and_no_placeholders_left() -> None:
+    imported = read_acadhomepage(SEED)
+    text = dump_record(imported.record) + dump_bibtex(imported.entries)
+    for garbled in MOJIBAKE:
+        assert garbled not in text
+    assert not looks_garbled(text)
+    assert "“NAS-LID: Efficient Neural Architecture Search with Local Intrinsic Dimension”" in text
+    assert "COMP7015 Artificial Intelligence" in text
+    assert "lorem" not in text.lower()
+    assert "Deep Residual Learning" not in text  # the template's sample paper
+    assert imported.entries == []
+
+
+def test_seed_notes_and_warnings_name_their_lines() -> None:
+    notices = [n.format("about.md") for n in read_acadhomepage(SEED).notices]
+    assert notices[0].startswith("warning: about.md: no name found")
+    assert "note: about.md:34: repaired garbled characters (mojibake) on 18 lines" in notices
+    sample = "Deep Residual Learning for Image Recognition"
+    assert f"note: about.md:99: skipped the template's sample paper ({sample})" in notices
+    lorem = [n for n in notices if "Lorem ipsum" in n]
+    assert [n.split(":")[2] for n in lorem] == [
+        "107",
+        "111",
+        "114",
+        "115",
+        "118",
+        "119",
+        "122",
+        "123",
+        "126",
+    ]
+    assert not [n for n in notices if n.startswith("warning") and "no name" not in n]
+
+
+def test_seed_import_builds_with_every_item_in_the_pdf(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_import(read_acadhomepage(SEED), data)
+    result = cv.build(data, tmp_path / "out", only=["cv"], today=dt.date(2026, 1, 1))
+    pdf = next(output.path for output in result.outputs if output.path.suffix == ".pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    squashed = _squash(text)  # lines may break inside words, at hyphens
+    for news in (
+        "FedImpro: Measuring",
+        "Real-World Workload Study",
+        "In-Memory Fault Tolerance",
+        "FusionAI",
+        "FedML Parrot",
+        "GossipFL",
+        "NAS-LID",
+        "Virtual Homogeneity Learning",
+        "FedCV",
+        "Data Resampling",
+        "Quantitative Survey",
+    ):
+        assert _squash(news) in squashed, news
+    assert squashed.count("VisitingResearcher") == 2
+    for item in (
+        "Research Intern",
+        "Research Assistant",
+        "COMP7940 Cloud Computing",
+        "COMP7015 Artificial Intelligence",
+        "COMP 7550 IT Project Management",
+        "COMP 7015 Artificial Intelligence",
+        "COMP 7930 Big Data Analytics",
+        "Outstanding Graduate",
+        "Scholarship of Academic Excellence",
+        "Hong Kong PhD Fellowship Scheme",
+    ):
+        assert _squash(item) in squashed, item
+    assert squashed.count("ResearchPerformanceAward") == 2
+    assert squashed.count("TeachingPerformanceAward") == 2
+    for garbled in MOJIBAKE:
+        assert garbled not in text
+
+
+# --- reading sections -------------------------------------------------------------------------
+
+
+def test_sections_are_found_by_their_words_whatever_the_emoji() -> None:
+    page = _page("""
+        # 🏆 Honours
+        - *2021*, Best Paper Award, ICML
+        # 👨‍🏫 Teaching Experience
+        - Fall 2020, Instructor, CS101 Intro to Programming, Example University
+        # 🎤 Selected Talks
+        - *2022.05*, "Scaling laws", NeurIPS Workshop · Vancouver \\| [\\[video\\]](https://v.example/1)
+        # Academic Service
+        - Reviewer: NeurIPS, ICML, ICLR
+        # 🎓 Education
+        - *2015.09 - 2019.06*, B.Sc. in Physics, Example University · Paris, advised by Prof. X
+            - Thesis: *On waves*
+        # Research Internships
+        - *2019.05 - 2019.08*, Research Intern at [Lab Y](https://lab.example), Zürich, mentored by Dr. Z
+        """)  # noqa: E501
+    imported = import_acadhomepage(page)
+    record = Record.model_validate(imported.record)
+    assert [(a.date.text, a.title, a.organization) for a in record.awards] == [
+        ("2021", "Best Paper Award", "ICML")
+    ]
+    assert [(t.term.text, t.role, t.course, t.institution) for t in record.teaching] == [
+        ("Fall 2020", "Instructor", "CS101 Intro to Programming", "Example University")
+    ]
+    talk = record.talks[0]
+    assert (talk.date.text, talk.title, talk.event, talk.location, talk.video) == (
+        "2022-05",
+        "Scaling laws",
+        "NeurIPS Workshop",
+        "Vancouver",
+        "https://v.example/1",
+    )
+    assert [(s.role, s.venues) for s in record.service] == [
+        ("Reviewer", ["NeurIPS", "ICML", "ICLR"])
+    ]
+    school = record.education[0]
+    assert (
+        school.degree,
+        school.field,
+        school.institution,
+        school.location,
+        school.advisor,
+        school.thesis,
+    ) == ("B.Sc.", "Physics", "Example University", "Paris", "Prof. X", "On waves")
+    intern = record.internships[0]
+    assert (intern.role, intern.organization, intern.url, intern.location, intern.mentor) == (
+        "Research Intern",
+        "Lab Y",
+        "https://lab.example",
+        "Zürich",
+        "Dr. Z",
+    )
+    # the homepage's order and its own titles
+    assert imported.record["sections"][:7] == [
+        "about",
+        {"awards": {"title": "Honours"}},
+        {"teaching": {"title": "Teaching Experience"}},
+        {"talks": {"title": "Selected Talks"}},
+        {"service": {"title": "Academic Service"}},
+        {"education": {"title": "Education"}},
+        {"internships": {"title": "Research Internships"}},
+    ]
+    assert [n for n in imported.notices if n.level == "warning" and "name" not in n.message] == []
+
+
+def test_what_is_not_understood_is_kept_as_text_with_a_warning_naming_the_line() -> None:
+    page = _page("""
+        Intro text.
+
+        # News
+        - [2024.01] A dated item
+        - An undated item, still news
+
+        # Projects
+        - Project Alpha: a thing we built
+        - Project Beta
+
+        # Teaching
+        - Helped with the robotics club
+
+        # Awards
+        - Best poster award
+        """)
+    imported = import_acadhomepage(page)
+    warnings = {n.line: n.message for n in imported.notices if n.level == "warning"}
+    assert warnings[5].startswith(
+        "news item without a date at its start; kept as text in `about` under 'News'"
+    )
+    assert warnings[7].startswith("section 'Projects' has no place in the record")
+    assert warnings[12].startswith("teaching item without a term or year")
+    assert warnings[15].startswith("award without a date")
+    about = imported.record["about"]
+    for kept in (
+        "**News**\n\n- An undated item, still news",
+        "**Projects**\n\n- Project Alpha: a thing we built\n- Project Beta",
+        "**Teaching**\n\n- Helped with the robotics club",
+        "**Awards**\n\n- Best poster award",
+    ):
+        assert kept in about
+    assert [n["text"] for n in imported.record["news"]] == ["A dated item"]
+
+
+def test_paper_boxes_and_publication_lines_become_bibtex(tmp_path: Path) -> None:
+    page = _page("""
+        # 📝 Publications
+
+        <div class='paper-box'><div class='paper-box-image'><div><div class="badge">NeurIPS 2023</div><img src='images/fast.png' alt="sym" width="100%"></div></div>
+        <div class='paper-box-text' markdown="1">
+
+        [Fast Things: Going Quicker](https://arxiv.org/abs/2301.01234)
+
+        Ann Lee\\*, **Jo Park**\\*, Sam Wu
+
+        [**Code**](https://github.com/x/fast) [**Project**](https://fast.example) <strong><span class='show_paper_citations' data='USERabcAAAAJ:PUB123'></span></strong>
+        - Oral presentation (top 1%)
+        </div>
+        </div>
+
+        - [Slow Things](https://example.org/slow.pdf), J. Park, A. Lee, **TPAMI 2021**
+        - Some talk I gave once
+        """)  # noqa: E501
+    imported = import_acadhomepage(page)
+    assert imported.record["name"] == "Jo Park"  # the bold author, with no _config.yml
+    assert imported.record["contact"]["google_scholar"] == "USERabcAAAAJ"
+    assert "highlight" not in imported.record["publications"]  # the bold name is the name
+    fast, slow = imported.entries
+    assert fast.entry_type == "inproceedings" and fast.key == "lee2023fast"
+    assert fast.fields["abbr"] == "NeurIPS" and fast.fields["year"] == "2023"
+    assert fast.fields["author"] == "Ann Lee* and Jo Park* and Sam Wu"
+    assert (fast.fields["code"], fast.fields["website"], fast.fields["google_scholar_id"]) == (
+        "https://github.com/x/fast",
+        "https://fast.example",
+        "PUB123",
+    )
+    assert fast.fields["arxiv"] == "2301.01234" and fast.fields["preview"] == "images/fast.png"
+    assert fast.fields["annotation"] == "Oral presentation (top 1\\%)"
+    assert (
+        slow.entry_type == "article"
+        and slow.fields["abbr"] == "TPAMI"
+        and slow.fields["year"] == "2021"
+    )
+    warnings = [n for n in imported.notices if n.level == "warning"]
+    assert (
+        len(warnings) == 1
+        and warnings[0].line == 16
+        and "publication line not understood" in warnings[0].message
+    )
+    assert "Some talk I gave once" in imported.record["about"]
+    bib = tmp_path / "p.bib"
+    bib.write_text(dump_bibtex(imported.entries), encoding="utf-8")
+    publications = load_bibliography([bib], highlight=["Jo Park", "J. Park"])
+    by_title = {str(p.title): p for p in publications}
+    fast_pub = by_title["Fast Things: Going Quicker"]
+    assert [(a.name, a.marks, a.is_owner) for a in fast_pub.authors] == [
+        ("Ann Lee", "*", False),
+        ("Jo Park", "*", True),
+        ("Sam Wu", "", False),
+    ]
+    assert fast_pub.google_scholar_id == "PUB123" and fast_pub.abbr == "NeurIPS"
+    assert by_title["Slow Things"].authors[0].is_owner
+
+
+def test_config_gives_the_person_and_the_avatar(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_pages").mkdir(parents=True)
+    (site / "images").mkdir()
+    (site / "images" / "me.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    (site / "_pages" / "about.md").write_text(
+        "Hello.\n\n# News\n- *2024.02*: Hi\n", encoding="utf-8"
+    )
+    (site / "_config.yml").write_text(
+        _page("""
+        title: My site
+        url: https://jo.example.io
+        author:
+          name: Jo Park
+          avatar: images/me.png
+          bio: PhD student at Example University
+          location: Seoul, Korea
+          employer: Example University
+          googlescholar: https://scholar.google.com/citations?user=USERabcAAAAJ&hl=en
+          email: jo@example.edu
+          github: jopark
+          researchgate: https://www.researchgate.net/profile/Jo-Park
+          twitter:
+        """),
+        encoding="utf-8",
+    )
+    imported = read_acadhomepage(site / "_pages" / "about.md", site / "_config.yml")
+    record = Record.model_validate(imported.record)
+    assert (record.name, record.headline, record.affiliation) == (
+        "Jo Park",
+        "PhD student at Example University",
+        "Example University",
+    )
+    assert (
+        record.contact.email,
+        record.contact.github,
+        record.contact.google_scholar,
+        record.contact.website,
+    ) == ("jo@example.edu", "jopark", "USERabcAAAAJ", "https://jo.example.io")
+    assert [(p.network, p.url) for p in record.contact.profiles] == [
+        ("researchgate", "https://www.researchgate.net/profile/Jo-Park")
+    ]
+    assert record.photo == "photo.png" and imported.files["photo.png"].startswith(b"\x89PNG")
+    assert [n for n in imported.notices if n.level == "warning"] == []
+    out = tmp_path / "data"
+    write_import(imported, out)
+    assert load_record(out).record.photo == "photo.png"
+
+
+# --- export and round trip --------------------------------------------------------------------
+
+
+def test_export_has_the_news_and_the_papers() -> None:
+    page = export_acadhomepage(EXAMPLE)
+    assert page.startswith("---\npermalink: /\n")
+    news = [line for line in page.splitlines() if line.startswith("- *") and "&nbsp;🎉🎉" in line]
+    assert len(news) == 11
+    assert news[0].startswith('- *2024.01*: &nbsp;🎉🎉 Our paper "FedImpro')
+    assert page.count("<div class='paper-box'") == 11
+    assert '<div class="badge">ICLR 2024</div>' in page
+    assert (
+        "[FedImpro: Measuring and Improving Client Update in Federated Learning](https://arxiv.org/pdf/2402.07011.pdf)"
+        in page
+    )
+    assert "**Zhenheng Tang**, Yonggang Zhang, Shaohuai Shi" in page
+    assert "[**Code**](https://github.com/wizard1203/FedImpro)" in page
+    for heading in (
+        "# 🔥 News",
+        "# Work & Research Experience",
+        "# Teaching",
+        "# Professional Activities",
+        "# 🎖 Awards and Prizes",
+        "# 📝 Publications",
+        "# 📖 Educations",
+        "# 💻 Internships",
+    ):
+        assert f"\n{heading}\n" in page
+    assert page.index("# 🔥 News") < page.index("# 📝 Publications") < page.index("# 📖 Educations")
+
+
+def test_export_writes_the_citation_spans(write_record: Callable[..., Path]) -> None:
+    data = write_record(
+        "name: Jo Park\ncontact: {google_scholar: USERabcAAAAJ}\n",
+        {
+            "publications.bib": "@article{a, title={A}, author={Park, Jo}, journal={J},"
+            " year={2020}, abbr={JML}, google_scholar_id={PUB1}}\n"
+        },
+    )
+    page = export_acadhomepage(data)
+    assert (
+        "<strong><span class='show_paper_citations' data='USERabcAAAAJ:PUB1'></span></strong>"
+        in page
+    )
+    assert '<div class="badge">JML 2020</div>' in page
+
+
+def test_import_of_the_export_keeps_every_item_of_the_example(tmp_path: Path) -> None:
+    original = load_record(EXAMPLE).record
+    imported = import_acadhomepage(export_acadhomepage(EXAMPLE))
+    assert [n for n in imported.notices if n.level == "warning"] == []
+    record = Record.model_validate(imported.record)
+    before, after = record_form(original), record_form(record)
+    for section in (
+        "news",
+        "experience",
+        "teaching",
+        "service",
+        "awards",
+        "education",
+        "internships",
+        "interests",
+        "about",
+    ):
+        assert after[section] == before[section], section
+    assert record.name == original.name  # the owner's bold name in the paper boxes
+    data = tmp_path / "data"
+    write_import(imported, data)
+    _, old, _ = load_for_export(EXAMPLE)
+    _, new, _ = load_for_export(data)
+
+    def summary(publications: list) -> list:
+        return [
+            (
+                p.key,
+                str(p.title),
+                p.year,
+                p.abbr,
+                p.kind,
+                str(p.venue),
+                p.selected,
+                [(a.name, a.is_owner) for a in p.authors],
+                sorted(link.url for link in p.links),
+            )
+            for p in publications
+        ]
+
+    assert summary(new) == summary(old)
+    assert len(new) == 11
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def test_cli_import_and_export(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    result = runner.invoke(app, ["import", "acadhomepage", str(SEED), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert f"note: {SEED}:107: skipped the template's Lorem ipsum placeholder" in result.stderr
+    assert "imported 11 news, 4 experience, 5 teaching, 2 service, 7 awards" in result.stdout
+    assert yaml.safe_load((out / "cv.yaml").read_text(encoding="utf-8"))["name"] == "Your Name"
+    again = runner.invoke(app, ["import", "acadhomepage", str(SEED), "--out", str(out)])
+    assert again.exit_code == 1 and "pass --force to overwrite it" in again.stderr
+    exported = runner.invoke(app, ["export", "acadhomepage", "--data", str(out)])
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stdout.count("&nbsp;🎉🎉") == 11
+    target = tmp_path / "about.md"
+    written = runner.invoke(
+        app, ["export", "acadhomepage", "--data", str(out), "--out", str(target)]
+    )
+    assert written.exit_code == 0 and target.read_text(encoding="utf-8") == exported.stdout
+
+
+def test_cli_reports_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    bad = tmp_path / "about.md"
+    bad.write_bytes(b"# News\n- [2024.01] caf\xe9\n")
+    result = runner.invoke(
+        app, ["import", "acadhomepage", str(bad), "--out", str(tmp_path / "data")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {bad}:2: byte 0xe9 is not UTF-8")
+    assert "Traceback" not in result.output
+
+
+# --- mojibake ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("garbled", "fixed"),
+    [
+        ("# ğŸ”¥ News", "# 🔥 News"),  # complete sequence: ftfy
+        ("&nbsp;ğŸ‰ğŸ‰ Our paper", "&nbsp;🎉🎉 Our paper"),  # a byte lost in cp1254
+        ("# ğŸ“ Publications", "# 📝 Publications"),
+        ("# ğŸ– Honors and Awards", "# 🎖 Honors and Awards"),
+        ("Intrinsic Dimensionâ€ is", "Intrinsic Dimension” is"),
+        ("Artiï¬cial Intelligence", "Artificial Intelligence"),
+        ("donâ€™t", "don’t"),
+    ],
+)
+def test_mojibake_is_repaired(garbled: str, fixed: str) -> None:
+    assert repair_mojibake(garbled) == fixed
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "café déjà vu",
+        "Zürich, İstanbul, Ağrı",
+        "“quoted” — dash",
+        "plain ASCII",
+        "Łódź ñandú",
+        "唐振衡 🎉",
+    ],
+)
+def test_clean_text_is_left_alone(clean: str) -> None:
+    assert repair_mojibake(clean) == clean
+
+
+def test_a_richer_record_survives_the_round_trip_too(tmp_path: Path) -> None:
+    rich = FIXTURES / "rich"  # locations, details, talks with links, notes on service, ...
+    imported = import_acadhomepage(export_acadhomepage(rich))
+    assert [n for n in imported.notices if n.level == "warning"] == []
+    before = record_form(load_record(rich).record)
+    after = record_form(Record.model_validate(imported.record))
+    for section in ("news", "experience", "education", "teaching", "service", "awards", "talks",
+                    "internships"):  # fmt: skip
+        assert after[section] == before[section], section
+    data = tmp_path / "data"
+    write_import(imported, data)
+    (paper,) = load_for_export(data)[1]
+    (original,) = load_for_export(rich)[1]
+    assert (str(paper.title), paper.year, paper.selected, paper.google_scholar_id) == (
+        "A B c",
+        2020,
+        True,
+        "PUB1",
+    )
+    assert paper.authors == original.authors  # the owner in bold, "and others" kept
