@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -432,6 +430,8 @@ def write_import(
             raise CVError(
                 Problem("already exists; pass --force to overwrite it", path) for path in existing
             )
+    from cv.builder import write_atomically
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
@@ -439,19 +439,6 @@ def write_import(
         write_atomically(path, data)
         written.append(path)
     return written
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def load_for_export(
