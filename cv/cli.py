@@ -290,7 +290,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=False)
         return
-    from cv.interop.files import write_atomically
+    from cv.builder import write_atomically
 
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(out, text.encode("utf-8"))
