@@ -229,10 +229,12 @@ def fit_one_page(
 ) -> Fitted:
     """Lay the bio out on exactly one page, shortening lists and tightening type (:data:`STEPS`).
 
-    Each round lays the plan out on a page tall enough for everything, which measures exactly
-    how much height the content needs and each list item takes; the cuts follow from that, and
-    the final layout is on the real page. A record that fits takes two passes, and so does one
-    that needs shorter lists; one that also needs tighter type takes three.
+    Most records fit as they are, so the first pass is on the real page: when everything is on
+    it (with :data:`SLACK_PX` to spare), that is the bio, in one pass. Otherwise each round lays
+    the plan out on a page tall enough for everything, which measures exactly how much height
+    the content needs and each list item takes; the cuts follow from that, and the final layout
+    is on the real page. A record that needs shorter lists takes three passes; one that also
+    needs tighter type takes four.
 
     Args:
         content: What the bio can show.
@@ -245,13 +247,19 @@ def fit_one_page(
     full = content.full_plan()
     plan = full
     room = PAGE_HEIGHT_PX[source.record.theme.page_size] - SLACK_PX
+    first = lay_out(plan, False)
+    if first.pages == 1 and first.used_height() <= room - first.vertical_margins():
+        return Fitted(first, plan, 1, ())
     measured = lay_out(plan, True)
-    passes, exact = 1, False
-    while passes < MAX_PASSES:
+    passes, exact = 2, False
+    while passes <= MAX_PASSES:  # the first try on the real page is one pass more than the rounds
         # Cuts of measured items are exact: such a plan goes straight to the real page.
         if exact or measured.used_height() <= room - measured.vertical_margins():
-            laid = lay_out(plan, False)
-            passes += 1
+            if plan == full:
+                laid = first  # already laid out on the real page
+            else:
+                laid = lay_out(plan, False)
+                passes += 1
             if laid.pages == 1:
                 return Fitted(laid, plan, passes, tuple(plan.shortened(full.counts)))
             measured = lay_out(plan, True)
@@ -307,14 +315,14 @@ def photo_data_uri(source: Source) -> str | None:
     Raises:
         CVError: Located at ``photo:`` when the file is not a readable JPEG, PNG or WebP image.
     """
-    import base64
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     name = source.record.photo
     if not name:
         return None
+    import base64
+    import io
+
+    from PIL import Image, UnidentifiedImageError  # only for a record with a photo
+
     path = source.data_dir / name
     expected = "expected a JPEG, PNG or WebP image"
     try:
@@ -351,25 +359,83 @@ def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
 
 
 def bio_markdown(record: Record, content: BioContent, links: Sequence[tuple[str, str | None]]) -> str:
-    """The short bio as Markdown, ready to paste into a talk announcement."""
-    lines = [f"# {record.name}", ""]
+    """The short bio as Markdown, ready to paste into a talk announcement.
+
+    Like the HTML outputs, it passes no raw HTML and no link but a safe one through: text is
+    escaped so that no tag, link or image can start in it, and ``bio.text`` keeps only the
+    links and emphasis :mod:`cv.markup` lets through.
+    """
+    lines = [f"# {_md_text(record.name)}", ""]
     position = ", ".join(_plain(x) for x in (record.headline, record.affiliation) if x)
     if position:
-        lines += [f"*{position}*", ""]
-    lines += [content.text, ""]
-    shown = [f"[{text}]({url})" for text, url in links if url]
+        lines += [f"*{_md_text(position)}*", ""]
+    lines += [_md_inline(content.text) if record.bio.text else _md_text(content.text), ""]
+    shown = [f"[{_md_text(text)}]({_md_url(url)})" for text, url in links if url]
     if shown:
         lines += [" · ".join(shown), ""]
     if content.publications:
         lines += ["## Selected publications", ""]
         for publication in content.publications:
-            authors = ", ".join(f"**{a.name}**" if a.is_owner else a.name for a in publication.authors)
+            authors = ", ".join(f"**{_md_text(a.name)}**" if a.is_owner else _md_text(a.name)
+                                for a in publication.authors)  # fmt: skip
             venue = Markup(publication.venue).striptags()
             title = Markup(publication.title).striptags()
             where = ", ".join(x for x in (venue, str(publication.year or "forthcoming")) if x)
-            lines.append(f"- {authors}. *{title}*. {where}.")
+            lines.append(f"- {authors}. *{_md_text(title)}*. {_md_text(where)}.")
         lines.append("")
     return "\n".join(lines)
+
+
+_MARKDOWN_OPENERS = re.compile(r"[\\<\[\]]")
+
+
+def _md_text(text: str) -> str:
+    """Plain text for Markdown: a backslash before each ``\\``, ``<``, ``[`` and ``]``, so that no
+    raw HTML, autolink, link or image can start in it, nor a link it is the text of end early."""
+    return _MARKDOWN_OPENERS.sub(lambda match: "\\" + match.group(), text)
+
+
+def _md_url(url: str) -> str:
+    """A (safe) URL that cannot end its Markdown link early: spaces and brackets encoded."""
+    from urllib.parse import quote
+
+    return quote(url, safe=":/?#@!$&'*+,;=%~")
+
+
+def _md_inline(text: str) -> str:
+    """Inline Markdown made safe: rendered by :mod:`cv.markup`, then written back as Markdown."""
+    from html.parser import HTMLParser
+
+    marks = {"em": "*", "strong": "**", "code": "`"}
+    out: list[str] = []
+    hrefs: list[str] = []
+    code = False  # in a code span, text is shown as it is
+
+    class Writer(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            nonlocal code
+            if tag == "a":
+                if out and out[-1].endswith("!"):  # "!" before a link would make it an image
+                    out[-1] = out[-1][:-1] + "\\!"
+                out.append("[")
+                hrefs.append(dict(attrs).get("href") or "")
+            code = code or tag == "code"
+            out.append(marks.get(tag, ""))
+
+        def handle_endtag(self, tag: str) -> None:
+            nonlocal code
+            code = code and tag != "code"
+            out.append(marks.get(tag, ""))
+            if tag == "a" and hrefs:
+                out.append(f"]({_md_url(hrefs.pop())})")
+
+        def handle_data(self, data: str) -> None:
+            out.append(data if code else _md_text(data))
+
+    writer = Writer(convert_charrefs=True)
+    writer.feed(str(markup.inline(text)))
+    writer.close()
+    return "".join(out)
 
 
 MEASURING_PAGE = {"A4": "210mm 3000mm", "Letter": "8.5in 3000mm"}

@@ -6,8 +6,9 @@ import datetime as dt
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from cv.errors import CVError, Problem
 from cv.fonts import font_folders, glyph_warnings
 from cv.loader import Source, load_record
 from cv.model import Document, Record
+from cv.parallel import Forked, can_fork
 from cv.render import person, render_html
 from cv.scholar import Scholar, load_scholar
 from cv.themes import Theme, load_theme
@@ -110,8 +112,10 @@ def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
     """Validate everything a build would read, and render the HTML, without writing anything."""
     inputs = read_inputs(Path(data_dir), theme)
     photo_data_uri(inputs.source)
+    # The print variant runs the same templates; the web one only adds its fonts, cut to the
+    # page's characters, which takes longer than the rest of a check and cannot fail on input.
     render_html(inputs.source.record, inputs.publications, inputs.theme,
-                today=dt.date(2000, 1, 1), for_print=False, scholar=inputs.scholar)  # fmt: skip
+                today=dt.date(2000, 1, 1), for_print=True, scholar=inputs.scholar)  # fmt: skip
     return inputs
 
 
@@ -155,29 +159,24 @@ def build(
     kinds = _outputs(only, record.documents)
     photo = photo_data_uri(inputs.source) if "bio" in kinds else None  # a bad one fails before any PDF
 
-    rendered: list[tuple[str, str, bytes, int | None, float]] = []
-    warnings: list[str] = glyph_warnings(inputs.source, inputs.publications)
-    if "cv" in kinds:
-        from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
-
-        step("cv.pdf")
-        started = time.perf_counter()
-        html = render_html(record, inputs.publications, inputs.theme, today=today,
-                           scholar=inputs.scholar)  # fmt: skip
-        roots = [data_dir, *inputs.theme.folders, *font_folders()]
-        pdf = write_pdf(html, base_url=data_dir, roots=roots, variant=pdf_variant)
-        warnings += [f"cv.pdf: {message}" for message in pdf.warnings]
-        rendered.append(("cv", "cv.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
-    notes: list[str] = []
+    content = None
     if "bio" in kinds or "md" in kinds:
         citations = inputs.scholar.by_key(inputs.publications) if inputs.scholar else None
         content = bio_content(record, inputs.publications, citations)
-    if "bio" in kinds:
+    roots = [data_dir, *inputs.theme.folders, *font_folders()]
+
+    def cv_pdf() -> _Made:
+        from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
+
+        html = render_html(record, inputs.publications, inputs.theme, today=today,
+                           scholar=inputs.scholar)  # fmt: skip
+        pdf = write_pdf(html, base_url=data_dir, roots=roots, variant=pdf_variant)
+        return _Made("cv", "cv.pdf", pdf.data, pdf.pages, pdf.warnings)
+
+    def bio_pdf() -> _Made:
         from cv.pdf import layout
 
-        step("bio.pdf")
-        started = time.perf_counter()
-        roots = [data_dir, *inputs.theme.folders, *font_folders()]
+        assert content is not None
 
         def lay_out(plan: Plan, measure: bool) -> Laid:
             html = render_bio(record, content, plan, inputs.theme, photo=photo, measure=measure)
@@ -185,38 +184,102 @@ def build(
 
         fitted = fit_one_page(content, lay_out, inputs.source)
         pdf = fitted.layout.to_pdf(pdf_variant)
-        warnings += [f"bio.pdf: {message}" for message in pdf.warnings]
-        notes += fitted.notes
-        rendered.append(("bio", "bio.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
-    if "html" in kinds:
-        step("cv.html")
-        started = time.perf_counter()
+        return _Made("bio", "bio.pdf", pdf.data, pdf.pages, pdf.warnings, fitted.notes)
+
+    def cv_html() -> _Made:
         html = render_html(record, inputs.publications, inputs.theme, today=today, for_print=False,
                            scholar=inputs.scholar)  # fmt: skip
-        rendered.append(("html", "cv.html", html.encode("utf-8"), None, time.perf_counter() - started))
-    for name, document in record.documents.items():
-        if name in kinds:
-            step(f"{name}.pdf")
-            started = time.perf_counter()
-            pdf, document_notes = _document_pdf(name, document, inputs, data_dir, today, pdf_variant)
-            warnings += [f"{name}.pdf: {message}" for message in pdf.warnings]
-            notes += document_notes
-            rendered.append((name, f"{name}.pdf", pdf.data, pdf.pages, time.perf_counter() - started))
-    if "md" in kinds:
-        started = time.perf_counter()
+        return _Made("html", "cv.html", html.encode("utf-8"))
+
+    def document_pdf(name: str, document: Document) -> Callable[[], _Made]:
+        def make() -> _Made:
+            pdf, notes = _document_pdf(name, document, inputs, data_dir, today, pdf_variant)
+            return _Made(name, f"{name}.pdf", pdf.data, pdf.pages, pdf.warnings, notes)
+
+        return make
+
+    def bio_md() -> _Made:
+        assert content is not None
         links = [(link.text, link.url) for link in person(record)["contacts"]]
-        text = bio_markdown(record, content, links)
-        rendered.append(("md", "bio.md", text.encode("utf-8"), None, time.perf_counter() - started))
+        return _Made("md", "bio.md", bio_markdown(record, content, links).encode("utf-8"))
+
+    pdfs: list[tuple[str, Callable[[], _Made]]] = []
+    if "cv" in kinds:
+        pdfs.append(("cv.pdf", cv_pdf))
+    if "bio" in kinds:
+        pdfs.append(("bio.pdf", bio_pdf))
+    pdfs += [(f"{name}.pdf", document_pdf(name, document))
+             for name, document in record.documents.items() if name in kinds]  # fmt: skip
+    others: list[tuple[str, Callable[[], _Made]]] = []
+    if "html" in kinds:
+        others.append(("cv.html", cv_html))
+    if "md" in kinds:
+        others.append(("bio.md", bio_md))
+    by_name = _make_all(pdfs, others, step, record.lang)
+    order = ["cv.pdf", "bio.pdf", "cv.html", *(f"{name}.pdf" for name in record.documents), "bio.md"]
+    made = [by_name[name] for name in order if name in by_name]
+    # After the PDFs: reading the fonts' character maps needs fontTools, which WeasyPrint imports.
+    warnings = glyph_warnings(inputs.source, inputs.publications)
+    warnings += [f"{m.name}: {message}" for m in made for message in m.warnings]
+    notes = [note for m in made for note in m.notes]
+    rendered = [(m.kind, m.name, m.data, m.pages, m.seconds) for m in made]
 
     if strict and warnings:
         raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
-    outputs = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for kind, name, data, pages, seconds in rendered:
-        path = out_dir / name
-        write_atomically(path, data)
-        outputs.append(Output(kind, path, len(data), pages, seconds))
+    write_all_atomically([(out_dir / name, data) for _, name, data, _, _ in rendered])
+    outputs = [Output(kind, out_dir / name, len(data), pages, seconds)
+               for kind, name, data, pages, seconds in rendered]  # fmt: skip
     return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
+
+
+@dataclass(frozen=True)
+class _Made:
+    """One output in memory, before anything is written."""
+
+    kind: str
+    name: str
+    data: bytes
+    pages: int | None = None
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def _make_all(
+    pdfs: list[tuple[str, Callable[[], _Made]]],
+    others: list[tuple[str, Callable[[], _Made]]],
+    step: Callable[[str], None],
+    lang: str,
+) -> dict[str, _Made]:
+    """Make every output; with two PDFs or more, all but the first in a forked child.
+
+    The first PDF is the CV when it is built, the longest to lay out: the bio and the documents
+    are laid out beside it (:mod:`cv.parallel`), so that on two cores a build of the CV and the
+    bio takes about as long as the CV alone. The child is forked once WeasyPrint is imported
+    and the hyphenation patterns are read, which it then need not do again. Where forking is
+    not safe (:func:`cv.parallel.can_fork`), everything is made here in turn.
+    """
+    beside = pdfs[1:] if len(pdfs) > 1 and can_fork() else []
+    if not beside:
+        return {name: _timed(name, job, step) for name, job in [*pdfs, *others]}
+    from cv import pdf
+
+    pdf.load_hyphenation(lang)
+    for name, _ in beside:
+        step(name)
+    jobs = [partial(_timed, name, job) for name, job in beside]
+    with Forked(jobs, finish=pdf.release_font_configuration) as child:
+        made = {name: _timed(name, job, step) for name, job in [pdfs[0], *others]}
+        made.update(zip([name for name, _ in beside], child.results(), strict=True))
+    return made
+
+
+def _timed(name: str, job: Callable[[], _Made], step: Callable[[str], None] | None = None) -> _Made:
+    if step is not None:
+        step(name)
+    started = time.perf_counter()
+    made = job()
+    return replace(made, seconds=time.perf_counter() - started)
 
 
 class UnknownOutput(ValueError):
@@ -259,12 +322,34 @@ def _document_pdf(
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    write_all_atomically([(path, data)])
+
+
+def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary file beside it, then rename them all into place.
+
+    A failure while writing (a full disk, a folder that is a file) leaves every previous file
+    as it was and no temporary file behind.
+
+    Raises:
+        CVError: Naming the file that could not be written, and why.
+    """
+    staged: list[tuple[str, Path]] = []
+    path = Path()
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((temporary, path))
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.chmod(temporary, 0o644)
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CVError.at(f"cannot write {path.name} here: {reason}; expected a writable folder",
+                         path.parent) from None  # fmt: skip
+    finally:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)

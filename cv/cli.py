@@ -90,10 +90,12 @@ def _progress(enabled: bool) -> Iterator[object]:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    # Redrawn at each step, without rich's refresh thread: a build forks (cv.parallel), which
+    # is only done from a process with a single thread.
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
-                  console=Console(stderr=True)) as progress:  # fmt: skip
+                  console=Console(stderr=True), auto_refresh=False) as progress:  # fmt: skip
         task = progress.add_task("building", total=None)
-        yield lambda step: progress.update(task, description=f"building {step}")
+        yield lambda step: progress.update(task, description=f"building {step}", refresh=True)
 
 
 def _summary(result: BuildResult, seconds_total: float, quiet: bool) -> None:

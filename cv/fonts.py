@@ -123,14 +123,21 @@ def _needs_glyph(char: str) -> bool:
     return unicodedata.category(char)[0] not in "CZ" and not 0xFE00 <= ord(char) <= 0xFE0F
 
 
+@lru_cache(maxsize=1)
+def _first_face() -> frozenset[int]:
+    return _cmap(FAMILIES["serif"].faces()[0].file)
+
+
 def undrawable(text: str) -> list[str]:
     """The characters of ``text`` that no installed font can draw, each once, in order."""
+    # The regular serif face has every Latin letter: the other faces' character maps (0.1-0.2 s
+    # to read them all, bench/RESULTS.md) are read only for a character it lacks.
+    first = _first_face()
+    chars = [char for char in dict.fromkeys(text) if ord(char) not in first and _needs_glyph(char)]
+    if not chars:
+        return []
     covered = drawable()
-    missing: dict[str, None] = {}
-    for char in text:
-        if ord(char) not in covered and _needs_glyph(char):
-            missing[char] = None
-    return list(missing)
+    return [char for char in chars if ord(char) not in covered]
 
 
 def is_cjk(char: str) -> bool:

@@ -8,6 +8,7 @@ models. Every problem of the file is collected and raised at once as one :class:
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -22,6 +23,13 @@ from cv.errors import CVError, Problem
 from cv.model import Record
 
 RECORD_FILE = "cv.yaml"
+MAX_BYTES = 500_000
+"""Larger files are refused unread: a record is 5-100 KB, and PyYAML parses only 0.1-1 MB/s."""
+MAX_VALUES = 100_000
+"""Values a record may hold once its aliases are expanded (``*name`` can repeat a whole tree)."""
+MAX_DEPTH = 100
+"""How deep values may nest; a record needs five levels (PyYAML recurses, and would crash)."""
+_TOO_DEEP = f"values nest more than {MAX_DEPTH} levels deep; expected a record a few levels deep"
 _YAML = "tag:yaml.org,2002:"
 _PLAIN_SCALARS = {f"{_YAML}{t}" for t in ("int", "float", "bool", "null")}
 _TEXT_SCALARS = {f"{_YAML}str", f"{_YAML}timestamp"}  # dates stay as written
@@ -75,8 +83,15 @@ def load_record(data_dir: Path) -> Source:
         CVError: With every problem of the file, each located by line and column.
     """
     file = data_dir / RECORD_FILE
+    if not file.resolve().is_relative_to(data_dir.resolve()):
+        raise CVError.at(
+            f"{RECORD_FILE} links to {file.resolve()}, outside the data folder; "
+            f"expected the record itself in {data_dir}",
+            file,
+        )
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # never more: it might be huge, or /dev/zero
     except FileNotFoundError:
         raise CVError.at(
             f"no {RECORD_FILE} here; expected the record in {file} (run `cv init` to start one)",
@@ -84,6 +99,12 @@ def load_record(data_dir: Path) -> Source:
         ) from None
     except OSError as error:
         raise CVError.at(f"cannot read {RECORD_FILE}: {error.strerror}", file) from None
+    if len(raw) > MAX_BYTES:
+        raise CVError.at(
+            f"{RECORD_FILE} is larger than {MAX_BYTES // 1000} KB, far more than a record "
+            "needs; expected a file of tens of KB (is this the right file?)",
+            file, 1, 1,
+        )  # fmt: skip
 
     text = _decode(raw, file)
     data, positions, problems = _compose(text, file)
@@ -101,6 +122,8 @@ def load_record(data_dir: Path) -> Source:
 
 
 def _decode(raw: bytes, file: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CVError.at("this file is UTF-16; expected UTF-8 (save it as UTF-8)", file, 1, 1)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -118,6 +141,9 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
     """Parse YAML into plain values and their positions, without constructing any tag."""
     positions = Positions()
     problems: list[Problem] = []
+    too_deep = _bracket_nesting(text, file)
+    if too_deep:
+        return None, positions, [too_deep]
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -125,8 +151,11 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        message = f"character {error.character!r} is not allowed in YAML; remove it"
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        message = f"character {chr(code)!r} (U+{code:04X}) is not allowed in YAML; remove it"
         return None, positions, [Problem(message, file, line, column)]
+    except RecursionError:
+        return None, positions, [_too_deep(text, file)]
     if root is None:
         return None, positions, [Problem(f"{RECORD_FILE} is empty; expected at least `name:`", file, 1, 1)]
     if not isinstance(root, yaml.MappingNode):
@@ -134,8 +163,31 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
         problems.append(Problem("expected a mapping of keys (name:, about:, ...) at the top", file, line, column))
         return None, positions, problems
     constructor = yaml.constructor.SafeConstructor()
+    count = 0
+    seen: set[int] = set()
+    expanding: Path_ | None = None  # the path where an alias started repeating a tree
 
     def build(node: yaml.Node, path: Path_) -> Any:
+        nonlocal count, expanding
+        count += 1
+        if len(path) > MAX_DEPTH:
+            raise _TooBig(_TOO_DEEP, *_mark(node))
+        if count > MAX_VALUES:
+            line, column = positions.of((expanding or path)[:1], key=True) or (1, 1)  # its key
+            aliases = " once its aliases (*name) are expanded" if expanding else ""
+            message = f"the record holds more than {MAX_VALUES:,} values{aliases}; expected fewer"
+            raise _TooBig(message, line, column)
+        outer = expanding
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in seen and expanding is None:
+                expanding = path
+            seen.add(id(node))
+        try:
+            return construct(node, path)
+        finally:
+            expanding = outer
+
+    def construct(node: yaml.Node, path: Path_) -> Any:
         positions.values[path] = _mark(node)
         tag = node.tag
         if isinstance(node, yaml.MappingNode) and tag == f"{_YAML}map":
@@ -186,7 +238,55 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
         ))  # fmt: skip
         return None
 
-    return build(root, ()), positions, problems
+    try:
+        return build(root, ()), positions, problems
+    except _TooBig as error:
+        return None, positions, [Problem(error.message, file, error.line, error.column)]
+
+
+class _TooBig(Exception):
+    """Too deep, or too many values: stops building at once, with where it happened."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _bracket_nesting(text: str, file: Path) -> Problem | None:
+    """A problem where ``[``/``{`` nest too deep: PyYAML's time grows with the square of it.
+
+    Brackets in quotes and comments count too: a real record never has a hundred open at once.
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                start = match.start()
+                line = text.count("\n", 0, start) + 1
+                column = start - (text.rfind("\n", 0, start) + 1) + 1
+                return Problem(_TOO_DEEP, file, line, column)
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _too_deep(text: str, file: Path) -> Problem:
+    """Where values first nest deeper than :data:`MAX_DEPTH` (PyYAML's parser does not recurse)."""
+    depth = 0
+    line, column = 1, 1
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return Problem(_TOO_DEEP, file, line, column)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -195,6 +295,8 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def _syntax_problem(error: yaml.MarkedYAMLError, file: Path) -> Problem:
     mark = error.problem_mark or error.context_mark
+    if "end of stream" in (error.problem or "") and error.context_mark:
+        mark = error.context_mark  # where the unclosed quote or bracket starts, not the file's end
     line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     message = f"invalid YAML: {error.problem or error.context}"
     tab = "\\t" in (error.problem or "") or "\t" in (error.problem or "")
@@ -233,6 +335,7 @@ def _problems_from(
     seen: set[tuple[Path_, str]] = set()
     for path, details in plain:
         message, hint, at_key = _describe(path, details)
+        at_key = at_key or details["loc"][-1:] == ("[key]",)
         if (path, message) in seen:
             continue
         seen.add((path, message))
@@ -247,6 +350,8 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[Path_, Path_ | No
     union_at: Path_ | None = None
     node = data
     for part in loc:
+        if part == "[key]":
+            continue  # the key itself is wrong: the path already ends at it
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):

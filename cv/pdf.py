@@ -3,20 +3,55 @@ metadata from the HTML, and WeasyPrint's logged problems captured as warnings.""
 
 from __future__ import annotations
 
+import gc
+import importlib
+import io
 import logging
 import os
+import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
-from cv.fonts import foreign_fonts
+def _import_weasyprint() -> ModuleType:
+    """Import WeasyPrint, skipping a library search that only costs time on Linux.
+
+    WeasyPrint tries several names for each C library it loads (Windows' and macOS's first).
+    For every name that does not load, cffi falls back to ``ctypes.util.find_library``, which
+    on Linux runs ``ldconfig``, ``gcc`` and ``ld``: 22 searches, 0.15-0.2 s of each cold build
+    (bench/RESULTS.md). The Linux names in its lists load as they are, so the search is turned
+    off while importing; should the import fail without it, it is tried again with it.
+    """
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        return importlib.import_module("weasyprint")
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda _name: None
+    try:
+        with redirect_stdout(io.StringIO()):  # its installation advice, should a name fail
+            return importlib.import_module("weasyprint")
+    except OSError:
+        pass
+    finally:
+        ctypes.util.find_library = search
+    return importlib.import_module("weasyprint")
+
+
+if TYPE_CHECKING:
+    import weasyprint
+else:
+    weasyprint = _import_weasyprint()
+
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after the import above)
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+from cv.fonts import foreign_fonts  # noqa: E402
 
 
 class SandboxFetcher(URLFetcher):
@@ -47,10 +82,41 @@ class SandboxFetcher(URLFetcher):
         return super().fetch(path.as_uri(), headers)
 
 
-@lru_cache(maxsize=1)
+_configurations: dict[int, FontConfiguration] = {}
+
+
 def font_configuration() -> FontConfiguration:
-    """One font configuration per process (a new one per render leaks memory)."""
-    return FontConfiguration()
+    """One font configuration per process (a new one per render leaks memory).
+
+    A child forked by a build (:mod:`cv.parallel`) makes its own: each configuration copies
+    the fonts into a temporary folder of its own, which two processes must not write at once.
+    """
+    pid = os.getpid()
+    if pid not in _configurations:
+        _configurations[pid] = FontConfiguration()
+    return _configurations[pid]
+
+
+def release_font_configuration() -> None:
+    """Let this process's font configuration go, and with it its copies of the fonts.
+
+    For a forked child, which ends without running finalizers (the parent's configuration,
+    which it inherited, is left alone).
+    """
+    if _configurations.pop(os.getpid(), None) is not None:
+        gc.collect()  # laid-out documents hold it in reference cycles
+
+
+def load_hyphenation(lang: str) -> None:
+    """Read the hyphenation patterns of ``lang`` now; pyphen keeps them for the process.
+
+    A build reads them before it forks (0.05 s), so that the child starts with them.
+    """
+    import pyphen  # a WeasyPrint dependency
+
+    fallback = pyphen.language_fallback(lang)  # as WeasyPrint looks them up
+    if fallback:
+        pyphen.Pyphen(lang=fallback)
 
 
 @dataclass(frozen=True)
