@@ -78,6 +78,7 @@ class BioContent:
     awards: tuple[Any, ...]
     interests: tuple[tuple[Markup, Markup], ...]
     education: tuple[Markup, ...]
+    html: Markup = Markup("")  # ``bio.text`` rendered from Markdown, when the record has one
 
     def full_plan(self) -> Plan:
         return Plan({name: len(getattr(self, name)) for name in LIST_LABELS})
@@ -96,6 +97,7 @@ def bio_content(
     )  # fmt: skip
     return BioContent(
         text=short_bio(record),
+        html=markup.inline(" ".join(record.bio.text.split())) if record.bio.text else Markup(""),
         publications=tuple(select_publications(publications, record.bio.publications, citations or {})),
         awards=tuple(awards),
         interests=interests,
@@ -349,7 +351,7 @@ def photo_data_uri(source: Source) -> str | None:
 def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
     """The lists cut to the plan, for the bio template."""
     return {
-        "text": content.text,
+        "text": content.html or content.text,  # the user's Markdown, or the derived plain text
         "density": plan.density,
         **{name: getattr(content, name)[: plan.counts[name]] for name in LIST_LABELS},
     }

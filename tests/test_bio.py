@@ -171,3 +171,14 @@ def test_short_bio_prefers_bio_text_and_stays_within_250_words(write_record: Cal
     derived = short_bio(read_inputs(data).source.record)
     assert derived.startswith("Jane Doe is a Professor.") or derived.startswith("Jane Doe is a Professor")
     assert len(derived.split()) <= 250
+
+
+def test_markdown_in_bio_text_is_rendered_in_the_pdf(write_record: Callable[..., Path], tmp_path: Path) -> None:
+    data = write_record("name: Jane Doe\nbio:\n  text: Jane studies **robust** things at [Uni](https://uni.example).\n",
+                        {"publications.bib": ""})  # fmt: skip
+    cv.build(data, tmp_path, only=["bio"], today=TODAY)
+    _, text = page_text(tmp_path / "bio.pdf")
+    assert "Jane studies robust things at Uni." in text and "**" not in text
+    reader = pypdf.PdfReader(tmp_path / "bio.pdf")
+    uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])]
+    assert "https://uni.example" in uris
