@@ -27,7 +27,7 @@ from markupsafe import escape
 from pydantic import BaseModel
 from typer.testing import CliRunner, Result
 
-from cv import bibliography, loader
+from cv import bibtex, loader
 from cv.bibliography import load_bibliography
 from cv.cli import app
 from cv.dates import Date, parse_date
@@ -276,7 +276,7 @@ def test_a_100000_entry_bib_is_refused_before_parsing(
     assert (
         time.perf_counter() - started < 3.0
     )  # parsing them would take 25 s, laying them out hours
-    where = f"publications.bib:{7 * bibliography.MAX_ENTRIES + 1}:1"
+    where = f"publications.bib:{7 * bibtex.MAX_ENTRIES + 1}:1"
     assert_one_located_error(result, data, where, "more than 10,000 entries in the .bib files")
     assert contents(out) == previous
 
@@ -284,7 +284,7 @@ def test_a_100000_entry_bib_is_refused_before_parsing(
 def test_the_entry_limit_counts_every_file_and_ignores_strings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bibliography, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(bibtex, "MAX_ENTRIES", 3)
     first, second = tmp_path / "a.bib", tmp_path / "b.bib"
     first.write_text("@string{j = {J}}\n@comment{x}\n" + big_bib(2), encoding="utf-8")
     second.write_text(big_bib(1, "b"), encoding="utf-8")

@@ -322,84 +322,20 @@ def make_key(first_author: str, year: int | str | None, title: str, taken: set[s
 
 # Reading .bib files back as raw fields (for a lossless JSON Resume export).
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_INHERITED = (
-    "year",
-    "month",
-    "date",
-    "publisher",
-    "editor",
-    "address",
-    "organization",
-    "series",
-    "booktitle",
-    "journal",
-    "volume",
-)
-
-
-def _resolve(raw: str, macros: dict[str, str]) -> str:
-    """A raw BibTeX value (braces, quotes, macros, ``#``) -> its LaTeX text."""
-    pieces: list[str] = []
-    position = 0
-    raw = raw.strip()
-    while position < len(raw):
-        char = raw[position]
-        if char.isspace() or char == "#":
-            position += 1
-        elif char in '{"':
-            depth = 0
-            end = position + 1
-            while end < len(raw):
-                current = raw[end]
-                if current == "\\":
-                    end += 2
-                    continue
-                if current == "{":
-                    depth += 1
-                elif current == "}" and depth:
-                    depth -= 1
-                elif current == ("}" if char == "{" else '"') and not depth:
-                    break
-                end += 1
-            pieces.append(raw[position + 1 : end])
-            position = end + 1
-        else:
-            match = re.match(r"[^\s#]+", raw[position:])
-            word = match.group() if match else char
-            position += len(word)
-            pieces.append(macros.get(word.lower(), word))
-    return "".join(pieces)
-
-
 def read_raw_bibtex(paths: Iterable[Path]) -> dict[str, tuple[str, dict[str, str]]]:
     """Entry type and LaTeX field values of every entry, by lower-cased key.
 
-    ``@string`` macros and ``#`` are resolved and ``crossref`` fields are merged in, so each
-    entry stands on its own. Problems are not reported here: the files were already loaded.
+    ``@string`` macros and ``#`` are resolved and ``crossref`` fields are merged in
+    (:func:`cv.bibtex.read_entries`), so each entry stands on its own.
     """
-    import bibtexparser
-    from bibtexparser.model import Entry, String
+    from cv.bibtex import read_entries
 
-    macros = {month: month for month in _MONTHS}
-    entries: dict[str, tuple[str, dict[str, str]]] = {}
-    for path in paths:
-        library = bibtexparser.parse_string(path.read_text(encoding="utf-8-sig"), parse_stack=[])
-        for block in library.blocks:
-            if isinstance(block, String):
-                macros[block.key.lower()] = _resolve(block.value, macros)
-            elif isinstance(block, Entry) and block.key.strip().casefold() not in entries:
-                fields = {
-                    item.key.strip().lower(): _resolve(item.value, macros) for item in block.fields
-                }
-                entries[block.key.strip().casefold()] = (block.entry_type.lower(), fields)
-    for _, fields in entries.values():
-        target = entries.get(fields.pop("crossref", "").strip().casefold())
-        if target:
-            for name in _INHERITED:
-                if name in target[1] and name not in fields:
-                    fields[name] = target[1][name]
-    return entries
+    entries, _targets = read_entries(list(paths))
+    raw = {}
+    for entry in entries:
+        fields = {name: value for name, value in entry.fields.items() if name != "crossref"}
+        raw[entry.key.casefold()] = (entry.entry_type.lower(), fields)
+    return raw
 
 
 # --- writing ----------------------------------------------------------------------------------
