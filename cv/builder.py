@@ -20,7 +20,7 @@ from cv.fonts import font_folders, glyph_warnings
 from cv.loader import Source, load_record
 from cv.model import Document, Record
 from cv.parallel import Forked, can_fork
-from cv.render import person, render_html
+from cv.render import hidden_sections, person, render_html
 from cv.scholar import Scholar, load_scholar
 from cv.themes import Theme, load_theme
 
@@ -219,7 +219,7 @@ def build(
     order = ["cv.pdf", "bio.pdf", "cv.html", *(f"{name}.pdf" for name in record.documents), "bio.md"]
     made = [by_name[name] for name in order if name in by_name]
     # After the PDFs: reading the fonts' character maps needs fontTools, which WeasyPrint imports.
-    warnings = glyph_warnings(inputs.source, inputs.publications)
+    warnings = hidden_sections(record) + glyph_warnings(inputs.source, inputs.publications)
     warnings += [f"{m.name}: {message}" for m in made for message in m.warnings]
     notes = [note for m in made for note in m.notes]
     rendered = [(m.kind, m.name, m.data, m.pages, m.seconds) for m in made]

@@ -169,6 +169,18 @@ def section_order(record: Record) -> list[tuple[str, SectionOptions]]:
     return order
 
 
+def hidden_sections(record: Record) -> list[str]:
+    """Warnings for sections that have entries but that ``sections:`` leaves out."""
+    shown = {key for key, _options in section_order(record)}
+    warnings = []
+    for key in SECTION_TITLES:
+        count = len(getattr(record, key, None) or []) if key not in ("about", "publications") else 0
+        if count and key not in shown:
+            warnings.append(f"cv.yaml: {key} has {count} entr{'ies' if count != 1 else 'y'} but "
+                            "`sections:` leaves it out, so the CV does not show them")  # fmt: skip
+    return warnings
+
+
 def sections(
     record: Record, publications: Sequence[Publication], scholar: Scholar | None = None
 ) -> list[Section]:

@@ -136,3 +136,16 @@ def test_skills_languages_projects_and_profiles_are_shown() -> None:
                    "Robust Lib", "2021 – present", "A library", "Maintainer"):  # fmt: skip
         assert phrase in text, phrase
     assert 'href="https://example.social/@x"' in html
+
+
+def test_sections_left_out_with_entries_are_warned_about(write_record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import cv
+
+    data = write_record("name: X\nsections: [news]\nnews: [{date: 2024, text: n}]\n"
+                        "talks: [{date: 2024, title: t}, {date: 2023, title: u}]\n",
+                        {"publications.bib": ""})  # fmt: skip
+    result = cv.build(data, tmp_path, only=["html"], today=dt.date(2026, 1, 1))
+    assert result.warnings == ("cv.yaml: talks has 2 entries but `sections:` leaves it out, so the CV "
+                               "does not show them",)  # fmt: skip
+    with pytest.raises(cv.CVError, match="talks has 2 entries"):
+        cv.build(data, tmp_path, only=["html"], today=dt.date(2026, 1, 1), strict=True)
