@@ -94,7 +94,10 @@ class Forked(Generic[T]):
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
     ) -> None:
         if self._pid is not None:  # the parent failed first: its build is over
             os.kill(self._pid, signal.SIGKILL)

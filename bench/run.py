@@ -1,0 +1,566 @@
+"""Benchmarks of cv: cold commands, a warm rebuild, long CVs, a big .bib, and peak memory.
+
+    python bench/run.py [--runs N] [--markdown FILE] [--only KEYS] [--source DIR]
+                        [--rendercv CV.yaml [--rendercv-bin PATH]]
+
+Every cold measurement is a new process (the ``cv`` and ``weasyprint`` commands of the Python
+running this script). The commands are run in rounds, one of each per round (A B C ... A B C
+...), so that a slow spell of a shared machine falls on all of them alike; the table gives
+medians. Peak memory is the child's maximum resident set (``wait4``), forked children included.
+
+``--source DIR`` runs another checkout's ``cv`` package (and its templates) with the same
+Python and WeasyPrint, to compare before and after a change:
+``git archive COMMIT | tar -x -C DIR``.
+
+Nothing here is a test: timings depend on the machine, and the suite never asserts one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "data"
+BIN = Path(sys.executable).parent
+SOURCE: Path | None = None  # another checkout whose cv package the children import
+CWD = Path(tempfile.gettempdir())  # the children's working folder: an empty one once main runs
+
+
+# --- running a child and measuring it ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    peak_kb: int
+    cpu: float  # user + system seconds of the child and its forked children
+    pages: int | None = None
+    inner: dict[str, float] = field(default_factory=dict)  # times a child measured itself
+
+
+def run(argv: list[str], *, cwd: Path | None = None) -> tuple[float, int, float, str]:
+    """Run a command to its end: wall seconds, peak RSS in KiB, CPU seconds, stdout.
+
+    Peak memory and CPU time include the children the command forks and waits for.
+
+    The child is reaped with ``wait4``, which gives its own resource usage; outputs go to files
+    so that nothing but the child's end is waited for.
+    """
+    # As installed: with bytecode caches (pip writes them; a shell may have turned them off).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    if SOURCE is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
+    # Never the repository: ``python -c`` would import its cv package before ``--source``'s.
+    cwd = cwd or CWD
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if child.returncode != 0:
+        said = " ".join((stdout + stderr).split())  # RenderCV prints its errors to stdout
+        raise RuntimeError(f"{' '.join(argv)} failed ({child.returncode}): {said[-600:]}")
+    return seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, stdout
+
+
+def pages_built(stdout: str, name: str = "cv.pdf") -> int | None:
+    """The page count ``cv build`` printed for a file (its summary: file, pages, size, seconds)."""
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) > 1 and Path(parts[0]).name == name and parts[1].isdigit():
+            return int(parts[1])
+    return None
+
+
+def count_pages(pdf: Path) -> int | None:
+    try:
+        import pypdf  # the test extra; only for RenderCV's PDF
+    except ImportError:
+        return None
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def python_snippet(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+# --- generated records -------------------------------------------------------------------------
+
+FIRST = ["Zhenheng", "Yonggang", "Shaohuai", "Xin", "Bo", "Xiaowen", "Jos\\'e", "Ana", "Li", "M{\\'a}rta"]
+LAST = ["Tang", "Zhang", "Shi", "He", "Han", "Chu", "Garc{\\'\\i}a", 'Schr{\\"o}der', "Wang", "Liu"]
+WORDS = ["federated", "learning", "efficient", "robust", "scalable", "distributed", "training",
+         "inference", "large", "language", "models", "sparse", "communication", "heterogeneity",
+         "privacy", "optimization", "systems", "graph", "neural"]  # fmt: skip
+
+
+def bibtex(count: int, seed: int = 9) -> str:
+    """``count`` varied entries: five types, accents, 2-13 authors, links, some abstracts."""
+    rnd = random.Random(seed)
+    entries = []
+    for i in range(count):
+        kind = rnd.choice(["article", "inproceedings", "misc", "phdthesis", "techreport"])
+        authors = [f"{rnd.choice(LAST)}, {rnd.choice(FIRST)}" for _ in range(rnd.randint(2, 12))]
+        if rnd.random() < 0.5:
+            authors.insert(rnd.randint(0, len(authors)), "Tang, Zhenheng")
+        title = [rnd.choice(WORDS) for _ in range(rnd.randint(6, 14))]
+        fields = [f"title = {{{{{title[0].capitalize()}}} {' '.join(title[1:])}}}",
+                  f"author = {{{' and '.join(authors)}}}", f"year = {{{rnd.randint(2005, 2025)}}}"]  # fmt: skip
+        if kind == "article":
+            fields += [f"journal = {{IEEE Transactions on Things {i % 17}}}", f"volume = {{{i % 40}}}",
+                       f"number = {{{i % 12 + 1}}}", f"pages = {{{i}--{i + 12}}}"]  # fmt: skip
+        elif kind == "inproceedings":
+            fields += [
+                f"booktitle = {{Proceedings of the {i % 30}th Conference on Learning}}",
+                "abbr = {ICLR}",
+            ]
+        elif kind == "misc":
+            fields += [f"eprint = {{2401.{10000 + i}}}", "archiveprefix = {arXiv}"]
+        elif kind == "phdthesis":
+            fields += ["school = {Hong Kong Baptist University}"]
+        else:
+            fields += ["institution = {Some Lab}", f"number = {{TR-{i}}}"]
+        if rnd.random() < 0.3:
+            fields.append(f"doi = {{10.1000/xyz.{i}}}")
+        if rnd.random() < 0.3:
+            fields.append(f"pdf = {{https://example.org/p{i}.pdf}}")
+        if rnd.random() < 0.2:
+            fields.append(
+                f"abstract = {{{' '.join(rnd.choice(WORDS) for _ in range(120))} $x^2$ \\emph{{e}}}}"
+            )
+        entries.append(f"@{kind}{{key{i},\n  " + ",\n  ".join(fields) + "\n}\n")
+    return "\n".join(entries)
+
+
+def record_with(publications: int, folder: Path) -> Path:
+    """The example record with ``publications`` generated entries instead of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE / "cv.yaml", folder / "cv.yaml")
+    (folder / "publications.bib").write_text(bibtex(publications), encoding="utf-8")
+    return folder
+
+
+# --- the benchmarks ----------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    key: str
+    name: str
+    sample: Callable[[], Sample]
+    target: str = ""
+    heavy: bool = False
+    samples: list[Sample] = field(default_factory=list)
+    failed: str = ""  # why an optional benchmark (RenderCV) could not run
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(s.peak_kb for s in self.samples) / 1024
+
+    @property
+    def pages(self) -> int | None:
+        return self.samples[-1].pages if self.samples else None
+
+
+def cold(argv: list[str], pages_of: str | None = None) -> Callable[[], Sample]:
+    """A new process each run; ``pages_of`` names the file whose pages ``cv build`` reports."""
+
+    def sample() -> Sample:
+        seconds, peak, cpu, out = run(argv)
+        return Sample(seconds, peak, cpu, pages_built(out, pages_of) if pages_of else None)
+
+    return sample
+
+
+WARM_REBUILD = """
+import json, statistics, sys, time
+from pathlib import Path
+import cv
+data, out, edits = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+record = data / "cv.yaml"
+original = record.read_text(encoding="utf-8")
+cv.build(data, out, only=["cv"])  # the first build of `cv watch`: imports and warm-up
+times = []
+for edit in range(edits):
+    # An edit of a value the CV shows, as a user saving cv.yaml would make.
+    record.write_text(original.replace("headline: ", f"headline: ({edit}) ", 1), encoding="utf-8")
+    started = time.perf_counter()
+    cv.build(data, out, only=["cv"])
+    times.append(time.perf_counter() - started)
+record.write_text(original, encoding="utf-8")
+print(json.dumps({"rebuild": statistics.median(times)}))
+"""
+
+BIB_LOAD = """
+import json, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from cv.bibliography import load_bibliography
+imported = time.perf_counter()
+publications = load_bibliography([Path(sys.argv[1])], highlight=["Zhenheng Tang", "Z. Tang"])
+done = time.perf_counter()
+print(json.dumps({"load": done - imported, "import": imported - started, "entries": len(publications)}))
+"""
+
+HTML_FOR_WEASYPRINT = """
+import datetime as dt, sys
+from pathlib import Path
+from cv.builder import date_from_environment, read_inputs
+from cv.render import render_html
+inputs = read_inputs(Path(sys.argv[1]))
+html = render_html(inputs.source.record, inputs.publications, inputs.theme,
+                   today=date_from_environment(), scholar=inputs.scholar)
+Path(sys.argv[2]).write_text(html, encoding="utf-8")
+"""
+
+
+def in_process(code: str, args: list[str], key: str) -> Callable[[], Sample]:
+    """A child that times a step itself (the import excluded) and prints it as JSON."""
+
+    def sample() -> Sample:
+        _, peak, cpu, out = run([*python_snippet(code), *args])
+        inner = json.loads(out.strip().splitlines()[-1])
+        return Sample(inner[key], peak, cpu, None, inner)
+
+    return sample
+
+
+def benches(work: Path, rendercv: Path | None, rendercv_bin: str | None) -> list[Bench]:
+    cv, weasyprint = str(BIN / "cv"), str(BIN / "weasyprint")
+    out = work / "out"
+    html = work / "cv-for-weasyprint.html"
+    run([*python_snippet(HTML_FOR_WEASYPRINT), str(EXAMPLE), str(html)])  # what the build lays out
+    long_250 = record_with(250, work / "pubs-250")
+    long_1000 = record_with(1000, work / "pubs-1000")
+    big_bib = work / "5000.bib"
+    big_bib.write_text(bibtex(5000, seed=5), encoding="utf-8")
+    watched = work / "watched"
+    shutil.copytree(EXAMPLE, watched)
+
+    rows = [
+        Bench("help", "`cv --help`", cold([cv, "--help"]), "< 0.25 s"),
+        Bench(
+            "check",
+            "`cv check` (example)",
+            cold([cv, "check", "-q", "--data", str(EXAMPLE)]),
+            "< 0.25 s",
+        ),
+        Bench(
+            "cv",
+            "`cv build --only cv` (example)",
+            cold(
+                [cv, "build", "--only", "cv", "--data", str(EXAMPLE), "--out", str(out)], "cv.pdf"
+            ),
+            "≤ 1.2 × bare",
+        ),  # fmt: skip
+        Bench(
+            "bare",
+            "bare `weasyprint` on the same HTML",
+            cold([weasyprint, str(html), str(work / "bare.pdf")]),
+        ),  # fmt: skip
+        Bench(
+            "cvbio",
+            "`cv build --only cv,bio` (example)",
+            cold(
+                [cv, "build", "-q", "--only", "cv,bio", "--data", str(EXAMPLE), "--out", str(out)]
+            ),
+            "< 0.9 s",
+        ),  # fmt: skip
+        Bench(
+            "all",
+            "`cv build` (example: cv, bio, html, md, cv-short)",
+            cold([cv, "build", "-q", "--data", str(EXAMPLE), "--out", str(out / "all")]),
+        ),  # fmt: skip
+        Bench(
+            "watch",
+            "warm rebuild of the CV after an edit (watch mode)",
+            in_process(WARM_REBUILD, [str(watched), str(work / "out-watch"), "5"], "rebuild"),
+            "< 0.3 s",
+        ),
+        Bench(
+            "p250",
+            "`cv build --only cv`, 250 publications",
+            cold(
+                [
+                    cv,
+                    "build",
+                    "--only",
+                    "cv",
+                    "--data",
+                    str(long_250),
+                    "--out",
+                    str(work / "out-250"),
+                ],
+                "cv.pdf",
+            ),
+            "s/page flat",
+            heavy=True,
+        ),  # fmt: skip
+        Bench(
+            "p1000",
+            "`cv build --only cv`, 1,000 publications",
+            cold(
+                [
+                    cv,
+                    "build",
+                    "--only",
+                    "cv",
+                    "--data",
+                    str(long_1000),
+                    "--out",
+                    str(work / "out-1000"),
+                ],
+                "cv.pdf",
+            ),
+            "s/page flat; < 400 MB",
+            heavy=True,
+        ),  # fmt: skip
+        Bench(
+            "bib",
+            "load a 5,000-entry .bib (`load_bibliography`)",
+            in_process(BIB_LOAD, [str(big_bib)], "load"),
+            "< 2 s",
+            heavy=True,
+        ),
+    ]
+    if rendercv is not None:
+        rows.append(Bench("rendercv", f"RenderCV `rendercv render {rendercv.name}` (same content)",
+                          rendercv_sample(rendercv, work / "rendercv", rendercv_bin)))  # fmt: skip
+    return rows
+
+
+RENDERCV_INPUT = """
+import sys
+from pathlib import Path
+import yaml
+from markupsafe import Markup
+from cv.builder import read_inputs
+
+inputs = read_inputs(Path(sys.argv[1]))
+r = inputs.source.record
+
+
+def date(value):  # RenderCV takes YYYY-MM, YYYY or present; other text is shown as written
+    if value is None:
+        return None
+    if value.is_present:
+        return "present"
+    return f"{value.year}-{value.month:02d}" if value.month else str(value.year or value.text)
+
+
+def clean(entry):
+    return {key: value for key, value in entry.items() if value not in (None, "", [])}
+
+
+sections = {}
+if r.about:
+    sections["About"] = [paragraph.replace("\\n", " ") for paragraph in r.about.split("\\n\\n")]
+sections["News"] = [clean({"name": n.text, "date": date(n.date)}) for n in r.news]
+sections["Experience"] = [clean({
+    "company": e.organization or "", "position": e.role, "start_date": date(e.start),
+    "end_date": date(e.end), "location": e.location,
+    "highlights": ([f"Advised by [{e.advisor}]({e.advisor_url})" if e.advisor_url else f"Advised by {e.advisor}"]
+                   if e.advisor else []) + list(e.details)}) for e in r.experience]
+sections["Teaching"] = [clean({"name": t.course, "date": str(t.term),
+                              "summary": ", ".join(x for x in (t.role, t.institution) if x)}) for t in r.teaching]
+sections["Service"] = [{"label": s.role, "details": "; ".join(
+    [f"{g.label}: {', '.join(g.venues)}" for g in s.groups] + list(s.venues))} for s in r.service]
+sections["Awards"] = [clean({"name": a.title, "date": str(a.date), "summary": a.organization}) for a in r.awards]
+sections["Publications"] = [clean({
+    "title": Markup(p.title).striptags(), "authors": [a.name for a in p.authors if not a.is_others],
+    "journal": Markup(p.venue).striptags(), "date": str(p.year or "forthcoming"),
+    "url": next((link.url for link in p.links if link.label in ("PDF", "URL", "arXiv")), None)})
+    for p in inputs.publications]
+sections["Education"] = [clean({
+    "institution": e.institution, "area": e.field or e.degree, "degree": e.degree if e.field else None,
+    "start_date": date(e.start), "end_date": date(e.end), "highlights": list(e.details)}) for e in r.education]
+sections["Internships"] = [clean({
+    "company": i.organization, "position": i.role or "Intern", "start_date": date(i.start),
+    "end_date": date(i.end), "highlights": [f"Mentor: {i.mentor}"] if i.mentor else []}) for i in r.internships]
+cv = clean({"name": r.name, "location": r.contact.location, "email": r.contact.email,
+            "social_networks": [{"network": "GitHub", "username": r.contact.github}] if r.contact.github else []})
+cv["sections"] = {title: entries for title, entries in sections.items() if entries}
+print(yaml.safe_dump({"cv": cv, "design": {"theme": "classic"}}, allow_unicode=True, sort_keys=False, width=100))
+"""
+
+
+def rendercv_sample(cv_yaml: Path, out: Path, executable: str | None) -> Callable[[], Sample]:
+    """RenderCV (Typst) on a RenderCV input file; written from the example when it is missing."""
+    executable = executable or shutil.which("rendercv")
+    if executable is None:
+        raise SystemExit("--rendercv: no `rendercv` command on PATH (or give --rendercv-bin)")
+    if not cv_yaml.exists():
+        cv_yaml.write_text(
+            run([*python_snippet(RENDERCV_INPUT), str(EXAMPLE)])[3], encoding="utf-8"
+        )
+        print(f"wrote the example as RenderCV input: {cv_yaml}", flush=True)
+
+    def sample() -> Sample:
+        pdf = out / "cv.pdf"
+        seconds, peak, cpu, _ = run([executable, "render", str(cv_yaml.resolve()), "--pdf-path", str(pdf),
+                                "--dont-generate-markdown", "--dont-generate-html",
+                                "--dont-generate-png"], cwd=cv_yaml.resolve().parent)  # fmt: skip
+        return Sample(seconds, peak, cpu, count_pages(pdf))
+
+    return sample
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def table(rows: list[Bench]) -> str:
+    by_key = {row.key: row for row in rows if row.samples}
+    failures = [f"| {row.name} | failed | | | | | | | {row.failed} |" for row in rows if row.failed]
+    lines = ["| benchmark | median | CPU | runs | pages | s / page | peak memory | target | met |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]  # fmt: skip
+    for row in by_key.values():
+        per_page = f"{row.seconds / row.pages:.4f}" if row.pages else ""
+        lines.append(f"| {row.name} | {row.seconds:.3f} s | {row.cpu:.2f} s | {len(row.samples)} | {row.pages or ''} | "
+                     f"{per_page} | {row.peak_mb:.0f} MB | {row.target} | {verdict(row, by_key)} |")  # fmt: skip
+    lines += failures
+    if "cv" in by_key and "bare" in by_key:
+        cv, bare = by_key["cv"], by_key["bare"]
+        paired = statistics.median(
+            a.seconds / b.seconds for a, b in zip(cv.samples, bare.samples, strict=False)
+        )
+        ratio = cv.seconds / bare.seconds
+        lines.append(f"| ratio `cv build --only cv` / bare `weasyprint` | {ratio:.2f} × | | {len(cv.samples)} | | | | "
+                     f"≤ 1.2 × | {'yes' if ratio <= 1.2 else 'no'} (paired per round: {paired:.2f} ×) |")  # fmt: skip
+    if "p250" in by_key and "p1000" in by_key:
+        short, long = by_key["p250"], by_key["p1000"]
+        if short.pages and long.pages:
+            growth = (long.seconds / long.pages) / (short.seconds / short.pages)
+            lines.append(f"| s/page at 1,000 ÷ s/page at 250 publications | {growth:.2f} × | | | | | | "
+                         f"≤ 1.15 × (flat) | {'yes' if growth <= 1.15 else 'no'} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def verdict(row: Bench, rows: dict[str, Bench]) -> str:
+    limits = {"help": 0.25, "check": 0.25, "cvbio": 0.9, "watch": 0.3, "bib": 2.0}
+    if row.key in limits:
+        return "yes" if row.seconds < limits[row.key] else "no"
+    if row.key == "p1000":
+        return "yes" if row.peak_mb < 400 else "no"
+    if row.key == "cv" and "bare" in rows:
+        return "yes" if row.seconds <= 1.2 * rows["bare"].seconds else "no"
+    return ""
+
+
+VERSIONS = """
+import json, platform, importlib.metadata as md
+print(json.dumps({name: md.version(name) for name in
+                  ("weasyprint", "bibtexparser", "pydantic", "typer", "jinja2", "pylatexenc")}))
+"""
+
+
+def _library_version(library: str, function: str) -> str:
+    import ctypes
+
+    try:
+        call = getattr(ctypes.CDLL(library), function)
+    except (OSError, AttributeError):
+        return "missing"
+    call.restype = ctypes.c_char_p
+    return call().decode()
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    memory = next((line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "?")  # fmt: skip
+    versions = {
+        "Python": platform.python_version(),
+        **json.loads(run(python_snippet(VERSIONS))[3]),
+        "Pango": _library_version("libpango-1.0.so.0", "pango_version_string"),
+        "HarfBuzz": _library_version("libharfbuzz.so.0", "hb_version_string"),
+    }
+    subset = (
+        "installed"
+        if _library_version("libharfbuzz-subset.so.0", "hb_version_string") != "missing"
+        else "MISSING (WeasyPrint falls back to fontTools)"
+    )
+    return (f"{os.cpu_count()} CPUs ({cpu}), {memory} memory, {platform.system()} {platform.release()}; "
+            f"libharfbuzz-subset {subset}; load average {os.getloadavg()[0]:.2f} at the start.\n"
+            + ", ".join(f"{name} {version}" for name, version in versions.items()))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each benchmark (default 5)")
+    parser.add_argument(
+        "--heavy-runs", type=int, help="runs of the long ones (default: --runs, at most 3)"
+    )
+    parser.add_argument(
+        "--markdown", type=Path, help="also write the table (and the machine) to this file"
+    )
+    parser.add_argument("--only", help="comma-separated keys: help, check, cv, bare, cvbio, all, watch, "
+                                       "p250, p1000, bib, rendercv")  # fmt: skip
+    parser.add_argument(
+        "--rendercv",
+        type=Path,
+        help="a RenderCV input file: adds a row running RenderCV on it "
+        "(a missing file is first written from the example)",
+    )
+    parser.add_argument("--rendercv-bin", help="the rendercv command (default: rendercv on PATH)")
+    parser.add_argument(
+        "--source", type=Path, help="run the cv package of this checkout instead (before/after)"
+    )
+    args = parser.parse_args()
+    global SOURCE, CWD
+    SOURCE = args.source.resolve() if args.source else None
+    heavy_runs = args.heavy_runs or min(args.runs, 3)
+    header = machine() + (f"\ncv from {SOURCE}" if SOURCE else "")
+    print(header, flush=True)
+    with tempfile.TemporaryDirectory(prefix="cv-bench-") as folder:
+        CWD = Path(folder) / "cwd"
+        CWD.mkdir()
+        rows = benches(Path(folder), args.rendercv, args.rendercv_bin)
+        if args.only:
+            keys = {key.strip() for key in args.only.split(",")}
+            rows = [row for row in rows if row.key in keys]
+        for round_ in range(max(args.runs, heavy_runs)):
+            for row in rows:
+                if round_ < (heavy_runs if row.heavy else args.runs) and not row.failed:
+                    try:
+                        row.samples.append(row.sample())
+                    except RuntimeError as error:
+                        if row.key != "rendercv":
+                            raise
+                        row.failed = str(error).split("): ", 1)[-1][-300:]
+            print(f"round {round_ + 1}: " + ", ".join(f"{r.key} {r.samples[-1].seconds:.3f}"
+                                                      for r in rows if len(r.samples) == round_ + 1), flush=True)  # fmt: skip
+    text = table(rows)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(f"{header}\n\n{text}\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
