@@ -306,7 +306,10 @@ def _links(fields: dict[str, str]) -> tuple[Link, ...]:
     if doi:
         links.append(Link("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~@!$&'*+,=")))
     if not any(link.label in ("PDF", "HTML") for link in links):
-        url = _clean_url(fields.get("url", ""))
+        # biblatex's url, or the \url{...} that BibTeX styles put in howpublished
+        howpublished = fields.get("howpublished", "")
+        fallback = howpublished if _URL_MACRO.search(howpublished) else ""
+        url = _clean_url(fields.get("url", "") or fallback)
         if url:
             links.insert(0, Link("URL", url))
     unique: dict[str, Link] = {}

@@ -798,3 +798,11 @@ def test_html_sets_the_owner_bold_at_every_appearance(built: tuple[str, str, lis
     assert '<span class="badge">ICML</span>' in section
     assert '<span class="badge">NeurIPS</span>' in section
     assert '<span class="award">Oral</span>' in section
+
+
+def test_a_url_in_howpublished_becomes_the_link(tmp_path: Path) -> None:
+    publication = one(tmp_path, "@misc{m, title={T}, author={Doe, Jane}, year=2022, "
+                                "howpublished={\\url{https://example.org/a_b}}}")  # fmt: skip
+    assert [(link.label, link.url) for link in publication.links] == [("URL", "https://example.org/a_b")]
+    plain = one(tmp_path, "@misc{m, title={T}, author={Doe, Jane}, year=2022, howpublished={Blog post}}")
+    assert plain.links == ()
