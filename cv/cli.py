@@ -32,7 +32,20 @@ OnlyOption = Annotated[
     str | None,
     typer.Option(help="Comma-separated outputs: cv, bio, html, md, or a document of cv.yaml."),
 ]
-ThemeOption = Annotated[str | None, typer.Option(help="Theme name (overrides cv.yaml).")]
+def _known_theme(name: str | None) -> str | None:
+    """A --theme that names no theme is a usage error (exit 2), not a problem of the record."""
+    if name is not None:
+        from cv.themes import available_themes
+
+        known = available_themes()
+        if name not in known:
+            raise typer.BadParameter(f"unknown theme '{name}'; expected one of: {', '.join(known)}")
+    return name
+
+
+ThemeOption = Annotated[
+    str | None, typer.Option(help="Theme name (overrides cv.yaml).", callback=_known_theme)
+]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print every step.")]

@@ -85,3 +85,9 @@ def test_help_does_not_import_weasyprint() -> None:
            "print('weasyprint' in sys.modules)"  # fmt: skip
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().endswith("False")
+
+
+def test_an_unknown_theme_option_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["check", "--data", str(EXAMPLE), "--theme", "fancy"])
+    assert result.exit_code == 2
+    assert "unknown theme 'fancy'; expected one of: classic, modern" in result.stderr
