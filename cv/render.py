@@ -4,6 +4,7 @@ templates only lay out what they are given."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,7 +140,8 @@ def contact_links(record: Record) -> list[Link]:
             url: str | None = value
             text = value.split("://", 1)[1].rstrip("/")
         else:
-            url = pattern.format(value.removeprefix("@")) if pattern else None
+            handle = re.sub(r"[^\d+]", "", value) if key == "phone" else value.removeprefix("@")
+            url = pattern.format(handle) if pattern else None
             text = value
             if key in labels and key not in ("github", "x", "linkedin"):
                 text = labels[key]

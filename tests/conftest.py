@@ -13,6 +13,16 @@ EXAMPLE = REPO / "data"
 TESTDATA = Path(__file__).resolve().parent / "records"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output (review the diff like code)")  # fmt: skip
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture
 def write_record(tmp_path: Path) -> Callable[..., Path]:
     """Write a cv.yaml (and optional extra files) into a fresh data folder; return the folder."""
