@@ -21,7 +21,7 @@ from cv.dates import range_sort_key
 from cv.errors import CVError
 from cv.loader import Source
 from cv.model import Record
-from cv.render import GENERATOR, page_css, person
+from cv.render import interest_items, page_css, page_meta, person
 from cv.themes import Theme, render_template
 
 DENSITIES = ("normal", "compact", "minimum")
@@ -90,11 +90,7 @@ def bio_content(
     """Pick what the bio shows: the short text, selected papers, key honors, degrees."""
     awards = sorted(record.awards, key=lambda a: a.date.sort_key, reverse=True)[: record.bio.awards]
     degrees = sorted(record.education, key=lambda e: range_sort_key(e.start, e.end), reverse=True)
-    interests = tuple(
-        (markup.inline(i), Markup("")) if isinstance(i, str)
-        else (markup.inline(i.title), markup.inline(i.details))
-        for i in record.interests
-    )  # fmt: skip
+    interests = interest_items(record)
     return BioContent(
         text=short_bio(record),
         html=markup.inline(" ".join(record.bio.text.split())) if record.bio.text else Markup(""),
@@ -453,15 +449,7 @@ def render_bio(
         "person": person(record),
         "bio": bio_page_context(content, plan),
         "photo": photo,
-        "meta": {
-            "title": f"{record.name} – Biography",
-            "author": record.name,
-            "lang": record.lang,
-            "keywords": ", ".join(i if isinstance(i, str) else i.title for i in record.interests),
-            "description": record.headline or "",
-            "generator": GENERATOR,
-            "page_size": MEASURING_PAGE[record.theme.page_size] if measure else record.theme.page_size,
-        },
+        "meta": page_meta(record, "Biography", MEASURING_PAGE[record.theme.page_size] if measure else None),
         "css": page_css(theme, "bio", for_print=True, options=record.theme),
     }
     return render_template(theme, "bio.html.j2", context)

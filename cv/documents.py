@@ -64,9 +64,9 @@ def document_publications(
 
 @dataclass(frozen=True)
 class Fitted:
+    """The layout within the page limit, and what was left out to get there."""
+
     layout: Any
-    record: Record
-    passes: int
     notes: tuple[str, ...]
 
 
@@ -90,7 +90,7 @@ def fit_pages(
     """
     limits = dict(counts)
     current = record
-    for passes in range(1, MAX_PASSES + 1):
+    for _pass in range(MAX_PASSES):
         laid = lay_out(current)
         if laid.pages <= pages:
             notes = tuple(
@@ -98,7 +98,7 @@ def fit_pages(
                 f"to fit {pages} page{'s' if pages != 1 else ''}"
                 for key in counts if limits[key] < counts[key]
             )  # fmt: skip
-            return Fitted(laid, current, passes, notes)
+            return Fitted(laid, notes)
         # Entries take about the same room each: leave out the share of them that ran over.
         total = sum(limits.values()) or 1
         excess = math.ceil(total * (laid.pages - pages) / laid.pages * 1.1) or 1

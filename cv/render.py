@@ -74,16 +74,7 @@ def render_html(
     context = {
         "person": person(record),
         "sections": sections(record, publications, scholar),
-        "meta": {
-            "title": f"{record.name} – {title}",
-            "author": record.name,
-            "lang": record.lang,
-            "keywords": ", ".join(_interest_titles(record)),
-            "description": record.headline or "",
-            "generator": GENERATOR,
-            "updated": f"{today:%B} {today.day}, {today.year}",
-            "page_size": record.theme.page_size,
-        },
+        "meta": {**page_meta(record, title), "updated": f"{today:%B} {today.day}, {today.year}"},
         "css": css,
         "for_print": for_print,
     }
@@ -154,8 +145,26 @@ def contact_links(record: Record) -> list[Link]:
     return links
 
 
-def _interest_titles(record: Record) -> list[str]:
-    return [i if isinstance(i, str) else i.title for i in record.interests]
+def page_meta(record: Record, title: str, page_size: str | None = None) -> dict[str, str]:
+    """What a page's <head> says of it: PDF title, author, language, keywords, page size."""
+    return {
+        "title": f"{record.name} – {title}",
+        "author": record.name,
+        "lang": record.lang,
+        "keywords": ", ".join(i if isinstance(i, str) else i.title for i in record.interests),
+        "description": record.headline or "",
+        "generator": GENERATOR,
+        "page_size": page_size or record.theme.page_size,
+    }
+
+
+def interest_items(record: Record) -> tuple[tuple[Markup, Markup], ...]:
+    """Research interests as (title, details) pairs of safe HTML; details empty for a string."""
+    return tuple(
+        (markup.inline(i), Markup("")) if isinstance(i, str)
+        else (markup.inline(i.title), markup.inline(i.details))
+        for i in record.interests
+    )  # fmt: skip
 
 
 def section_order(record: Record) -> list[tuple[str, SectionOptions]]:
@@ -241,12 +250,7 @@ def _join(*parts: Markup | str | None, sep: str = ", ") -> Markup:
 
 
 def _about(record: Record, title: str) -> Section:
-    interests = []
-    for item in record.interests:
-        if isinstance(item, str):
-            interests.append((markup.inline(item), Markup("")))
-        else:
-            interests.append((markup.inline(item.title), markup.inline(item.details)))
+    interests = interest_items(record)
     extra: dict[str, Any] = {}
     if record.about:
         extra["about"] = markup.block(record.about)
