@@ -19,7 +19,7 @@ from cv.errors import CVError, Problem
 from cv.fonts import font_folders, glyph_warnings
 from cv.loader import Source, load_record
 from cv.model import Document, Record
-from cv.parallel import Forked, can_fork
+from cv.parallel import Forked, can_fork, pdf_worker
 from cv.render import hidden_sections, person, render_html
 from cv.scholar import Scholar, load_scholar
 from cv.themes import Theme, load_theme
@@ -165,12 +165,14 @@ def build(
         content = bio_content(record, inputs.publications, citations)
     roots = [data_dir, *inputs.theme.folders, *font_folders()]
 
+    def cv_print_html() -> str:
+        return render_html(record, inputs.publications, inputs.theme, today=today,
+                           scholar=inputs.scholar)  # fmt: skip
+
     def cv_pdf() -> _Made:
         from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
 
-        html = render_html(record, inputs.publications, inputs.theme, today=today,
-                           scholar=inputs.scholar)  # fmt: skip
-        pdf = write_pdf(html, base_url=data_dir, roots=roots, variant=pdf_variant)
+        pdf = write_pdf(cv_print_html(), base_url=data_dir, roots=roots, variant=pdf_variant)
         return _Made("cv", "cv.pdf", pdf.data, pdf.pages, pdf.warnings)
 
     def bio_pdf() -> _Made:
@@ -215,11 +217,19 @@ def build(
         others.append(("cv.html", cv_html))
     if "md" in kinds:
         others.append(("bio.md", bio_md))
-    by_name = _make_all(pdfs, others, step, record.lang)
+    with pdf_worker("cv" in kinds) as worker:
+        if worker is not None:  # started by the CLI, it imported WeasyPrint meanwhile
+            step("cv.pdf")
+            worker.submit(cv_print_html(), base_url=data_dir, roots=roots, variant=pdf_variant)
+            pdfs = pdfs[1:]  # everything else is made here while the worker lays out the CV
+        warnings = hidden_sections(record) + glyph_warnings(inputs.source, inputs.publications)
+        by_name = _make_all(pdfs, others, step, record.lang, fork=worker is None)
+        if worker is not None:
+            cv = worker.result()
+            by_name["cv.pdf"] = _Made("cv", "cv.pdf", cv.data, cv.pages, cv.warnings,
+                                      seconds=cv.seconds)  # fmt: skip
     order = ["cv.pdf", "bio.pdf", "cv.html", *(f"{name}.pdf" for name in record.documents), "bio.md"]
     made = [by_name[name] for name in order if name in by_name]
-    # After the PDFs: reading the fonts' character maps needs fontTools, which WeasyPrint imports.
-    warnings = hidden_sections(record) + glyph_warnings(inputs.source, inputs.publications)
     warnings += [f"{m.name}: {message}" for m in made for message in m.warnings]
     notes = [note for m in made for note in m.notes]
     rendered = [(m.kind, m.name, m.data, m.pages, m.seconds) for m in made]
@@ -250,6 +260,8 @@ def _make_all(
     others: list[tuple[str, Callable[[], _Made]]],
     step: Callable[[str], None],
     lang: str,
+    *,
+    fork: bool = True,
 ) -> dict[str, _Made]:
     """Make every output; with two PDFs or more, all but the first in a forked child.
 
@@ -257,9 +269,10 @@ def _make_all(
     are laid out beside it (:mod:`cv.parallel`), so that on two cores a build of the CV and the
     bio takes about as long as the CV alone. The child is forked once WeasyPrint is imported
     and the hyphenation patterns are read, which it then need not do again. Where forking is
-    not safe (:func:`cv.parallel.can_fork`), everything is made here in turn.
+    not safe (:func:`cv.parallel.can_fork`), or not ``fork`` (a :class:`~cv.parallel.PdfWorker`
+    already lays out the CV on the other core), everything is made here in turn.
     """
-    beside = pdfs[1:] if len(pdfs) > 1 and can_fork() else []
+    beside = pdfs[1:] if fork and len(pdfs) > 1 and can_fork() else []
     if not beside:
         return {name: _timed(name, job, step) for name, job in [*pdfs, *others]}
     from cv import pdf

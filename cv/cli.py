@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cv import __version__
+from cv import __version__, parallel
 from cv.errors import CVError
 
 if TYPE_CHECKING:
@@ -378,9 +378,14 @@ def export_jsonresume(data: DataOption = Path("data"), out: ExportOutOption = No
 
 def main() -> None:
     """Entry point of the ``cv`` console script."""
+    if sys.argv[1:2] == ["build"]:
+        # WeasyPrint is imported in a child while this process parses the command line and
+        # reads the record (cv.parallel): first of all, as typer's own imports take 0.1 s.
+        parallel.start_pdf_worker()
     try:
         app(prog_name="cv")
     finally:
+        parallel.stop_pdf_worker()
         _before_exit()
 
 

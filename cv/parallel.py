@@ -7,6 +7,10 @@ hyphenation patterns) and sends back what its jobs made through a pipe. What a j
 not depend on the process that makes it, so a parallel build writes the same bytes as a serial
 one.
 
+A cold ``cv build`` starts a :class:`PdfWorker` first of all: WeasyPrint's import in the child
+then runs while the parent imports the rest of cv and reads and renders the record, instead of
+after it.
+
 Forking is only used where it is safe: on Linux, with two or more cores, from a process with a
 single thread (a thread holding a lock at the fork would leave it locked in the child).
 """
@@ -17,10 +21,14 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
 from cv.errors import CVError
 
@@ -100,7 +108,7 @@ class Forked(Generic[T]):
         trace: TracebackType | None,
     ) -> None:
         if self._pid is not None:  # the parent failed first: its build is over
-            os.kill(self._pid, signal.SIGKILL)
+            os.kill(self._pid, signal.SIGTERM)
             self._wait()
             os.close(self._read)
 
@@ -113,6 +121,7 @@ def _run_and_exit(
     ``os._exit`` skips the parent's exit handlers and buffered output, inherited with the fork.
     """
     status = 1
+    signal.signal(signal.SIGTERM, _stop)
     try:
         try:
             payload: tuple[str, Any] = ("made", [job() for job in jobs])
@@ -121,9 +130,138 @@ def _run_and_exit(
         except BaseException:  # noqa: BLE001 - reported as a failure; the parent runs the jobs
             payload = ("failed", None)
         if finish is not None:
-            finish()
+            finish()  # also when stopped: it removes the child's copies of the fonts
         with os.fdopen(pipe, "wb") as out:
             out.write(pickle.dumps(payload))
         status = 0
     finally:
         os._exit(status)
+
+
+def _stop(_signal: int, _frame: object) -> NoReturn:
+    """The parent ended the child (its build failed): unwind, so that ``finish`` still runs."""
+    raise SystemExit(1)
+
+
+class PdfWorker:
+    """A child that imports WeasyPrint while the parent still reads the record, then writes
+    the one PDF the parent asks for (:meth:`submit`, then :meth:`result`).
+
+    In a cold process, WeasyPrint's import (0.2-0.25 s) would otherwise wait for the parent's own
+    imports, reading and rendering, which take about as long: forked before them, the child
+    imports it on the other core, and the parent lays out the bio and the documents while the
+    child lays out the CV. The request goes through a temporary file, which the parent can
+    write at once, however large the HTML and however busy the child still is.
+    """
+
+    def __init__(self) -> None:
+        self._request: tuple[str, dict[str, Any]] | None = None
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the worker
+        ready, self._ready = os.pipe()
+        self._child: Forked[WrittenPdf | None] = Forked(
+            [lambda: self._serve(ready)], finish=_release_fonts
+        )
+        os.close(ready)
+
+    def submit(self, html: str, **options: Any) -> None:
+        """Ask for ``cv.pdf.write_pdf(html, **options)``; this returns at once."""
+        self._request = (html, options)
+        data = pickle.dumps(self._request)
+        os.pwrite(self._file.fileno(), data, 0)
+        os.write(self._ready, struct.pack("<Q", len(data)))
+        os.close(self._ready)
+
+    def result(self) -> WrittenPdf:
+        """The PDF, as the child wrote it.
+
+        Raises:
+            CVError: The problems the child found.
+        """
+        [made] = self._child.results()
+        assert made is not None
+        return made
+
+    def close(self) -> None:
+        """End the child if its PDF was not collected: told that no request comes, it exits."""
+        if self._request is None:
+            os.close(self._ready)
+        self._child.__exit__(None, None, None)
+        self._file.close()
+
+    def _serve(self, ready: int) -> WrittenPdf | None:
+        if self._request is not None:  # the parent, after a bug in the child: write it here
+            return _write(*self._request)
+        # The child: import WeasyPrint (the point of it), then wait for the request.
+        os.close(self._ready)
+        from cv import pdf  # noqa: F401
+
+        with os.fdopen(ready, "rb") as pipe:
+            header = pipe.read(8)
+        if not header:  # the parent needed no PDF after all
+            return None
+        (size,) = struct.unpack("<Q", header)
+        data = b""
+        while len(data) < size:
+            data += os.pread(self._file.fileno(), size - len(data), len(data))
+        return _write(*pickle.loads(data))
+
+
+class WrittenPdf(NamedTuple):
+    """What a :class:`PdfWorker` sends back: plain values, so that the parent need not import
+    :mod:`cv.pdf` (and WeasyPrint) to read them."""
+
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def _write(html: str, options: dict[str, Any]) -> WrittenPdf:
+    from cv.pdf import write_pdf
+
+    started = time.perf_counter()
+    pdf = write_pdf(html, **options)
+    return WrittenPdf(pdf.data, pdf.pages, pdf.warnings, time.perf_counter() - started)
+
+
+def _release_fonts() -> None:
+    if "cv.pdf" in sys.modules:
+        sys.modules["cv.pdf"].release_font_configuration()
+
+
+_started: PdfWorker | None = None
+
+
+def start_pdf_worker() -> None:
+    """Start a :class:`PdfWorker` for the next build in this process, if one would help.
+
+    It helps only where WeasyPrint is not imported yet (a new process) and a child can be
+    forked. ``cv build`` calls this before anything slow; :func:`pdf_worker` hands it over to
+    the build, and :func:`stop_pdf_worker` ends it if no build took it.
+    """
+    global _started
+    if _started is None and "weasyprint" not in sys.modules and can_fork():
+        _started = PdfWorker()
+
+
+def stop_pdf_worker() -> None:
+    """End the worker :func:`start_pdf_worker` started, if no build took it."""
+    global _started
+    if _started is not None:
+        _started.close()
+        _started = None
+
+
+@contextmanager
+def pdf_worker(wanted: bool) -> Iterator[PdfWorker | None]:
+    """The worker :func:`start_pdf_worker` started, if any and ``wanted``; ended on leaving."""
+    global _started
+    worker, _started = _started, None
+    if worker is not None and not wanted:
+        worker.close()
+        worker = None
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            worker.close()

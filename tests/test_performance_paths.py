@@ -15,7 +15,7 @@ import pytest
 import cv
 import cv.builder
 from cv.errors import CVError, Problem
-from cv.parallel import Forked, can_fork
+from cv.parallel import Forked, PdfWorker, can_fork
 
 from .conftest import EXAMPLE, REPO
 
@@ -110,3 +110,112 @@ def test_leaving_early_ends_the_child() -> None:
     finally:
         os.close(read)
         os.close(write)
+
+
+WORKER_CLI = """
+import os, runpy, sys
+forks = []
+fork = os.fork
+def recorded_fork():
+    forks.append(("cv.builder" in sys.modules, "weasyprint" in sys.modules))
+    return fork()
+os.fork = recorded_fork
+sys.argv = ["cv", "build", "--data", sys.argv[1], "--out", sys.argv[2], "-q"]
+try:
+    runpy.run_module("cv", run_name="__main__")
+finally:
+    print(forks, "weasyprint" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.skipif(not can_fork(), reason="builds in one process here (not Linux, or one core)")
+def test_cv_build_forks_its_pdf_worker_first_and_writes_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "TMPDIR": str(temporary)}
+    run = subprocess.run([sys.executable, "-c", WORKER_CLI, str(EXAMPLE), str(tmp_path / "cli")],
+                         cwd=REPO, env=environ_without_bytecode_flag(environment),
+                         capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    # One fork, before the builder (and the record) was even imported; the parent imported
+    # WeasyPrint only later, for the bio.
+    assert run.stderr.strip().splitlines()[-1] == "[(False, False)] True"
+    assert list(temporary.iterdir()) == []  # the child removed its copies of the fonts
+
+    monkeypatch.setattr(cv.builder, "can_fork", lambda: False)
+    cv.build(EXAMPLE, tmp_path / "serial", today=cv.builder.dt.date(2026, 11, 1))
+    assert built(tmp_path / "cli") == built(tmp_path / "serial")
+
+
+def environ_without_bytecode_flag(environment: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in environment.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork here")
+def test_a_pdf_worker_writes_what_write_pdf_writes() -> None:
+    from cv.pdf import write_pdf
+
+    html = "<p>Tang, Zhenheng. <em>FusionAI</em>, 2023.</p>"
+    worker = PdfWorker()
+    try:
+        worker.submit(html, base_url=EXAMPLE, roots=[EXAMPLE])
+        made = worker.result()
+    finally:
+        worker.close()
+    here = write_pdf(html, base_url=EXAMPLE, roots=[EXAMPLE])
+    assert (made.data, made.pages, made.warnings) == (here.data, here.pages, here.warnings)
+    assert made.seconds > 0
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork here")
+def test_a_pdf_worker_never_asked_exits_when_closed() -> None:
+    worker = PdfWorker()
+    pid = worker._child._pid
+    assert pid is not None
+    worker.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: nothing left running
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork here")
+def test_a_bug_in_the_pdf_worker_shows_in_the_parent() -> None:
+    worker = PdfWorker()
+    try:
+        worker.submit("<p>x</p>", base_url=EXAMPLE, roots=[EXAMPLE], no_such_option=True)
+        with pytest.raises(TypeError, match="no_such_option"):
+            worker.result()  # the child failed: the PDF is written here, and raises here
+    finally:
+        worker.close()
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork here")
+def test_a_child_ended_mid_layout_removes_its_copies_of_the_fonts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from cv import pdf
+    from cv.fonts import font_face_css, font_folders
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where WeasyPrint copies fonts
+    ready, told = os.pipe()  # child -> parent: it has laid out
+    never, unused = os.pipe()  # nothing is ever written here: only a signal ends the wait
+
+    def lays_out_then_waits() -> bytes:
+        html = f"<style>{font_face_css()}</style><p style='font-family: Source Serif Pro'>x</p>"
+        pdf.layout(html, base_url=tmp_path, roots=font_folders())
+        assert any(tmp_path.glob("weasyprint-*"))
+        os.write(told, b"!")
+        return os.read(never, 1)
+
+    child = Forked([lays_out_then_waits], finish=pdf.release_font_configuration)
+    try:
+        with pytest.raises(RuntimeError), child:
+            assert os.read(ready, 1) == b"!"  # the child has its copies of the fonts now
+            raise RuntimeError("the parent's own work failed")
+    finally:
+        for end in (ready, told, never, unused):
+            os.close(end)
+    assert list(tmp_path.glob("weasyprint-*")) == []
