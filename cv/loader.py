@@ -145,7 +145,7 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
     if too_deep:
         return None, positions, [too_deep]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _parse(text)
     except yaml.MarkedYAMLError as error:
         return None, positions, [_syntax_problem(error, file)]
     except yaml.reader.ReaderError as error:
@@ -242,6 +242,19 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
         return build(root, ()), positions, problems
     except _TooBig as error:
         return None, positions, [Problem(error.message, file, error.line, error.column)]
+
+
+def _parse(text: str) -> yaml.Node | None:
+    """The node tree of ``text``: by libyaml when PyYAML has it, ten times as fast as PyYAML's
+    own parser (0.01-0.02 s of every load); by PyYAML's own parser when libyaml rejects the
+    text, as the problems quote that parser's messages and marks. Both give the same nodes
+    at the same lines and columns."""
+    if yaml.__with_libyaml__:
+        try:
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 class _TooBig(Exception):

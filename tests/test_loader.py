@@ -163,3 +163,49 @@ def test_any_yaml_tree_gives_a_record_or_located_problems(
     except CVError as error:
         assert error.problems
         assert all(p.file is not None and p.line is not None for p in error.problems)
+
+
+def _tree(node: object, seen: dict[int, int]) -> object:
+    """A node tree as plain values: tags, values, lines and columns (aliases by number)."""
+    import yaml
+
+    if id(node) in seen:
+        return ("alias", seen[id(node)])
+    seen[id(node)] = len(seen)
+    assert isinstance(node, yaml.Node)
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return (*where, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*where, [_tree(item, seen) for item in node.value])
+    return (*where, [(_tree(key, seen), _tree(value, seen)) for key, value in node.value])
+
+
+TRICKY_YAML = [
+    (EXAMPLE / "cv.yaml").read_text(encoding="utf-8"),
+    "name: Zoë Ångström\nabout:\n  text: |\n    Two lines,\n    kept.\n"
+    "  short: >-\n    folded\n    text\n",
+    "base: &b {start: 2020, end: present}\nexperience:\n  - <<: *b\n    role: 'It''s'\n"
+    "  - [a, \"b\\tc\", 3.0]\n",
+    "news:\n- date: 2024-01-05\n  text: plain scalar\n    over two lines # a comment\n"
+    "- ~\n- !!str 12\n",
+    "name: 张三 — 𝔘nicode\n'quoted key': \"\\u00e9\"\n? complex\n: value\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_YAML)
+def test_libyaml_gives_the_nodes_and_marks_of_pyyamls_own_parser(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from cv.loader import _parse
+
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: the fast parser is not tested here"
+    expected = yaml.compose(text, Loader=yaml.SafeLoader)
+    loaders: list[type] = []
+    compose = yaml.compose
+    monkeypatch.setattr(yaml, "compose",
+                        lambda text, Loader: loaders.append(Loader) or compose(text, Loader))  # fmt: skip
+    assert _tree(_parse(text), {}) == _tree(expected, {})
+    assert loaders == [yaml.CSafeLoader]
