@@ -205,7 +205,11 @@ def test_libyaml_gives_the_nodes_and_marks_of_pyyamls_own_parser(
     expected = yaml.compose(text, Loader=yaml.SafeLoader)
     loaders: list[type] = []
     compose = yaml.compose
-    monkeypatch.setattr(yaml, "compose",
-                        lambda text, Loader: loaders.append(Loader) or compose(text, Loader))  # fmt: skip
+
+    def recorded(text: str, Loader: type) -> object:  # noqa: N803 - PyYAML's argument name
+        loaders.append(Loader)
+        return compose(text, Loader)
+
+    monkeypatch.setattr(yaml, "compose", recorded)
     assert _tree(_parse(text), {}) == _tree(expected, {})
     assert loaders == [yaml.CSafeLoader]
