@@ -19,6 +19,7 @@ from cv import markup
 from cv.bibliography import Publication
 from cv.dates import range_sort_key
 from cv.errors import CVError
+from cv.fonts import add_print_fonts
 from cv.loader import Source
 from cv.model import Record
 from cv.render import interest_items, page_css, page_meta, person
@@ -452,4 +453,4 @@ def render_bio(
         "meta": page_meta(record, "Biography", MEASURING_PAGE[record.theme.page_size] if measure else None),
         "css": page_css(theme, "bio", for_print=True, options=record.theme),
     }
-    return render_template(theme, "bio.html.j2", context)
+    return add_print_fonts(render_template(theme, "bio.html.j2", context))

@@ -220,13 +220,13 @@ def _rule(family: str, weight: int, style: str, src: str) -> str:
     return f"@font-face {{ {descriptors}; src: {src}; }}"
 
 
-@lru_cache(maxsize=1)
-def font_face_css() -> str:
+@lru_cache(maxsize=2)
+def font_face_css(cjk: bool = True) -> str:
     """``@font-face`` rules for every bundled face, by absolute ``file://`` URI (for print).
 
     The italics lack Greek and Cyrillic: fontconfig then takes the family's upright face and
     Pango slants it, which keeps such names in the family (measured: no system font). The CJK
-    font, when installed, is a family of its own that every font stack names second.
+    font, when installed and ``cjk``, is a family of its own that every font stack names second.
     """
     rules = []
     for family in FAMILIES.values():
@@ -234,11 +234,31 @@ def font_face_css() -> str:
             rules.append(
                 _rule(family.name, face.weight, face.style, f'url("{face.file.as_uri()}")')
             )
-    cjk = cjk_font()
-    if cjk is not None:
+    font = cjk_font() if cjk else None
+    if font is not None:
         # One face: WeasyPrint copies each declared face to a temporary folder, and this is 16 MB.
-        rules.append(_rule(CJK_FAMILY, 400, "normal", f'url("{cjk.as_uri()}")'))
+        rules.append(_rule(CJK_FAMILY, 400, "normal", f'url("{font.as_uri()}")'))
     return "\n".join(rules)
+
+
+PRINT_FONTS = "/* cv: print fonts */"
+"""Where :func:`add_print_fonts` puts the fonts of a page for print."""
+
+LATIN = frozenset(
+    [*range(0x20, 0x7F), *range(0xA0, 0x100), *map(ord, "–—‘’‚“”„†‡•…‰€™")]
+)
+"""Characters every bundled face draws (tests/test_themes.py checks it against the fonts)."""
+
+
+def add_print_fonts(html: str) -> str:
+    """Fill the :data:`PRINT_FONTS` marker of a rendered page with its ``@font-face`` rules.
+
+    The CJK font is declared only for a page with a character beyond :data:`LATIN`, which it
+    might draw: declaring it costs each PDF 0.03 s (WeasyPrint copies its 16 MB and fontconfig
+    reads them), and the letters of a Latin page never reach it.
+    """
+    needed = any(ord(char) not in LATIN and _needs_glyph(char) for char in set(html))
+    return html.replace(PRINT_FONTS, font_face_css(cjk=needed), 1)
 
 
 def font_folders() -> list[Path]:

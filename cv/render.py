@@ -14,7 +14,7 @@ from markupsafe import Markup
 from cv import markup
 from cv.bibliography import Publication, group_publications, used_marks
 from cv.dates import format_range, range_sort_key
-from cv.fonts import WEB_FONTS, embed_web_fonts, font_face_css
+from cv.fonts import PRINT_FONTS, WEB_FONTS, add_print_fonts, embed_web_fonts
 from cv.model import SECTION_TITLES, Record, SectionOptions
 from cv.model import Theme as ThemeOptions
 from cv.scholar import Scholar
@@ -79,7 +79,7 @@ def render_html(
         "for_print": for_print,
     }
     html = render_template(theme, "cv.html.j2", context)
-    return html if for_print else embed_web_fonts(html)
+    return add_print_fonts(html) if for_print else embed_web_fonts(html)
 
 
 def page_css(
@@ -87,10 +87,11 @@ def page_css(
 ) -> Markup:
     """The theme's CSS for a page with the record's theme options, and the fonts.
 
-    For print the bundled fonts are named by file URI; the web page gets them embedded, cut to
-    its characters, once it is rendered (:func:`cv.fonts.embed_web_fonts` fills the marker).
+    The fonts are added once the page is rendered, for its characters: for print, the bundled
+    fonts by file URI (:func:`cv.fonts.add_print_fonts` fills the marker); for the web,
+    embedded and cut to the page's characters (:func:`cv.fonts.embed_web_fonts`).
     """
-    fonts = font_face_css() if for_print else WEB_FONTS
+    fonts = PRINT_FONTS if for_print else WEB_FONTS
     sheets = theme.css(page if for_print else "web", options)
     return Markup(fonts + "\n" + sheets)  # the theme's own files, not user text
 

@@ -373,6 +373,30 @@ def test_every_family_has_all_its_faces() -> None:
     assert "local(" not in css and "http" not in css
 
 
+def test_every_bundled_face_draws_latin() -> None:
+    """Pages of only these characters are laid out without the CJK font (fonts.add_print_fonts)."""
+    for family in fonts.FAMILIES.values():
+        for face in family.faces():
+            missing = sorted(chr(code) for code in fonts.LATIN - fonts._cmap(face.file))
+            assert missing == [], (face.file.name, missing)
+
+
+@pytest.mark.skipif(fonts.cjk_font() is None, reason="the cjk extra is not installed")
+@pytest.mark.parametrize(("text", "declared"), [
+    ("Zoë Ångström — “Fédération” 1–2 € … ™", False),
+    ("唐振衡", True),
+    ("Dvořák", True),  # beyond LATIN: the CJK font is declared, as it might draw a letter
+    ("x → y", True),
+])  # fmt: skip
+def test_the_cjk_font_is_declared_only_for_a_page_that_may_need_it(
+    text: str, declared: bool
+) -> None:
+    html = fonts.add_print_fonts(f"<style>{fonts.PRINT_FONTS}</style><p>{text}</p>")
+    assert html.count("@font-face") == 12 + declared
+    assert (f'font-family: "{fonts.CJK_FAMILY}"' in html) == declared
+    assert fonts.PRINT_FONTS not in html
+
+
 @pytest.fixture
 def without_cjk(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """As if the cjk extra were not installed."""
