@@ -1,7 +1,7 @@
 """Benchmarks of cv: cold commands, a warm rebuild, long CVs, a big .bib, and peak memory.
 
     python bench/run.py [--runs N] [--markdown FILE] [--only KEYS] [--source DIR]
-                        [--rendercv CV.yaml [--rendercv-bin PATH]]
+                        [--rendercv CV.yaml [--rendercv-bin PATH] [--typst-packages DIR]]
 
 Every cold measurement is a new process (the ``cv`` and ``weasyprint`` commands of the Python
 running this script). The commands are run in rounds, one of each per round (A B C ... A B C
@@ -51,7 +51,9 @@ class Sample:
     inner: dict[str, float] = field(default_factory=dict)  # times a child measured itself
 
 
-def run(argv: list[str], *, cwd: Path | None = None) -> tuple[float, int, float, str]:
+def run(
+    argv: list[str], *, cwd: Path | None = None, extra_env: dict[str, str] | None = None
+) -> tuple[float, int, float, str]:
     """Run a command to its end: wall seconds, peak RSS in KiB, CPU seconds, stdout.
 
     Peak memory and CPU time include the children the command forks and waits for.
@@ -63,6 +65,7 @@ def run(argv: list[str], *, cwd: Path | None = None) -> tuple[float, int, float,
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     if SOURCE is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
+    env.update(extra_env or {})
     # Never the repository: ``python -c`` would import its cv package before ``--source``'s.
     cwd = cwd or CWD
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -251,7 +254,9 @@ def in_process(code: str, args: list[str], key: str) -> Callable[[], Sample]:
     return sample
 
 
-def benches(work: Path, rendercv: Path | None, rendercv_bin: str | None) -> list[Bench]:
+def benches(
+    work: Path, rendercv: Path | None, rendercv_bin: str | None, typst_packages: Path | None
+) -> list[Bench]:
     cv, weasyprint = str(BIN / "cv"), str(BIN / "weasyprint")
     out = work / "out"
     html = work / "cv-for-weasyprint.html"
@@ -351,7 +356,7 @@ def benches(work: Path, rendercv: Path | None, rendercv_bin: str | None) -> list
     ]
     if rendercv is not None:
         rows.append(Bench("rendercv", f"RenderCV `rendercv render {rendercv.name}` (same content)",
-                          rendercv_sample(rendercv, work / "rendercv", rendercv_bin)))  # fmt: skip
+                          rendercv_sample(rendercv, work / "rendercv", rendercv_bin, typst_packages)))  # fmt: skip
     return rows
 
 
@@ -410,11 +415,23 @@ print(yaml.safe_dump({"cv": cv, "design": {"theme": "classic"}}, allow_unicode=T
 """
 
 
-def rendercv_sample(cv_yaml: Path, out: Path, executable: str | None) -> Callable[[], Sample]:
-    """RenderCV (Typst) on a RenderCV input file; written from the example when it is missing."""
+def rendercv_sample(
+    cv_yaml: Path, out: Path, executable: str | None, typst_packages: Path | None
+) -> Callable[[], Sample]:
+    """RenderCV (Typst) on a RenderCV input file; written from the example when it is missing.
+
+    With ``typst_packages`` (a folder of ``preview/NAME/VERSION`` packages), Typst finds the
+    packages RenderCV imports there instead of downloading them from packages.typst.org: its
+    package cache is under ``$XDG_CACHE_HOME/typst/packages``.
+    """
     executable = executable or shutil.which("rendercv")
     if executable is None:
         raise SystemExit("--rendercv: no `rendercv` command on PATH (or give --rendercv-bin)")
+    extra_env = {}
+    if typst_packages is not None:
+        cache = out / "xdg-cache"
+        shutil.copytree(typst_packages, cache / "typst" / "packages", dirs_exist_ok=True)
+        extra_env["XDG_CACHE_HOME"] = str(cache)
     if not cv_yaml.exists():
         cv_yaml.write_text(
             run([*python_snippet(RENDERCV_INPUT), str(EXAMPLE)])[3], encoding="utf-8"
@@ -425,7 +442,8 @@ def rendercv_sample(cv_yaml: Path, out: Path, executable: str | None) -> Callabl
         pdf = out / "cv.pdf"
         seconds, peak, cpu, _ = run([executable, "render", str(cv_yaml.resolve()), "--pdf-path", str(pdf),
                                 "--dont-generate-markdown", "--dont-generate-html",
-                                "--dont-generate-png"], cwd=cv_yaml.resolve().parent)  # fmt: skip
+                                "--dont-generate-png"], cwd=cv_yaml.resolve().parent,
+                                extra_env=extra_env)  # fmt: skip
         return Sample(seconds, peak, cpu, count_pages(pdf))
 
     return sample
@@ -530,6 +548,12 @@ def main() -> None:
     )
     parser.add_argument("--rendercv-bin", help="the rendercv command (default: rendercv on PATH)")
     parser.add_argument(
+        "--typst-packages",
+        type=Path,
+        help="Typst packages for RenderCV on a machine that cannot download them "
+        "(bench/typst-packages: a stand-in for @preview/fontawesome)",
+    )
+    parser.add_argument(
         "--source", type=Path, help="run the cv package of this checkout instead (before/after)"
     )
     args = parser.parse_args()
@@ -541,7 +565,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cv-bench-") as folder:
         CWD = Path(folder) / "cwd"
         CWD.mkdir()
-        rows = benches(Path(folder), args.rendercv, args.rendercv_bin)
+        rows = benches(Path(folder), args.rendercv, args.rendercv_bin, args.typst_packages)
         if args.only:
             keys = {key.strip() for key in args.only.split(",")}
             rows = [row for row in rows if row.key in keys]

@@ -107,7 +107,11 @@ class Forked(Generic[T]):
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._pid is not None:  # the parent failed first: its build is over
+        self.stop()
+
+    def stop(self) -> None:
+        """End the child if its results were not collected (the parent failed first)."""
+        if self._pid is not None:
             os.kill(self._pid, signal.SIGTERM)
             self._wait()
             os.close(self._read)
@@ -168,8 +172,12 @@ class PdfWorker:
         self._request = (html, options)
         data = pickle.dumps(self._request)
         os.pwrite(self._file.fileno(), data, 0)
-        os.write(self._ready, struct.pack("<Q", len(data)))
-        os.close(self._ready)
+        try:
+            os.write(self._ready, struct.pack("<Q", len(data)))
+        except BrokenPipeError:
+            pass  # the child failed before it could read: :meth:`result` writes the PDF here
+        finally:
+            os.close(self._ready)
 
     def result(self) -> WrittenPdf:
         """The PDF, as the child wrote it.
@@ -185,7 +193,7 @@ class PdfWorker:
         """End the child if its PDF was not collected: told that no request comes, it exits."""
         if self._request is None:
             os.close(self._ready)
-        self._child.__exit__(None, None, None)
+        self._child.stop()
         self._file.close()
 
     def _serve(self, ready: int) -> WrittenPdf | None:
@@ -202,7 +210,10 @@ class PdfWorker:
         (size,) = struct.unpack("<Q", header)
         data = b""
         while len(data) < size:
-            data += os.pread(self._file.fileno(), size - len(data), len(data))
+            chunk = os.pread(self._file.fileno(), size - len(data), len(data))
+            if not chunk:
+                raise EOFError("the request is shorter than announced")
+            data += chunk
         return _write(*pickle.loads(data))
 
 

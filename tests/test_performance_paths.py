@@ -219,3 +219,24 @@ def test_a_child_ended_mid_layout_removes_its_copies_of_the_fonts(
         for end in (ready, told, never, unused):
             os.close(end)
     assert list(tmp_path.glob("weasyprint-*")) == []
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork here")
+def test_a_pdf_worker_that_failed_before_the_request_leaves_the_pdf_to_the_parent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cv.pdf
+
+    monkeypatch.delattr(cv, "pdf")
+    monkeypatch.setitem(sys.modules, "cv.pdf", None)  # the child's import of WeasyPrint fails
+    worker = PdfWorker()
+    try:
+        pid = worker._child._pid
+        assert pid is not None
+        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # it has failed and exited
+        monkeypatch.undo()
+        worker.submit("<p>x</p>", base_url=EXAMPLE, roots=[EXAMPLE])  # to nobody: no error
+        made = worker.result()
+    finally:
+        worker.close()
+    assert made.pages == 1 and made.data.startswith(b"%PDF")
