@@ -278,10 +278,14 @@ def _make_all(
     from cv import pdf
 
     pdf.load_hyphenation(lang)
+    jobs = [partial(_timed, name, job) for name, job in beside]
+    try:
+        child = Forked(jobs, finish=pdf.release_font_configuration)
+    except OSError:  # no process to spare: everything here, in turn
+        return _make_all(pdfs, others, step, lang, fork=False)
     for name, _ in beside:
         step(name)
-    jobs = [partial(_timed, name, job) for name, job in beside]
-    with Forked(jobs, finish=pdf.release_font_configuration) as child:
+    with child:
         made = {name: _timed(name, job, step) for name, job in [pdfs[0], *others]}
         made.update(zip([name for name, _ in beside], child.results(), strict=True))
     return made

@@ -54,6 +54,9 @@ class Forked(Generic[T]):
     Args:
         jobs: Called in order in the child; what they return must pickle.
         finish: Called in the child after its jobs: it exits without running finalizers.
+
+    Raises:
+        OSError: No child could be forked (too many processes, no memory).
     """
 
     def __init__(
@@ -64,7 +67,13 @@ class Forked(Generic[T]):
         # The parent's objects stay out of the child's garbage collections, which would
         # otherwise touch (and so copy) every page of memory they are on.
         gc.freeze()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the caller does without a child
+            gc.unfreeze()
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child
             os.close(read)
             _run_and_exit(self._jobs, write, finish)
@@ -162,10 +171,16 @@ class PdfWorker:
         self._request: tuple[str, dict[str, Any]] | None = None
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as the worker
         ready, self._ready = os.pipe()
-        self._child: Forked[WrittenPdf | None] = Forked(
-            [lambda: self._serve(ready)], finish=_release_fonts
-        )
-        os.close(ready)
+        try:
+            self._child: Forked[WrittenPdf | None] = Forked(
+                [lambda: self._serve(ready)], finish=_release_fonts
+            )
+        except OSError:
+            os.close(self._ready)
+            self._file.close()
+            raise
+        finally:
+            os.close(ready)
 
     def submit(self, html: str, **options: Any) -> None:
         """Ask for ``cv.pdf.write_pdf(html, **options)``; this returns at once."""
@@ -252,7 +267,10 @@ def start_pdf_worker() -> None:
     """
     global _started
     if _started is None and "weasyprint" not in sys.modules and can_fork():
-        _started = PdfWorker()
+        try:
+            _started = PdfWorker()
+        except OSError:  # no process or temporary file to spare: the build does without
+            _started = None
 
 
 def stop_pdf_worker() -> None:

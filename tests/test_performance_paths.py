@@ -240,3 +240,21 @@ def test_a_pdf_worker_that_failed_before_the_request_leaves_the_pdf_to_the_paren
     finally:
         worker.close()
     assert made.pages == 1 and made.data.startswith(b"%PDF")
+
+
+def test_without_a_process_to_spare_a_build_makes_everything_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cv import parallel
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as in a new process: it would fork
+    monkeypatch.delitem(sys.modules, "weasyprint")
+    parallel.start_pdf_worker()
+    assert parallel._started is None
+    monkeypatch.setattr(cv.builder, "can_fork", lambda: True)  # the bio's child fails too
+    result = cv.build(EXAMPLE, tmp_path, only=["cv", "bio"], today=cv.builder.dt.date(2026, 11, 1))
+    assert [(o.path.name, o.pages) for o in result.outputs] == [("cv.pdf", 4), ("bio.pdf", 1)]
