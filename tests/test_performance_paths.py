@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,27 @@ def test_without_a_process_to_spare_a_build_makes_everything_itself(
     monkeypatch.setattr(cv.builder, "can_fork", lambda: True)  # the bio's child fails too
     result = cv.build(EXAMPLE, tmp_path, only=["cv", "bio"], today=cv.builder.dt.date(2026, 11, 1))
     assert [(o.path.name, o.pages) for o in result.outputs] == [("cv.pdf", 4), ("bio.pdf", 1)]
+
+
+@pytest.mark.skipif(not can_fork(), reason="builds in one process here (not Linux, or one core)")
+def test_a_build_that_fails_while_its_worker_lays_out_ends_it_and_keeps_the_outputs(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    from .test_bio import overlong_record
+
+    # 300 papers: the CV is still being laid out in the worker when the bio fails here.
+    data = overlong_record(write_record, bio_text=" ".join(["word"] * 2000), papers=300)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cv.pdf").write_bytes(b"the previous build")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    run = subprocess.run([sys.executable, "-c", WORKER_CLI, str(data), str(out)], cwd=REPO,
+                         env=environ_without_bytecode_flag(environment), capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert "bio.text is 2000 words" in lines[0] and lines[-1] == "[(False, False)] True"
+    assert (out / "cv.pdf").read_bytes() == b"the previous build"
+    assert list(temporary.iterdir()) == []  # the worker removed its copies of the fonts
