@@ -25,7 +25,7 @@ import struct
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
@@ -67,20 +67,24 @@ class Forked(Generic[T]):
         # The parent's objects stay out of the child's garbage collections, which would
         # otherwise touch (and so copy) every page of memory they are on.
         gc.freeze()
+        # Ctrl-C or a stop waits until the child has its own handlers (see _run_and_exit).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the caller does without a child
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             gc.unfreeze()
             os.close(read)
             os.close(write)
             raise
         if pid == 0:  # the child
             os.close(read)
-            _run_and_exit(self._jobs, write, finish)
+            _run_and_exit(self._jobs, write, finish, mask)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         gc.unfreeze()
         os.close(write)
         self._pid: int | None = pid
-        self._read = read
+        self._read: int | None = read
 
     def results(self) -> list[T]:
         """What the child's jobs returned, in order.
@@ -88,7 +92,9 @@ class Forked(Generic[T]):
         Raises:
             CVError: The problems a job of the child raised.
         """
-        with os.fdopen(self._read, "rb") as pipe:
+        read, self._read = self._read, None
+        assert read is not None, "results() called twice"
+        with os.fdopen(read, "rb") as pipe:  # closed however the reading ends (Ctrl-C)
             data = pipe.read()
         self._wait()
         try:
@@ -123,27 +129,40 @@ class Forked(Generic[T]):
         if self._pid is not None:
             os.kill(self._pid, signal.SIGTERM)
             self._wait()
+        if self._read is not None:
             os.close(self._read)
+            self._read = None
 
 
 def _run_and_exit(
-    jobs: list[Callable[[], Any]], pipe: int, finish: Callable[[], None] | None
+    jobs: list[Callable[[], Any]],
+    pipe: int,
+    finish: Callable[[], None] | None,
+    mask: Iterable[signal.Signals],
 ) -> NoReturn:
     """The child: run the jobs, send back what they made (or the problems), and exit at once.
 
     ``os._exit`` skips the parent's exit handlers and buffered output, inherited with the fork.
+    The child starts with Ctrl-C and stops held back (``mask`` is what to restore): an exception
+    before its ``try`` would run the parent's code on in the child.
     """
     status = 1
-    signal.signal(signal.SIGTERM, _stop)
     try:
+        for stop in _STOPS:  # the parent ending it; Ctrl-C
+            signal.signal(stop, _stop)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        payload: tuple[str, Any] = ("failed", None)
         try:
-            payload: tuple[str, Any] = ("made", [job() for job in jobs])
+            try:
+                payload = ("made", [job() for job in jobs])
+            finally:
+                _Stop.armed = False  # from here on, nothing stops the child before it answers
         except CVError as error:
             payload = ("problems", error.problems)
-        except BaseException:  # noqa: BLE001 - reported as a failure; the parent runs the jobs
-            payload = ("failed", None)
+        except BaseException:  # noqa: BLE001, S110 - a failure or a stop: the parent runs the jobs
+            pass
         if finish is not None:
-            finish()  # also when stopped: it removes the child's copies of the fonts
+            finish()  # also after a stop: it removes the child's copies of the fonts
         with os.fdopen(pipe, "wb") as out:
             out.write(pickle.dumps(payload))
         status = 0
@@ -151,9 +170,23 @@ def _run_and_exit(
         os._exit(status)
 
 
-def _stop(_signal: int, _frame: object) -> NoReturn:
-    """The parent ended the child (its build failed): unwind, so that ``finish`` still runs."""
-    raise SystemExit(1)
+_STOPS = {signal.SIGTERM, signal.SIGINT}
+
+
+class _Stop:
+    armed = True
+    """While the child's jobs run, a stop ends them; after, it is ignored."""
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    """The parent ended the child (its build failed), or Ctrl-C: end the jobs, once.
+
+    Raised only once and only while the jobs run, so that the clean-up after them (``finish``)
+    always runs, even when Ctrl-C and the parent's end arrive one after the other.
+    """
+    if _Stop.armed:
+        _Stop.armed = False
+        raise SystemExit(1)
 
 
 class PdfWorker:

@@ -192,9 +192,11 @@ def test_a_bug_in_the_pdf_worker_shows_in_the_parent() -> None:
 
 
 @pytest.mark.skipif(not can_fork(), reason="no fork here")
+@pytest.mark.parametrize("ctrl_c", [False, True], ids=["stopped", "ctrl-c-then-stopped"])
 def test_a_child_ended_mid_layout_removes_its_copies_of_the_fonts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctrl_c: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import signal
     import tempfile
 
     from cv import pdf
@@ -215,6 +217,9 @@ def test_a_child_ended_mid_layout_removes_its_copies_of_the_fonts(
     try:
         with pytest.raises(RuntimeError), child:
             assert os.read(ready, 1) == b"!"  # the child has its copies of the fonts now
+            if ctrl_c:  # Ctrl-C reaches the child too, just before the parent's stop
+                assert child._pid is not None
+                os.kill(child._pid, signal.SIGINT)
             raise RuntimeError("the parent's own work failed")
     finally:
         for end in (ready, told, never, unused):
