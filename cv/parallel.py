@@ -138,7 +138,7 @@ def _run_and_exit(
     jobs: list[Callable[[], Any]],
     pipe: int,
     finish: Callable[[], None] | None,
-    mask: Iterable[signal.Signals],
+    mask: Iterable[int],
 ) -> NoReturn:
     """The child: run the jobs, send back what they made (or the problems), and exit at once.
 
