@@ -245,10 +245,12 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
 
 
 def _parse(text: str) -> yaml.Node | None:
-    """The node tree of ``text``: by libyaml when PyYAML has it, ten times as fast as PyYAML's
-    own parser (0.01-0.02 s of every load); by PyYAML's own parser when libyaml rejects the
-    text, as the problems quote that parser's messages and marks. Both give the same nodes
-    at the same lines and columns."""
+    """The node tree of ``text``, parsed by libyaml when PyYAML has it.
+
+    libyaml is ten times as fast as PyYAML's own parser (0.01-0.02 s of every load). A text it
+    rejects is parsed again by PyYAML's own parser, whose messages and marks the problems
+    quote. Both give the same nodes at the same lines and columns.
+    """
     if yaml.__with_libyaml__:
         try:
             return yaml.compose(text, Loader=yaml.CSafeLoader)
