@@ -182,12 +182,7 @@ def normalize_date(text: str) -> str | None:
     if academic and int(academic.group(2)) == (int(academic.group(1)) + 1) % 100:
         return text
     if _NUMERIC.fullmatch(text):
-        parts = [f"{date.year:04d}"]
-        if date.month:
-            parts.append(f"{date.month:02d}")
-            if date.day:
-                parts.append(f"{date.day:02d}")
-        return "-".join(parts)
+        return _numeric(date)
     term = re.fullmatch(r"(\d{4})\s+(spring|summer|fall|autumn|winter)", text, re.I)
     if term:
         return f"{term.group(2).capitalize()} {term.group(1)}"
@@ -204,6 +199,11 @@ def iso_date(text: str | None) -> str | None:
         return None
     if date.year is None:
         return None
+    return _numeric(date)
+
+
+def _numeric(date: Date) -> str:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as precise as the date (which has a year)."""
     parts = [f"{date.year:04d}"]
     if date.month:
         parts.append(f"{date.month:02d}")
