@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -19,34 +18,9 @@ from cv.model import SECTION_TITLES, Record, SectionOptions
 from cv.model import Theme as ThemeOptions
 from cv.scholar import Scholar
 from cv.themes import Theme, render_template
+from cv.views import Entry, Link, Section, group_views, scholar_view
 
 GENERATOR = "cv"
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    text: str
-    url: str | None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of a dated section, ready to lay out: a date column and a body."""
-
-    when: str
-    title: Markup
-    subtitle: Markup = Markup("")
-    details: tuple[Markup, ...] = ()
-    links: tuple[Link, ...] = ()
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    entries: tuple[Any, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def render_html(
@@ -93,7 +67,9 @@ def page_css(
     """
     fonts = PRINT_FONTS if for_print else WEB_FONTS
     sheets = theme.css(page if for_print else "web", options)
-    return Markup(fonts + "\n" + sheets)  # the theme's own files, not user text
+    # The user's CSS was checked (cv.themes.css_problems); "<\\/" is still "</" to CSS and can
+    # never close the <style> element it is put in.
+    return Markup(fonts + "\n" + sheets.replace("</", "<\\/"))
 
 
 def person(record: Record) -> dict[str, Any]:
@@ -220,8 +196,9 @@ def sections(
                 groups = group_publications(chosen, record.publications.group_by,
                                             record.publications.numbering)  # fmt: skip
                 legend = any(publication.has_marks for publication in chosen)
-                extra = {"has_marks": legend, "marks": used_marks(chosen), "scholar": scholar}
-                result.append(Section(key, title, tuple(groups), extra))
+                extra = {"has_marks": legend, "marks": used_marks(chosen),
+                         "scholar": scholar_view(scholar) if scholar else None}  # fmt: skip
+                result.append(Section(key, title, group_views(groups, scholar), extra))
             continue
         section = builders[key](record, title)
         if options.limit is not None:

@@ -12,7 +12,9 @@ defaults in each ``theme.yaml``) as custom properties, then the user's ``custom.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.sandbox
+import tinycss2
 import yaml
 from pydantic import ValidationError
 
 from cv import model
 from cv.errors import CVError, Problem
+from cv.files import real_path
+from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
+from cv.views import check_plain
 
 USER_THEME_DIR = "theme"
 THEME_FILE = "theme.yaml"
@@ -128,6 +133,13 @@ def load_theme(name: str, data_dir: Path | None = None) -> Theme:
     Raises:
         CVError: When no theme has that name, or its ``theme.yaml`` is not valid.
     """
+    known = available_themes()
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        raise CVError.at(f"unknown theme {name!r}; expected one of: {', '.join(known)} (a theme "
+                         "is a name; your own templates go in the data folder's theme/)",
+                         hint=hint)  # fmt: skip
     folders = _user_folder(data_dir) if data_dir is not None else []
     chain = _chain(name)
     description = (
@@ -138,6 +150,9 @@ def load_theme(name: str, data_dir: Path | None = None) -> Theme:
         defaults.update(_defaults(folder))
     return Theme(name, description, (*folders, *chain), defaults)
 
+
+MAX_THEME_FILE = 2_000_000
+"""The largest file of a theme override (a template or a stylesheet is a few KB)."""
 
 _TEXT_SUFFIXES = (".j2", ".jinja", ".html", ".htm", ".css", ".svg", ".txt")
 
@@ -154,6 +169,9 @@ def _user_folder(data_dir: Path) -> list[Path]:
     """
     folder = data_dir / USER_THEME_DIR
     if not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            raise CVError.at(f"{USER_THEME_DIR} is not a folder; expected a folder of template "
+                             "overrides (or nothing by that name)", folder)  # fmt: skip
         return []
     root = data_dir.resolve()
     problems: list[Problem] = []
@@ -161,22 +179,64 @@ def _user_folder(data_dir: Path) -> list[Path]:
     for parent, dirs, files in os.walk(folder):  # does not descend into linked folders
         paths += [Path(parent, name) for name in sorted(dirs + files)]
     for path in paths:
-        target = path.resolve()
-        if not target.is_relative_to(root):
+        target = real_path(path)
+        if target is None:
+            problems.append(Problem("its links go round in a loop; expected a file or a folder",
+                                    path))  # fmt: skip
+        elif not target.is_relative_to(root):
             problems.append(Problem(f"links to {target}, outside the data folder; expected the "
                                     "theme override's own files (copy the file here)", path))  # fmt: skip
+        elif not (path.is_dir() or path.is_file()):
+            problems.append(Problem("this is not a file or a folder (a named pipe, a socket or a "
+                                    "device); expected the theme override's own files", path))  # fmt: skip
+        elif path.is_file() and path.stat().st_size > MAX_THEME_FILE:
+            problems.append(Problem(f"larger than {MAX_THEME_FILE // 1_000_000} MB; expected a "
+                                    "template, a stylesheet or an image of a theme", path))  # fmt: skip
         elif path.suffix in _TEXT_SUFFIXES and path.is_file():
             data = path.read_bytes()
             try:
-                data.decode("utf-8")
+                text = data.decode("utf-8")
             except UnicodeDecodeError as error:
                 line = data.count(b"\n", 0, error.start) + 1
                 column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
                 problems.append(Problem(f"byte 0x{data[error.start]:02x} is not UTF-8; expected a "
                                         "UTF-8 text file (save it as UTF-8)", path, line, column))  # fmt: skip
+            else:
+                if path.suffix == ".css":
+                    problems += css_problems(text, path)
     if problems:
         raise CVError(problems)
     return [folder]
+
+
+def css_problems(text: str, file: Path) -> list[Problem]:
+    """What is wrong with a user's stylesheet: CSS syntax errors, and anything ending its page.
+
+    The stylesheet is put inside the page's ``<style>`` element, which ``</style`` would close
+    (whatever follows it would be HTML: a ``<script>`` in cv.html); no stylesheet needs it.
+    """
+    problems = []
+    for match in re.finditer(r"</style", text, re.IGNORECASE):
+        line, column = _line_column(text, match.start())
+        problems.append(Problem(f"'{match.group()}' would end the page's <style> element; expected "
+                                "CSS only (no HTML)", file, line, column))  # fmt: skip
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    errors = [rule for rule in rules if rule.type == "error"]
+    for rule in rules:
+        if rule.type == "qualified-rule" or (rule.type == "at-rule" and rule.content is not None):
+            inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                   skip_whitespace=True)  # fmt: skip
+            errors += [item for item in inner if item.type == "error"]
+    for error in errors:
+        problems.append(Problem(f"invalid CSS: {error.message}; expected rules such as "
+                                "'h2 { color: #333; }'", file, error.source_line,
+                                error.source_column))  # fmt: skip
+    return problems
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _chain(name: str) -> tuple[Path, ...]:
@@ -234,7 +294,7 @@ def environment(theme: Theme) -> jinja2.Environment:
         jinja2.FileSystemLoader([str(folder) for folder in theme.folders]),
         jinja2.PrefixLoader(prefixes),
     ])  # fmt: skip
-    return jinja2.sandbox.SandboxedEnvironment(
+    return TemplateSandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -244,39 +304,93 @@ def environment(theme: Theme) -> jinja2.Environment:
     )
 
 
+MAX_OUTPUT = 10_000_000
+"""The most HTML a user's templates may make for one page (a 1,500-paper CV makes 2.5 MB)."""
+
+
 def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
-    """Render one of the theme's templates.
+    """Render one of the theme's templates with plain data (:func:`cv.views.check_plain`).
 
     Raises:
-        CVError: Located in the user's ``theme/`` template that failed (a syntax error, an
-            unknown variable, a template it names that does not exist, a forbidden attribute).
+        CVError: Located in the user's ``theme/`` template that failed: a syntax error, an
+            unknown variable, a template it names that does not exist, a forbidden attribute
+            or call, an error of Python's raised while it ran (``1 // 0``), a template that
+            extends or includes itself, one that runs too long or makes too much.
             A failure in a bundled template is a bug and propagates as it is.
     """
+    check_plain(context)
+    template_env = environment(theme)
+    user = theme.user_folder
+    if user is None:
+        return template_env.get_template(name).render(context)
     try:
-        return environment(theme).get_template(name).render(context)
-    except (jinja2.TemplateError, UnicodeDecodeError) as error:
-        user = theme.user_folder
-        if user is None:
-            raise
+        with deadline():
+            html = template_env.get_template(name).render(context)
+    except Exception as error:  # noqa: BLE001 - any failure of a user's template is located
         located = _template_location(error, user)
         if located is None:
             raise
-        file, line = located
-        if isinstance(error, UnicodeDecodeError):  # it included a file that is not text
-            raise CVError.at("template error: it includes a file that is not UTF-8 text; expected "
-                             "a template", file, line) from None  # fmt: skip
-        message = error.message or type(error).__name__
-        if isinstance(error, jinja2.TemplateNotFound):
-            message = f"template '{error.name}' not found; expected a file in {user} or a theme"
-        raise CVError.at(f"template error: {message}", file, line) from None
+        raise CVError.at(f"template error: {_template_message(error, user)}", *located) from None
+    if len(html) > MAX_OUTPUT:
+        raise CVError.at(f"template error: the templates made {len(html):,} characters of HTML "
+                         f"for {name}; expected at most {MAX_OUTPUT:,}", user)  # fmt: skip
+    active = active_content(html)
+    if active is not None:
+        what, _line = active
+        file, line = _source_of(active[0], user, name)
+        raise CVError.at(f"template error: the page would hold {what}; expected HTML that runs "
+                         "nothing (a CV page has no scripts)", file, line)  # fmt: skip
+    return html
+
+
+_ACTIVE_SOURCE = re.compile(r"<\s*script|\son\w+\s*=|javascript:|vbscript:|http-equiv", re.I)
+
+
+def _source_of(what: str, user: Path, name: str) -> tuple[Path, int | None]:
+    """Where in the user's templates active content is written: the first file and line that
+    looks like it, else the user's version of the page's template (or the folder)."""
+    for path in sorted(user.rglob("*")):
+        if path.suffix in _TEXT_SUFFIXES and path.suffix != ".css" and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            match = _ACTIVE_SOURCE.search(text)
+            if match:
+                return path, text.count("\n", 0, match.start()) + 1
+    page = user / name
+    return (page, None) if page.is_file() else (user, None)
+
+
+def _template_message(error: Exception, user: Path) -> str:
+    """What went wrong in a user's template, in one line."""
+    if isinstance(error, UnicodeDecodeError):  # it included a file that is not text
+        return "it includes a file that is not UTF-8 text; expected a template"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"template '{error.name}' not found; expected a file in {user} or a theme"
+    if isinstance(error, RecursionError):
+        return ("the template extends, includes or calls itself without end; expected it to "
+                "extend the template it replaces by its prefix ({% extends \"base/cv.html.j2\" %})")  # fmt: skip
+    if isinstance(error, MemoryError):
+        return "the template needs more memory than a CV can; expected a template that formats what it is given"
+    if isinstance(error, TemplateTimeout):
+        return str(error)
+    if isinstance(error, jinja2.TemplateError):
+        return " ".join((error.message or type(error).__name__).split())
+    return f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
 
 
 def _template_location(error: Exception, user: Path) -> tuple[Path, int | None] | None:
-    """Where in a user template an error happened, or None when it is not in one."""
+    """Where in a user template an error happened, or None when it is not in one.
+
+    Jinja rewrites a template's traceback so that its frames carry the template's file and
+    line; the innermost frame in the user's folder is where it failed.
+    """
+    root = user.resolve()
     filename = getattr(error, "filename", None)
-    if filename and Path(filename).resolve().is_relative_to(user.resolve()):
+    if filename and Path(filename).resolve().is_relative_to(root):
         return Path(filename), getattr(error, "lineno", None)
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if Path(frame.filename).resolve().is_relative_to(user.resolve()):
+    frames = list(traceback.extract_tb(error.__traceback__))
+    if isinstance(error, RecursionError):
+        frames = frames[-200:]  # the innermost are enough, and a thousand take a while
+    for frame in reversed(frames):
+        if Path(frame.filename).resolve().is_relative_to(root):
             return Path(frame.filename), frame.lineno
     return None

@@ -1,0 +1,226 @@
+"""What templates see: plain, immutable data built for them, and nothing else.
+
+A template may come with the data (``data/theme/``), so it is given only strings, numbers,
+``Markup``, tuples, lists, dicts and the view records declared here with :func:`view`: frozen
+dataclasses whose fields hold the same. No ``Path``, no model object, nothing with a method that
+touches a file. :func:`check_plain` enforces this on every context before a render, and the
+template sandbox (:mod:`cv.sandbox`) lets a template read only the fields of a view, so that a
+value added later cannot reopen what this closes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from cv.bibliography import Publication, PublicationGroup
+    from cv.names import Author
+    from cv.scholar import Scholar
+
+T = TypeVar("T")
+
+VIEW_FIELDS: dict[type, frozenset[str]] = {}
+"""Every view type and the names of its fields: all a template may read of it."""
+
+
+def view(cls: type[T]) -> type[T]:
+    """Declare a frozen dataclass a view: its fields (only) are readable by templates."""
+    if not (dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.__name__}: a view must be a frozen dataclass")
+    VIEW_FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return cls
+
+
+_LEAVES = (str, int, float, bool, type(None))  # Markup is a str
+
+
+def check_plain(value: Any, where: str = "context") -> None:
+    """Raise TypeError when ``value`` holds anything but plain data and views.
+
+    A bug in cv, not a problem of the input: a template context must never carry a ``Path``,
+    a model object or a function.
+    """
+    stack: list[tuple[Any, str]] = [(value, where)]
+    seen: set[int] = set()
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, _LEAVES):
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, tuple | list):
+            stack += [(child, f"{path}[{i}]") for i, child in enumerate(item)]
+        elif isinstance(item, dict | MappingProxyType):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise TypeError(f"{path}: a template context key must be text, got {key!r}")
+                stack.append((child, f"{path}.{key}"))
+        elif type(item) in VIEW_FIELDS:
+            stack += [(getattr(item, name), f"{path}.{name}") for name in VIEW_FIELDS[type(item)]]
+        else:
+            raise TypeError(f"{path}: templates get plain data only, not {type(item).__name__}")
+
+
+# --- the views ------------------------------------------------------------------------------
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class Link:
+    """A labelled link: ``label`` names its kind (CSS class), ``text`` is shown."""
+
+    label: str
+    text: str
+    url: str | None
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One line of a dated section, ready to lay out: a date column and a body."""
+
+    when: str
+    title: Markup
+    subtitle: Markup = Markup("")
+    details: tuple[Markup, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """A titled section of the CV and its entries (or, for about, ``extra`` only)."""
+
+    key: str
+    title: str
+    entries: tuple[Any, ...] = ()
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class PubLink:
+    """A labelled link of a publication ("PDF", "Code", "arXiv", ...)."""
+
+    label: str
+    url: str
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class AuthorView:
+    """One name of an author list: shown as ``name``, bold when ``is_owner``."""
+
+    name: str
+    is_owner: bool = False
+    marks: str = ""
+    is_others: bool = False
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class PublicationView:
+    """A publication as templates show it; ``title`` and ``venue`` are safe HTML."""
+
+    key: str
+    entry_type: str
+    kind: str
+    title: Markup
+    authors: tuple[AuthorView, ...]
+    editors: tuple[AuthorView, ...]
+    venue: Markup
+    year: int | None
+    month: int | None
+    abbr: str
+    selected: bool
+    links: tuple[PubLink, ...]
+    note: str
+    award: str
+    google_scholar_id: str
+    preview: str
+    annotation: str
+    additional_info: str
+    publisher: str
+    address: str
+    contained: bool
+    imprint: str
+    has_marks: bool
+    cited: int | None = None
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class PublicationGroupView:
+    """A titled run of publications, each with its display number (or None)."""
+
+    title: str
+    entries: tuple[tuple[int | None, PublicationView], ...]
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class ScholarView:
+    """A Scholar snapshot's totals and the line shown under the publications heading."""
+
+    citedby: int
+    hindex: int
+    i10index: int
+    updated: str
+    summary: str
+
+
+@view
+@dataclasses.dataclass(frozen=True)
+class AwardView:
+    """An honor on the bio: its title, who gave it, and when."""
+
+    title: str
+    organization: str | None
+    date: str
+
+
+def publication_view(publication: Publication, scholar: Scholar | None = None) -> PublicationView:
+    """The template's view of a publication, with its citation count when a snapshot has one."""
+    p = publication
+    cited = scholar.cited_by(p.google_scholar_id) if scholar is not None else None
+    return PublicationView(
+        key=p.key, entry_type=p.entry_type, kind=p.kind, title=p.title, authors=_authors(p.authors),
+        editors=_authors(p.editors), venue=p.venue, year=p.year, month=p.month, abbr=p.abbr,
+        selected=p.selected, links=tuple(PubLink(link.label, link.url) for link in p.links),
+        note=p.note, award=p.award, google_scholar_id=p.google_scholar_id, preview=p.preview,
+        annotation=p.annotation, additional_info=p.additional_info, publisher=p.publisher,
+        address=p.address, contained=p.contained, imprint=p.imprint, has_marks=p.has_marks,
+        cited=cited,
+    )  # fmt: skip
+
+
+def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:
+    return tuple(AuthorView(a.name, a.is_owner, a.marks, a.is_others) for a in authors)
+
+
+def publication_views(
+    publications: Iterable[Publication], scholar: Scholar | None = None
+) -> tuple[PublicationView, ...]:
+    return tuple(publication_view(p, scholar) for p in publications)
+
+
+def group_views(
+    groups: Iterable[PublicationGroup], scholar: Scholar | None = None
+) -> tuple[PublicationGroupView, ...]:
+    """Publication groups as views, each publication with its citation count."""
+    return tuple(
+        PublicationGroupView(group.title, tuple((number, publication_view(p, scholar))
+                                                for number, p in group.entries))
+        for group in groups
+    )  # fmt: skip
+
+
+def scholar_view(scholar: Scholar) -> ScholarView:
+    return ScholarView(scholar.citedby, scholar.hindex, scholar.i10index,
+                       scholar.updated.isoformat(), scholar.summary)  # fmt: skip
