@@ -18,6 +18,7 @@ from markupsafe import Markup
 from cv.bibtex import MONTHS, RawEntry, collect_entries
 from cv.errors import CVError, Problem
 from cv.latex import latex_to_html, latex_to_text
+from cv.links import ASSET_FIELDS, problem_with, resolve
 from cv.names import Author, OwnerMatcher, derive_highlight, read_names, shorten
 
 __all__ = [
@@ -120,15 +121,26 @@ def _authors(
     authors, bad = read_names(entry.fields.get(role, ""), matcher)
     for name in bad:
         message = (
-            f"cannot read {role} '{name.raw}' of entry '{entry.key}': {name.reason.lower()} "
-            "(expected names separated by 'and', each 'First Last' or 'Last, First')"
+            f"cannot read {role} {_quoted(name.raw)} of entry '{entry.owner(role)}': "
+            f"{name.reason.lower()} (expected names separated by 'and', each 'First Last' or "
+            "'Last, First')"
         )
         problems.append(Problem(message, *entry.at(role)))
     return authors
 
 
+def _quoted(value: str) -> str:
+    """A value quoted for a message, on one line and short: a field may hold 10,000 characters."""
+    value = " ".join(value.split())
+    return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
+
+
 # --------------------------------------------------------------------------------------------
 # Dates, kinds, venues, links
+
+
+# ASCII digits only: \d takes any script's digits ("٢٠٢٤"), and int() reads them.
+_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2}))?(?:-[0-9]{1,2})?(?:T[0-9:]+)?(?:/.*)?", re.S)
 
 
 def _year(entry: RawEntry, problems: list[Problem]) -> tuple[int | None, int | None]:
@@ -137,25 +149,28 @@ def _year(entry: RawEntry, problems: list[Problem]) -> tuple[int | None, int | N
     month: int | None = None
     if "date" in entry.fields:
         value = latex_to_text(entry.fields["date"])
-        match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-\d{1,2})?(?:T[\d:]+)?(?:/.*)?", value)
+        match = _ISO_DATE.fullmatch(value)
         if match and (match.group(2) is None or 1 <= int(match.group(2)) <= 12):
             year = int(match.group(1))
             month = int(match.group(2)) if match.group(2) else None
         elif "year" not in entry.fields:
             message = (
-                f"date '{value}' of entry '{entry.key}' is not a date "
+                f"date {_quoted(value)} of entry '{entry.owner('date')}' is not a date "
                 "(expected YYYY, YYYY-MM or YYYY-MM-DD)"
             )
             problems.append(Problem(message, *entry.at("date")))
     if "year" in entry.fields:
         value = latex_to_text(entry.fields["year"])
-        if re.fullmatch(r"\d{1,4}", value):
+        if re.fullmatch(r"[0-9]{1,4}", value):
             year = int(value)
         else:
             message = (
-                f"year '{value}' of entry '{entry.key}' is not a number (expected a year like 2024)"
+                f"year {_quoted(value)} of entry '{entry.owner('year')}' is not a number "
+                "(expected a year like 2024)"
             )
-            hint = "leave the year out for forthcoming work"
+            other_digits = any(char.isdigit() and not char.isascii() for char in value)
+            hint = ("write it with the digits 0-9" if other_digits
+                    else "leave the year out for forthcoming work")  # fmt: skip
             problems.append(Problem(message, *entry.at("year"), hint))
     if "month" in entry.fields:
         month = _month(entry, problems)
@@ -164,14 +179,14 @@ def _year(entry: RawEntry, problems: list[Problem]) -> tuple[int | None, int | N
 
 def _month(entry: RawEntry, problems: list[Problem]) -> int | None:
     value = latex_to_text(entry.fields["month"])
-    number = re.match(r"\d+", value)
+    number = re.match(r"[0-9]{1,2}(?![0-9])", value)  # int() reads any script's digits, and slowly
     if number and 1 <= int(number.group()) <= 12:
         return int(number.group())
     word = re.match(r"[A-Za-z]{3}", value)
     if word and word.group().lower() in MONTHS:
         return MONTHS.index(word.group().lower()) + 1
     message = (
-        f"month '{value}' of entry '{entry.key}' is not a month "
+        f"month {_quoted(value)} of entry '{entry.owner('month')}' is not a month "
         "(expected jan–dec, 1–12 or a month name)"
     )
     problems.append(Problem(message, *entry.at("month")))
@@ -196,17 +211,17 @@ def _arxiv_id(fields: dict[str, str]) -> str:
     if not value:
         prefix = (fields.get("archiveprefix", "") + fields.get("eprinttype", "")).lower()
         eprint = fields.get("eprint", "")
-        if "arxiv" in prefix or re.fullmatch(r"\s*\d{4}\.\d{4,5}(v\d+)?\s*", eprint):
+        if "arxiv" in prefix or re.fullmatch(r"\s*[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?\s*", eprint):
             value = eprint
     if not value:
         venue = fields.get("journal", "") + " " + fields.get("howpublished", "")
-        written = re.search(r"arxiv[:\s]\s*(\d{4}\.\d{4,5}(?:v\d+)?)", venue, re.I)
+        written = re.search(r"arxiv[:\s]\s*([0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?)", venue, re.I)
         value = written.group(1) if written else ""
     value = re.sub(
         r"^\s*(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:)", "", value.strip(), flags=re.I
     )
     value = value.removesuffix(".pdf")
-    return value if re.fullmatch(r"[\w./-]+", value) else ""
+    return value if re.fullmatch(r"[A-Za-z0-9_./-]+", value) else ""
 
 
 def _kind(entry_type: str, fields: dict[str, str]) -> str:
@@ -275,7 +290,7 @@ _URL_BREAK = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def _clean_url(value: str) -> str:
-    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> a usable http(s) or relative link."""
+    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> the address it means ("" for none)."""
     value = value.strip()
     if "\\" in value or "{" in value:
         wrapped = _URL_MACRO.fullmatch(value)
@@ -284,16 +299,30 @@ def _clean_url(value: str) -> str:
         value = _URL_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
     if not value or _URL_BREAK.search(value):
         return ""
-    scheme = _SCHEME.match(value)
-    if scheme and scheme.group().lower() not in ("http:", "https:"):
-        return ""  # javascript:, data:, file: ... never become links
     return value
 
 
-def _links(fields: dict[str, str]) -> tuple[Link, ...]:
+def _link(
+    entry: RawEntry, name: str, base: str | None, notices: list[Problem], value: str | None = None
+) -> str:
+    """The link a field makes: resolved (al-folio's ``pdf = {x.pdf}`` is ``assets/pdf/x.pdf``
+    of the site), or "" with a notice when it cannot point anywhere but this machine."""
+    url = _clean_url(entry.fields[name] if value is None else value)
+    if not url:
+        return ""
+    resolved = resolve(url, base, ASSET_FIELDS.get(name, ""))
+    if resolved is None:
+        reason = problem_with(url, base) or f"link {url!r} is not made a link"
+        notices.append(Problem(f"{name} of entry '{entry.key}': {reason}", *entry.at(name)))
+        return ""
+    return resolved
+
+
+def _links(entry: RawEntry, base: str | None, notices: list[Problem]) -> tuple[Link, ...]:
+    fields = entry.fields
     links: list[Link] = []
     for name, label in _LINK_FIELDS:
-        url = _clean_url(fields[name]) if name in fields else ""
+        url = _link(entry, name, base, notices) if name in fields else ""
         if url:
             links.append(Link(label, url))
     arxiv = _arxiv_id(fields)
@@ -309,7 +338,8 @@ def _links(fields: dict[str, str]) -> tuple[Link, ...]:
         # biblatex's url, or the \url{...} that BibTeX styles put in howpublished
         howpublished = fields.get("howpublished", "")
         fallback = howpublished if _URL_MACRO.search(howpublished) else ""
-        url = _clean_url(fields.get("url", "") or fallback)
+        name = "url" if fields.get("url") else "howpublished"
+        url = _link(entry, name, base, notices, fields.get("url", "") or fallback)
         if url:
             links.insert(0, Link("URL", url))
     unique: dict[str, Link] = {}
@@ -323,7 +353,11 @@ def _links(fields: dict[str, str]) -> tuple[Link, ...]:
 
 
 def _publication(
-    entry: RawEntry, matcher: OwnerMatcher, max_authors: int, problems: list[Problem]
+    entry: RawEntry,
+    matcher: OwnerMatcher,
+    max_authors: int,
+    problems: list[Problem],
+    links: tuple[Link, ...] = (),
 ) -> Publication | None:
     """Build one publication; report its problems (and return None if it has no title)."""
     fields = entry.fields
@@ -354,7 +388,7 @@ def _publication(
         month=month,
         abbr=text("abbr"),
         selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
-        links=_links(fields),
+        links=links,
         note=text("note"),
         award=text("award_name", "award"),
         google_scholar_id=fields.get("google_scholar_id", "").strip(),
@@ -370,7 +404,12 @@ def _publication(
 
 
 def load_bibliography(
-    paths: Sequence[Path], *, highlight: Sequence[str], max_authors: int = 10
+    paths: Sequence[Path],
+    *,
+    highlight: Sequence[str],
+    max_authors: int = 10,
+    link_base: str | None = None,
+    notices: list[Problem] | None = None,
 ) -> list[Publication]:
     """Read .bib files into publications, newest first.
 
@@ -378,6 +417,9 @@ def load_bibliography(
         paths: The .bib files, in order (a ``@string`` is visible to the files after it).
         highlight: Name variants of the owner (see :func:`derive_highlight`).
         max_authors: Longer author lists are shortened with "et al."; below 1, no limit.
+        link_base: The web address relative links (``pdf = {paper.pdf}``) resolve against
+            (:func:`cv.links.link_base`); without one they are not made links.
+        notices: Where to add what does not stop a build: each link that cannot be made.
 
     Returns:
         Every entry except pure crossref targets, sorted by year and month, newest first;
@@ -391,13 +433,17 @@ def load_bibliography(
     matcher = OwnerMatcher(highlight)
     publications = []
     for entry in entries:
+        if entry.broken:
+            continue  # a field was refused: what else it has to say would follow from that
         if entry.key.casefold() in targets and "author" not in entry.fields:
             continue  # a proceedings volume or book that only lends its fields to others
-        publication = _publication(entry, matcher, max_authors, problems)
+        links = _links(entry, link_base, notices if notices is not None else [])
+        publication = _publication(entry, matcher, max_authors, problems, links)
         if publication is not None:
             publications.append(publication)
     if problems:
-        raise CVError(problems)
+        # A value inherited by crossref is reported where it is written, once for all.
+        raise CVError(dict.fromkeys(problems))
     return sorted(publications, key=_newest_first, reverse=True)
 
 

@@ -24,6 +24,7 @@ from cv.loader import Source
 from cv.model import Record
 from cv.render import interest_items, page_css, page_meta, person
 from cv.themes import Theme, render_template
+from cv.views import AwardView, publication_views
 
 DENSITIES = ("normal", "compact", "minimum")
 """Type and spacing, loosest first; ``minimum`` is the floor (9 pt type)."""
@@ -304,6 +305,9 @@ def _shorter(plan: Plan, overflow: float, heights: Mapping[str, float]) -> Plan:
 
 # --- photo and page ---------------------------------------------------------------------------
 
+MAX_PHOTO_BYTES = 64_000_000
+"""The largest photo file read (a camera JPEG is 3 to 30 MB)."""
+
 PHOTO_PIXELS = 600
 """Longest side of the photo as embedded: about 5 cm at 300 dpi, far smaller than a camera's."""
 
@@ -324,6 +328,9 @@ def photo_data_uri(source: Source) -> str | None:
 
     path = source.data_dir / name
     expected = "expected a JPEG, PNG or WebP image"
+    if path.stat().st_size > MAX_PHOTO_BYTES:  # a regular file: the loader checked it
+        raise CVError(source.problem(("photo",), f"photo '{name}' is larger than "
+                                     f"{MAX_PHOTO_BYTES // 1_000_000} MB; {expected} of a few MB at most"))  # fmt: skip
     try:
         with Image.open(path) as image:
             if image.format not in ("JPEG", "PNG", "WEBP"):
@@ -347,10 +354,13 @@ def photo_data_uri(source: Source) -> str | None:
 
 def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
     """The lists cut to the plan, for the bio template."""
+    shown = {name: getattr(content, name)[: plan.counts[name]] for name in LIST_LABELS}
+    shown["publications"] = publication_views(shown["publications"])
+    shown["awards"] = tuple(AwardView(a.title, a.organization, str(a.date)) for a in shown["awards"])
     return {
         "text": content.html or content.text,  # the user's Markdown, or the derived plain text
         "density": plan.density,
-        **{name: getattr(content, name)[: plan.counts[name]] for name in LIST_LABELS},
+        **shown,
     }
 
 

@@ -17,7 +17,9 @@ from cv.bio import Plan, bio_content, bio_markdown, fit_one_page, photo_data_uri
 from cv.documents import document_publications, document_record, fit_pages, section_counts
 from cv.errors import CVError, Problem
 from cv.fonts import font_folders, glyph_warnings
+from cv.links import link_base, record_link_problems
 from cv.loader import Source, load_record
+from cv.markup import relative_to
 from cv.model import Document, Record
 from cv.parallel import Forked, can_fork, pdf_worker
 from cv.render import hidden_sections, person, render_html
@@ -62,6 +64,12 @@ class Inputs:
     publications: list[Publication]
     theme: Theme
     scholar: Scholar | None = None
+    #: What reading found that does not stop a build (a link that cannot be made).
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def link_base(self) -> str | None:
+        return link_base(self.source.record)
 
 
 def date_from_environment(environ: dict[str, str] | None = None) -> dt.date:
@@ -88,13 +96,17 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
     record = source.record
     options = record.publications
     highlight = options.highlight if options.highlight is not None else derive_highlight(record.name)
+    notices: list[Problem] = record_link_problems(source)
     publications = load_bibliography(
         [data_dir / name for name in options.bibtex],
         highlight=highlight,
         max_authors=options.max_authors,
+        link_base=link_base(record),
+        notices=notices,
     )
     scholar = load_scholar(data_dir / options.scholar) if options.scholar else None
-    return Inputs(source, publications, _theme(source, theme), scholar)
+    warnings = tuple(str(problem) for problem in notices)
+    return Inputs(source, publications, _theme(source, theme), scholar, warnings)
 
 
 def _theme(source: Source, name: str | None) -> Theme:
@@ -111,11 +123,15 @@ def _theme(source: Source, name: str | None) -> Theme:
 def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
     """Validate everything a build would read, and render the HTML, without writing anything."""
     inputs = read_inputs(Path(data_dir), theme)
-    photo_data_uri(inputs.source)
+    photo = photo_data_uri(inputs.source)
+    record = inputs.source.record
     # The print variant runs the same templates; the web one only adds its fonts, cut to the
     # page's characters, which takes longer than the rest of a check and cannot fail on input.
-    render_html(inputs.source.record, inputs.publications, inputs.theme,
-                today=dt.date(2000, 1, 1), for_print=True, scholar=inputs.scholar)  # fmt: skip
+    with relative_to(inputs.link_base):
+        render_html(record, inputs.publications, inputs.theme,
+                    today=dt.date(2000, 1, 1), for_print=True, scholar=inputs.scholar)  # fmt: skip
+        content = bio_content(record, inputs.publications)
+        render_bio(record, content, content.full_plan(), inputs.theme, photo=photo)
     return inputs
 
 
@@ -155,6 +171,23 @@ def build(
     today = today or date_from_environment()
     step("reading the record")
     inputs = read_inputs(data_dir, theme)
+    with relative_to(inputs.link_base):  # the record's relative links, resolved as it renders
+        return _build(inputs, data_dir, out_dir, only=only, today=today, strict=strict, step=step,
+                      pdf_variant=pdf_variant)  # fmt: skip
+
+
+def _build(
+    inputs: Inputs,
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    only: Iterable[str] | None,
+    today: dt.date,
+    strict: bool,
+    step: Callable[[str], None],
+    pdf_variant: str | None,
+) -> BuildResult:
+    """:func:`build` once the inputs are read."""
     record = inputs.source.record
     kinds = _outputs(only, record.documents)
     photo = photo_data_uri(inputs.source) if "bio" in kinds else None  # a bad one fails before any PDF
@@ -222,7 +255,8 @@ def build(
             step("cv.pdf")
             worker.submit(cv_print_html(), base_url=data_dir, roots=roots, variant=pdf_variant)
             pdfs = pdfs[1:]  # everything else is made here while the worker lays out the CV
-        warnings = hidden_sections(record) + glyph_warnings(inputs.source, inputs.publications)
+        warnings = [*inputs.warnings, *hidden_sections(record),
+                    *glyph_warnings(inputs.source, inputs.publications)]  # fmt: skip
         by_name = _make_all(pdfs, others, step, record.lang, fork=worker is None)
         if worker is not None:
             cv = worker.result()

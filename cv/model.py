@@ -343,6 +343,26 @@ def _document_name(name: str) -> str:
     return name
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language_tag(tag: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise ValueError("expected a language tag such as en, de or pt-BR")
+    return tag
+
+
+LanguageTag = Annotated[str, AfterValidator(_language_tag)]
+
+
+def _web_address(url: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#<>\"']+(/[^\s<>\"']*)?", url.strip()):
+        raise ValueError("expected the homepage's address, such as https://you.github.io/")
+    return url.strip()
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+
 DocumentName = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"), AfterValidator(_document_name)
 ]
@@ -356,7 +376,10 @@ class Record(Strict):
     headline: str | None = None
     affiliation: str | None = None
     photo: str | None = None
-    lang: str = "en"
+    lang: LanguageTag = "en"
+    #: The homepage's address: relative links (``[x](paper.pdf)``, al-folio's ``pdf = {x.pdf}``)
+    #: resolve against it; without it, against ``contact.website``.
+    base_url: WebAddress | None = None
     contact: Contact = Field(default_factory=Contact)
     about: str | None = None
     interests: list[str | Interest] = Field(default_factory=list)

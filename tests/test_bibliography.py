@@ -24,7 +24,7 @@ from cv.bibliography import (
     load_bibliography,
     used_marks,
 )
-from cv.errors import CVError
+from cv.errors import CVError, Problem
 from cv.latex import TAGS, latex_to_html, latex_to_text
 
 BIB = Path(__file__).parent / "bib"
@@ -533,17 +533,47 @@ def test_alfolio_links(tmp_path: Path) -> None:
 def test_url_only_without_pdf_or_html(tmp_path: Path) -> None:
     with_code = one(tmp_path, entry(url="{https://e.org/a\\_b}", code="{https://c.org}"))
     assert with_code.links == (Link("URL", "https://e.org/a_b"), Link("Code", "https://c.org"))
-    with_pdf = one(tmp_path, entry(url="{https://e.org}", pdf="{paper.pdf}"))
-    assert with_pdf.links == (Link("PDF", "paper.pdf"),)
+    with_pdf = one(tmp_path, entry(url="{https://e.org}", pdf="{https://e.org/paper.pdf}"))
+    assert with_pdf.links == (Link("PDF", "https://e.org/paper.pdf"),)
 
 
-def test_unsafe_link_schemes_are_skipped(tmp_path: Path) -> None:
+def test_unsafe_link_schemes_are_skipped_with_a_notice(tmp_path: Path) -> None:
     text = entry(pdf="{javascript:alert(1)}", code="{data:text/html,x}", video="{file:///etc/passwd}",
-                 slides="{slides/talk.pdf}", doi="{doi:10.1/abc}")  # fmt: skip
-    assert one(tmp_path, text).links == (
-        Link("Slides", "slides/talk.pdf"),
-        Link("DOI", "https://doi.org/10.1/abc"),
+                 doi="{doi:10.1/abc}")  # fmt: skip
+    notices: list[Problem] = []
+    assert one(tmp_path, text, notices=notices).links == (Link("DOI", "https://doi.org/10.1/abc"),)
+    assert [str(n).split(": ", 1)[1] for n in notices] == [
+        "pdf of entry 'k': link 'javascript:alert(1)' is not made a link: javascript: links do not "
+        "work in a CV; expected an http(s), mailto: or tel: address",
+        "code of entry 'k': link 'data:text/html,x' is not made a link: data: links do not work in "
+        "a CV; expected an http(s), mailto: or tel: address",
+        "video of entry 'k': link 'file:///etc/passwd' is not made a link: file: links do not work "
+        "in a CV; expected an http(s), mailto: or tel: address",
+    ]
+    assert [(n.line, n.column) for n in notices] == [(3, 3), (4, 3), (5, 3)]
+
+
+def test_relative_links_resolve_against_the_site_as_al_folio_does(tmp_path: Path) -> None:
+    """al-folio links ``pdf = {paper.pdf}`` as /assets/pdf/paper.pdf of the site; code as is."""
+    text = entry(pdf="{paper.pdf}", supp="{s/x.pdf}", slides="{/talks/t.pdf}", html="{demo/}",
+                 code="{https://github.com/a/b}")  # fmt: skip
+    links = one(tmp_path, text, link_base="https://me.github.io/lab/").links
+    assert links == (
+        Link("PDF", "https://me.github.io/lab/assets/pdf/paper.pdf"),
+        Link("HTML", "https://me.github.io/lab/demo/"),
+        Link("Code", "https://github.com/a/b"),
+        Link("Slides", "https://me.github.io/talks/t.pdf"),
+        Link("Supp", "https://me.github.io/lab/assets/pdf/s/x.pdf"),
     )
+
+
+def test_relative_links_without_a_web_address_are_left_out_with_a_notice(tmp_path: Path) -> None:
+    notices: list[Problem] = []
+    text = entry(pdf="{paper.pdf}", url="{../../etc/passwd}", doi="{10.1/x}")
+    assert one(tmp_path, text, notices=notices).links == (Link("DOI", "https://doi.org/10.1/x"),)
+    assert [str(n).split(": ", 1)[1].split(":")[0] for n in notices] == [
+        "pdf of entry 'k'", "url of entry 'k'"]  # fmt: skip
+    assert "relative link 'paper.pdf' is not made a link" in str(notices[0])
 
 
 @pytest.mark.parametrize(
