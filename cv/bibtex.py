@@ -25,6 +25,7 @@ from bibtexparser.model import (
 )
 
 from cv.errors import CVError, Problem
+from cv.files import format_size, read_bounded
 
 # Where a value is: file, its lines, 1-based line, and the text to find the column by. Columns
 # are only computed for messages, as finding them for every field would cost more than parsing.
@@ -54,6 +55,10 @@ class RawEntry:
     raw: dict[str, str] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     where: dict[str, _Spot] = field(default_factory=dict)
+    #: The key of the entry an inherited field is written in (by crossref), by field name.
+    origin: dict[str, str] = field(default_factory=dict)
+    #: A field was refused (too long, control characters): the entry is not built.
+    broken: bool = False
 
     @property
     def file(self) -> Path:
@@ -66,6 +71,10 @@ class RawEntry:
     def at(self, name: str | None = None) -> tuple[Path, int, int]:
         """File, line and column of a field (or of the entry itself)."""
         return _locate(self.where.get(name, self.spot) if name else self.spot)
+
+    def owner(self, name: str) -> str:
+        """The key of the entry the field is written in: this one, or the crossref it came from."""
+        return self.origin.get(name, self.key)
 
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -94,6 +103,40 @@ MAX_ENTRIES = 10_000
 """More entries than a publication list has (each is shown in the CV): refused before parsing,
 which takes about 0.2 ms an entry, and layout about 7 ms."""
 MAX_BYTES = 50_000_000
+"""What the .bib files may hold together (a file named twice counts twice)."""
+MAX_FIELDS = 1_000_000
+"""``=`` signs the files may hold: a hundred an entry. The splitter makes an object of each field
+(3 s and 250 MB a million), and a 50 MB file of ``a=b,`` would hold twelve million."""
+MAX_KEY = 200
+"""Characters of an entry key: keys are quoted in messages and make the CV's link anchors."""
+MAX_NAME = 100
+"""Characters of an entry type or a field name (``inproceedings``, ``bdsk-url-1``)."""
+MAX_SHOWN_CHARS = 10_000
+"""Characters a field the CV shows may hold (a title, a venue, a note): layout of a longer one
+takes minutes, and no title is a page long."""
+MAX_FIELD_CHARS = 100_000
+"""Characters any other field may hold: an abstract, keywords, a ``@string``, and the names
+(a collaboration lists thousands; they are shortened to ``max_authors`` before being shown)."""
+MAX_SHOWN_TOTAL = 5_000_000
+"""Characters the shown fields of all entries may hold together, crossref copies included:
+five hundred an entry at the most entries; layout takes about 20 µs a character."""
+MAX_EXPANDED = 10_000_000
+"""Characters ``@string`` macros may add in all, where they are used: each use copies the value,
+so a few doubling macros (``@string{b = a # a}``) would otherwise fill the memory."""
+#: The fields :mod:`cv.bibliography` decodes and shows whole (the others are never decoded, or
+#: shortened first, as author lists are).
+SHOWN_FIELDS = frozenset({
+    "title", "journal", "booktitle", "volume", "number", "issue", "pages",
+    "type", "school", "institution", "publisher", "organization", "howpublished", "series",
+    "address", "year", "month", "date", "note", "annotation", "additional_info", "abbr", "award",
+    "award_name", "selected", "google_scholar_id", "preview", "crossref", "arxiv", "eprint",
+    "archiveprefix", "eprinttype", "url", "doi", "pdf", "html", "code", "slides", "poster",
+    "video", "website", "blog", "supp",
+})  # fmt: skip
+# C0 controls but tab, line feed and carriage return, and DEL: invisible, and some (NUL, ESC)
+# would reach the HTML and the terminal as they are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f]")  # keys and field names are one line
 _ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*(?!(?:string|comment|preamble)\b)\w", re.M | re.I)
 
 
@@ -110,21 +153,34 @@ def _count_entries(path: Path, text: str, room: int, problems: list[Problem]) ->
     return room - count
 
 
-def _read(path: Path, problems: list[Problem]) -> str | None:
-    """The text of a .bib file, or None (and a Problem) when it cannot be read."""
+def _count_fields(path: Path, text: str, room: int, problems: list[Problem]) -> int:
+    """The room left for fields after this file's; below 0 (and a Problem) when too many."""
+    count = text.count("=")
+    if count <= room:
+        return room - count
+    sign = next(m for i, m in enumerate(re.finditer("=", text)) if i == room)
+    line = text.count("\n", 0, sign.start()) + 1
+    message = (f"more than {MAX_FIELDS:,} fields ('=') in the .bib files; expected a list of "
+               f"publications (at most {MAX_ENTRIES:,} entries of a few dozen fields)")  # fmt: skip
+    problems.append(Problem(message, path, line, sign.start() - text.rfind("\n", 0, sign.start())))
+    return -1
+
+
+def _read(path: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of a .bib file, or None (and a Problem) when it cannot be read.
+
+    Raises:
+        CVError: When it is not a file (a FIFO would block), cannot be read, or is too large.
+    """
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        return read_bounded(path, MAX_BYTES, "a .bib file")
     except FileNotFoundError:
         problems.append(Problem("file not found (expected a .bib file at this path)", path))
         return None
-    except OSError as error:
-        problems.append(Problem(f"cannot read bibliography file '{path}': {error.strerror}", path))
-        return None
-    if len(data) > MAX_BYTES:
-        message = f"larger than {MAX_BYTES // 1_000_000} MB; expected a list of publications"
-        problems.append(Problem(message, path, 1, 1))
-        return None
+
+
+def _decode(path: Path, data: bytes, problems: list[Problem]) -> str | None:
+    """The text of a .bib file, or None (and a located Problem) when it is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -139,21 +195,39 @@ def _read(path: Path, problems: list[Problem]) -> str | None:
 
 def _entry_head(raw: str | None) -> str:
     """'@article tang2024' from the raw text of a broken block, for messages."""
-    match = re.match(r"@\s*(\w+)\s*[{(]\s*([^,\s]*)", raw or "")
+    match = re.match(r"@\s*(\w{1,40})\w*\s*[{(]\s*([^,\s]{0,60})", raw or "")
     if not match:
         return "entry"
     return (
-        f"@{match.group(1).lower()} entry '{match.group(2)}'"
+        f"@{match.group(1).lower()} entry '{_visible(match.group(2))}'"
         if match.group(2)
         else f"@{match.group(1).lower()} entry"
     )
 
 
+def _visible(text: str) -> str:
+    """``text`` with control characters and line breaks written as ``\\x00``, for messages."""
+    return _CONTROL_OR_BREAK.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _control_problem(
+    what: str, text: str, where: tuple[Path, int, int], control: re.Pattern[str] = _CONTROL
+) -> Problem | None:
+    """A problem when ``text`` holds a control character (by default: but tab and line ends)."""
+    bad = control.search(text)
+    if bad is None:
+        return None
+    message = (f"{what} holds the control character U+{ord(bad.group()):04X}; expected text "
+               "without control characters (remove it)")  # fmt: skip
+    return Problem(message, *where)
+
+
+_LONG_WORD = re.compile(r"([^\s`]{40})[^\s`]{4,}")
 _HYPHENATED_TYPE = re.compile(r"^[ \t]*@\w+(?:-\w+)+(?=[ \t]*[{(])", re.M)
 
 
 def _parse_file(
-    path: Path, text: str, macros: dict[str, str], problems: list[Problem]
+    path: Path, text: str, macros: _Macros, problems: list[Problem]
 ) -> list[RawEntry]:
     """Split one file: define its macros, collect its entries, report its broken blocks."""
     # The splitter only knows \w+ entry types: "@proceedings-paper{" would vanish into a
@@ -166,7 +240,7 @@ def _parse_file(
         message = f"cannot parse this file: {error} (expected BibTeX entries)"
         problems.append(Problem(message, path, 1, 1))
         return []
-    lines = text.splitlines()
+    lines = text.split("\n")  # as the splitter counts them (splitlines() breaks at \f, U+2028 too)
     entries: list[RawEntry] = []
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
@@ -175,30 +249,76 @@ def _parse_file(
             # Every field is kept, repeats too: _raw_entry reports each repeat at its own line.
             block = block.ignore_error_block
         if isinstance(block, String):
-            line = (block.start_line or 0) + 1
-            where = _locate((path, lines, line, "@"))
-            value, undefined = _resolve_value(block.value, macros)
-            _report_undefined(undefined, f"@string '{block.key}'", where, problems)
-            macros[block.key.lower()] = value
+            where = _locate((path, lines, (block.start_line or 0) + 1, "@"))
+            _define(block, where, macros, problems)
         elif isinstance(block, Entry):
-            entries.append(_raw_entry(block, path, lines, problems))
+            entry = _raw_entry(block, path, lines, problems)
+            if entry is not None:
+                entries.append(entry)
         elif isinstance(block, ParsingFailedBlock):
             line = (block.start_line or 0) + 1
             reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
-            message = f"cannot parse {_entry_head(block.raw)}: {reason.strip()}"
+            # The splitter quotes what it found whole: a key or "@..." may be thousands long.
+            reason = _visible(_LONG_WORD.sub(r"\1...", reason.strip()))
+            reason = reason if len(reason) <= 300 else reason[:297] + "..."
+            message = f"cannot parse {_entry_head(block.raw)}: {reason}"
             hint = "expected @type{key, field = {value}, ...} with balanced braces"
             problems.append(Problem(message, *_locate((path, lines, line, "@")), hint))
     return entries
 
 
-def _raw_entry(block: Entry, path: Path, lines: list[str], problems: list[Problem]) -> RawEntry:
+def _define(
+    block: String, where: tuple[Path, int, int], macros: _Macros, problems: list[Problem]
+) -> None:
+    """Define a ``@string`` macro; one too long or holding control characters is left empty."""
+    name = _visible(block.key)
+    value = _resolve_value(block.value, macros, MAX_FIELD_CHARS)
+    _spend(macros, value, f"@string '{name}'", where, problems)
+    bad = _control_problem(f"@string '{name}'", block.key + value.text, where)
+    if value.length > MAX_FIELD_CHARS:
+        message = (f"@string '{name}' is {value.length:,} characters long once expanded; "
+                   f"expected at most {MAX_FIELD_CHARS:,}")  # fmt: skip
+        problems.append(Problem(message, *where))
+    elif bad is not None:
+        problems.append(bad)
+    else:
+        _report_undefined(value.undefined, f"@string '{name}'", where, problems)
+        macros.values[block.key.lower()] = value.text
+        return
+    macros.values[block.key.lower()] = ""  # defined: its uses are no further problem
+
+
+def _raw_entry(
+    block: Entry, path: Path, lines: list[str], problems: list[Problem]
+) -> RawEntry | None:
+    """The raw entry of a block, or None (and a Problem) when its key cannot be one."""
     line = (block.start_line or 0) + 1
     entry_type = block.entry_type.lower().replace("_", "-")
     entry = RawEntry(block.key.strip(), entry_type, (path, lines, line, "@"))
+    if len(entry_type) > MAX_NAME:
+        message = (f"the type of this entry is {len(entry_type):,} characters long; expected one "
+                   "such as @article or @inproceedings")  # fmt: skip
+        problems.append(Problem(message, *entry.at()))
+        return None
+    if len(entry.key) > MAX_KEY:
+        message = (f"the key of this @{entry_type} entry is {len(entry.key):,} characters long; "
+                   f"expected a short key such as doe2024 (at most {MAX_KEY})")  # fmt: skip
+        problems.append(Problem(message, *entry.at()))
+        return None
+    what = f"the key '{_visible(entry.key)}'"
+    bad = _control_problem(what, entry.key, entry.at(), _CONTROL_OR_BREAK)
+    if bad is not None:
+        problems.append(bad)
+        return None
     for item in block.fields:
         name = item.key.strip().lower()
         field_line = (item.start_line if item.start_line is not None else line - 1) + 1
         where = (path, lines, field_line, item.key.strip())
+        bad = _field_name_problem(entry, name, _locate(where))
+        if bad is not None:
+            problems.append(bad)
+            entry.broken = True
+            continue
         if name in entry.raw:
             message = f"entry '{entry.key}' sets field '{name}' twice (expected each field once)"
             problems.append(Problem(message, *_locate(where)))
@@ -219,6 +339,16 @@ _INNER_DELIMITER = re.compile(r'[{}"\\]')
 _LITERAL_WORDS = {"true", "false", "yes", "no"}
 
 
+def _field_name_problem(entry: RawEntry, name: str, where: tuple[Path, int, int]) -> Problem | None:
+    """A problem with a field name that is too long, or holds a control character or line break."""
+    if len(name) > MAX_NAME:
+        message = (f"a field name of entry '{entry.key}' is {len(name):,} characters long; "
+                   f"expected a name such as title (at most {MAX_NAME})")  # fmt: skip
+        return Problem(message, *where)
+    what = f"field name '{_visible(name)}' of entry '{entry.key}'"
+    return _control_problem(what, name, where, _CONTROL_OR_BREAK)
+
+
 def _closing(raw: str, start: int, pattern: re.Pattern[str], closer: str) -> int:
     """Index of the delimiter closing the one at ``start`` (or len(raw) when unclosed)."""
     depth = 0
@@ -233,69 +363,170 @@ def _closing(raw: str, start: int, pattern: re.Pattern[str], closer: str) -> int
     return len(raw)
 
 
-def _resolve_value(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
+@dataclass
+class _Macros:
+    """The ``@string`` values by lower-case name, and the characters their uses have added."""
+
+    values: dict[str, str]
+    expanded: int = 0
+
+
+@dataclass
+class _Value:
+    """A resolved field value.
+
+    Attributes:
+        text: The value; "" when it is longer than the limit it was resolved with.
+        length: Its length once expanded (computed without building a value that is too long).
+        undefined: Names of macros that are not defined (kept as literal text).
+        expanded: Characters that macros added.
+        next_field: ``(name, offset in the raw value)`` of a ``name =`` right after a value: the
+            comma before the next field is missing, and ``text`` is what came before it.
+    """
+
+    text: str
+    length: int
+    undefined: list[str] = field(default_factory=list)
+    expanded: int = 0
+    next_field: tuple[str, int] | None = None
+
+
+_NEXT_FIELD = re.compile(r"([A-Za-z_][\w:.+/-]*)\s*=")
+
+
+def _resolve_value(raw: str, macros: _Macros, limit: int) -> _Value:
     """Resolve a raw field value: strip its delimiters, expand macros, join ``#`` pieces.
 
-    Returns:
-        The value, and the names of macros that are not defined (kept as literal text).
+    Args:
+        raw: The value as written, delimiters included.
+        macros: The macros defined so far.
+        limit: The longest value to build; the length of a longer one is still computed.
     """
     raw = raw.strip()
     if "#" not in raw and len(raw) >= 2:
         inner = raw[1:-1]
         if (raw[0], raw[-1]) in (("{", "}"), ('"', '"')) and not _INNER_DELIMITER.search(inner):
-            return inner, []
+            return _Value(inner, len(inner))
         if (raw[0], raw[-1]) in (("{", "}"), ('"', '"')):
             closer = "}" if raw[0] == "{" else '"'
             pattern = _BRACE if closer == "}" else _QUOTE_OR_BRACE
             if _closing(raw, 0, pattern, closer) == len(raw) - 1:
-                return raw[1:-1], []
+                return _Value(inner, len(inner))
+    if len(raw) > 2 * limit + 1_000:
+        return _Value("", len(raw))  # too long as written: reading it piece by piece takes long
     pieces: list[str] = []
-    undefined: list[str] = []
+    value = _Value("", 0)
     position = 0
+    joined = False  # the last thing read was a '#' (or nothing yet): a piece may follow
     while position < len(raw):
         char = raw[position]
         if char.isspace() or char == "#":
+            joined = joined or char == "#"
             position += 1
-        elif char in '{"':
+            continue
+        next_field = _NEXT_FIELD.match(raw, position)
+        if next_field and pieces and not joined:
+            value.next_field = (next_field.group(1), position)
+            break
+        joined = False
+        if char in '{"':
             pattern = _BRACE if char == "{" else _QUOTE_OR_BRACE
             end = _closing(raw, position, pattern, "}" if char == "{" else '"')
             pieces.append(raw[position + 1 : end])
             position = end + 1
+            continue
+        match = _BARE.match(raw, position)
+        word = match.group() if match else char
+        position += len(word)
+        if word.isdigit() or (word.lower() in _LITERAL_WORDS and word.lower() not in macros.values):
+            pieces.append(word)
+        elif word.lower() in macros.values:
+            pieces.append(macros.values[word.lower()])
+            value.expanded += len(pieces[-1])
         else:
-            match = _BARE.match(raw, position)
-            word = match.group() if match else char
-            position += len(word)
-            if word.isdigit() or (word.lower() in _LITERAL_WORDS and word.lower() not in macros):
-                pieces.append(word)
-            elif word.lower() in macros:
-                pieces.append(macros[word.lower()])
-            else:
-                undefined.append(word)
-                pieces.append(word)
-    return "".join(pieces), undefined
+            value.undefined.append(word)
+            pieces.append(word)
+    value.length = sum(map(len, pieces))
+    if value.length <= limit:
+        value.text = "".join(pieces)
+    else:
+        value.expanded = 0  # never built
+    return value
+
+
+def _spend(
+    macros: _Macros, value: _Value, what: str, where: tuple[Path, int, int], problems: list[Problem]
+) -> None:
+    """Count what macros added to ``value``.
+
+    Raises:
+        CVError: When macros have added more than :data:`MAX_EXPANDED` characters in all: the
+            rest would take the memory and minutes.
+    """
+    macros.expanded += value.expanded
+    if macros.expanded > MAX_EXPANDED:
+        message = (f"@string macros expand to more than {MAX_EXPANDED:,} characters in all "
+                   f"(here, in {what}); expected abbreviations of names, used in a few fields an "
+                   "entry")  # fmt: skip
+        problems.append(Problem(message, *where))
+        raise CVError(problems)
 
 
 def _report_undefined(
     names: list[str], what: str, where: tuple[Path, int, int], problems: list[Problem]
 ) -> None:
-    for name in names:
+    for name in list(dict.fromkeys(names))[:5]:  # "a # a # a ..." is one problem, not thousands
         message = (
-            f"undefined @string macro '{name}' in {what} "
+            f"undefined @string macro '{_visible(name[:60])}' in {what} "
             "(expected a @string definition, or the value in braces)"
         )
         problems.append(Problem(message, *where))
 
 
-def _resolve_entries(
-    entries: list[RawEntry], macros: dict[str, str], problems: list[Problem]
-) -> None:
+def _resolve_entries(entries: list[RawEntry], macros: _Macros, problems: list[Problem]) -> None:
+    """Resolve every field; refuse values too long or holding control characters."""
     for entry in entries:
         for name, raw in entry.raw.items():
-            value, undefined = _resolve_value(raw, macros)
-            if undefined:
-                what = f"field '{name}' of entry '{entry.key}'"
-                _report_undefined(undefined, what, entry.at(name), problems)
-            entry.fields[name] = value
+            what = f"field '{name}' of entry '{entry.key}'"
+            limit = MAX_SHOWN_CHARS if name in SHOWN_FIELDS else MAX_FIELD_CHARS
+            value = _resolve_value(raw, macros, limit)
+            _spend(macros, value, what, entry.at(name), problems)
+            problem = _field_problem(entry, name, value, limit, what)
+            if problem is not None:
+                problems.append(problem)
+                entry.broken = True  # not built: its other problems would only follow from this
+                continue
+            if value.next_field is not None:
+                problems.append(_missing_comma(entry, name, raw, value.next_field))
+            else:
+                _report_undefined(value.undefined, what, entry.at(name), problems)
+            entry.fields[name] = value.text
+
+
+def _field_problem(
+    entry: RawEntry, name: str, value: _Value, limit: int, what: str
+) -> Problem | None:
+    """A problem with a value that is not to be kept at all: too long, or control characters."""
+    if value.length > limit:
+        shown = "the CV shows" if limit == MAX_SHOWN_CHARS else "a field"
+        message = (f"{what} is {value.length:,} characters long; expected at most {limit:,} "
+                   f"(the most {shown} may hold)")  # fmt: skip
+        return Problem(message, *entry.at(name))
+    return _control_problem(what, value.text, entry.at(name))
+
+
+def _missing_comma(entry: RawEntry, name: str, raw: str, next_field: tuple[str, int]) -> Problem:
+    """``title = {X}  volume = {3}``: a problem at ``volume``, which a comma should precede."""
+    word, offset = next_field
+    path, lines, line, _needle = entry.where[name]
+    line += raw.strip()[:offset].count("\n")
+    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}\s*=")
+    # The value may start on a line after its '=' (the splitter strips the space before it).
+    line = next((n for n in range(line, min(line + 4, len(lines)) + 1)
+                 if pattern.search(lines[n - 1])), line)  # fmt: skip
+    message = (f"missing ',' after field '{name}' of entry '{entry.key}'? "
+               f"'{word} =' follows its value; expected a comma between fields")  # fmt: skip
+    return Problem(message, *_locate((path, lines, line, word)))
 
 
 def _unique(entries: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
@@ -323,32 +554,81 @@ _INHERITED = ("year", "month", "date", "publisher", "editor", "address", "organi
 
 
 def _apply_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> set[str]:
-    """Fill in what entries inherit from their crossref target; return the targets' keys."""
+    """Fill in what entries inherit from their crossref targets; return the targets' keys.
+
+    As biber does, inheritance is transitive: an entry inherits what its target inherited from
+    its own (``a`` -> ``b`` -> proceedings ``c``). A loop of crossrefs is a problem, located at
+    the crossref that closes it, and its entries inherit nothing from one another.
+    """
     by_key = {entry.key.casefold(): entry for entry in entries}
     targets: set[str] = set()
+    resolved: set[int] = set()
     for entry in entries:
-        reference = entry.fields.get("crossref", "").strip()
-        if not reference:
-            continue
-        target = by_key.get(reference.casefold())
-        if target is None or target is entry:
-            message = (
-                f"crossref '{reference}' of entry '{entry.key}' not found "
-                "(expected the key of another entry)"
-            )
-            problems.append(Problem(message, *entry.at("crossref")))
-            continue
-        targets.add(target.key.casefold())
-        if "booktitle" not in entry.fields:
-            source = "booktitle" if "booktitle" in target.fields else "title"
-            if source in target.fields:
-                entry.fields["booktitle"] = target.fields[source]
-                entry.where["booktitle"] = target.at(source)
-        for name in _INHERITED:
-            if name not in entry.fields and name in target.fields:
-                entry.fields[name] = target.fields[name]
-                entry.where[name] = target.at(name)
+        chain = _crossref_chain(entry, by_key, resolved, problems)
+        for child, target in reversed(chain):  # the far end first: it lends what it inherited
+            if target is not None:
+                targets.add(target.key.casefold())
+                _inherit(child, target)
+            resolved.add(id(child))
     return targets
+
+
+def _crossref_chain(
+    entry: RawEntry, by_key: dict[str, RawEntry], resolved: set[int], problems: list[Problem]
+) -> list[tuple[RawEntry, RawEntry | None]]:
+    """The entries from ``entry`` along its crossrefs not yet resolved, each with its target.
+
+    Followed iteratively, so a chain of any length takes no stack; each entry is on one chain.
+    """
+    chain: list[tuple[RawEntry, RawEntry | None]] = []
+    on_chain: dict[int, int] = {}
+    current: RawEntry | None = entry
+    while current is not None and id(current) not in resolved:
+        if id(current) in on_chain:  # went round: report the loop once, break it
+            start = on_chain[id(current)]
+            loop = [member for member, _target in chain[start:]]
+            problems.append(_loop_problem(loop))
+            chain[start:] = [(member, None) for member in loop]
+            break
+        on_chain[id(current)] = len(chain)
+        reference = current.fields.get("crossref", "").strip()
+        target = by_key.get(reference.casefold()) if reference else None
+        if reference and target is None:
+            shown = _visible(" ".join(reference.split())[:60])
+            message = (f"crossref '{shown}' of entry '{current.key}' not found "
+                       "(expected the key of another entry)")  # fmt: skip
+            problems.append(Problem(message, *current.at("crossref")))
+        chain.append((current, target))
+        current = target
+    return chain
+
+
+def _loop_problem(loop: list[RawEntry]) -> Problem:
+    """The problem of crossrefs that go round (``a`` -> ``b`` -> ``a``), at the first one."""
+    first = loop[0]
+    reference = first.fields.get("crossref", "").strip()
+    path = " → ".join(member.key for member in [*loop, first])
+    message = (f"crossref '{reference}' of entry '{first.key}' goes round in a loop ({path}); "
+               "expected crossrefs that end at an entry without one")  # fmt: skip
+    return Problem(message, *first.at("crossref"))
+
+
+def _inherit(entry: RawEntry, target: RawEntry) -> None:
+    """Copy the fields ``entry`` lacks from ``target``, with where they are written."""
+    if "booktitle" not in entry.fields:
+        source = "booktitle" if "booktitle" in target.fields else "title"
+        if source in target.fields:
+            _lend(entry, "booktitle", target, source)
+    for name in _INHERITED:
+        if name not in entry.fields and name in target.fields:
+            _lend(entry, name, target, name)
+
+
+def _lend(entry: RawEntry, name: str, target: RawEntry, source: str) -> None:
+    # A problem with the value is located where it is written: in the target (or its target).
+    entry.fields[name] = target.fields[source]
+    entry.where[name] = target.where.get(source, target.spot)
+    entry.origin[name] = target.owner(source)
 
 
 def read_entries(paths: Sequence[Path]) -> tuple[list[RawEntry], set[str]]:
@@ -371,23 +651,56 @@ def read_entries(paths: Sequence[Path]) -> tuple[list[RawEntry], set[str]]:
     return found
 
 
-def collect_entries(paths: Sequence[Path], problems: list[Problem]) -> tuple[list[RawEntry], set[str]]:
+def collect_entries(
+    paths: Sequence[Path], problems: list[Problem]
+) -> tuple[list[RawEntry], set[str]]:
     """:func:`read_entries`, adding the problems to ``problems`` instead of raising them.
 
     Raises:
-        CVError: Only when the files hold so many entries that parsing them would take minutes.
+        CVError: Only when the files are so large, hold so many entries or fields, or their
+            macros expand so far, that going on would take minutes and the memory; and for a
+            file that is not a regular file (a FIFO, a device, a folder).
     """
-    macros = {abbr: name for abbr, name in zip(MONTHS, _MONTH_NAMES, strict=True)}
+    macros = _Macros({abbr: name for abbr, name in zip(MONTHS, _MONTH_NAMES, strict=True)})
     entries: list[RawEntry] = []
-    room = MAX_ENTRIES
+    room, fields, size = MAX_ENTRIES, MAX_FIELDS, MAX_BYTES
     for path in map(Path, paths):
-        text = _read(path, problems)
+        data = _read(path, problems)
+        if data is None:
+            continue
+        size -= len(data)
+        if size < 0:
+            message = (f"the .bib files hold more than {format_size(MAX_BYTES)} together; expected "
+                       "lists of publications (is a file named twice?)")  # fmt: skip
+            problems.append(Problem(message, path, 1, 1))
+            raise CVError(problems)  # reading on could go on for ever
+        text = _decode(path, data, problems)
         if text is None:
             continue
         room = _count_entries(path, text, room, problems)
-        if room < 0:
+        fields = _count_fields(path, text, fields, problems) if room >= 0 else fields
+        if room < 0 or fields < 0:
             raise CVError(problems)  # parsing them all would take minutes
         entries += _parse_file(path, text, macros, problems)
     entries = _unique(entries, problems)
     _resolve_entries(entries, macros, problems)
-    return entries, _apply_crossrefs(entries, problems)
+    targets = _apply_crossrefs(entries, problems)
+    _check_shown_total(entries, problems)
+    return entries, targets
+
+
+def _check_shown_total(entries: list[RawEntry], problems: list[Problem]) -> None:
+    """Refuse entries that would show more than :data:`MAX_SHOWN_TOTAL` characters together.
+
+    Raises:
+        CVError: At the entry that passes the limit: laying them all out would take an hour.
+    """
+    total = 0
+    for entry in entries:
+        total += sum(len(value) for name, value in entry.fields.items() if name in SHOWN_FIELDS)
+        if total > MAX_SHOWN_TOTAL:
+            message = (f"the entries up to '{entry.key}' show more than {MAX_SHOWN_TOTAL:,} "
+                       "characters of titles, venues and notes, crossrefs included; expected a "
+                       "publication list (a few hundred characters an entry)")  # fmt: skip
+            problems.append(Problem(message, *entry.at()))
+            raise CVError(problems)

@@ -26,8 +26,9 @@ _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _TERM = r"(?P<term>spring|summer|fall|autumn|winter)"
 _YEAR = r"(?P<year>\d{4})"
 _ACADEMIC = r"(?P<year>\d{4})(?:/(?P<next>\d{2})|\s*[/–-]\s*(?P<next4>\d{4}))"
+# re.ASCII: without it \d and \s take any script's digits and spaces ("٢٠٢٤"), which int() reads too.
 _PATTERNS = [
-    re.compile(p, re.IGNORECASE)
+    re.compile(p, re.IGNORECASE | re.ASCII)
     for p in (
         rf"{_YEAR}",
         rf"{_ACADEMIC}",
@@ -89,6 +90,8 @@ def parse_date(value: Any) -> Date:
     """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"expected {EXPECTED}")
+    if isinstance(value, int) and not 0 <= value <= 9999:
+        raise ValueError(f"expected {EXPECTED}")  # str() of a huge int would raise, or take long
     text = " ".join(str(value).split())
     if text.lower() in PRESENT_WORDS:
         return Date(text=text, year=None, display="present")

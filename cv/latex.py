@@ -167,7 +167,9 @@ class _Converter:
                 break
             if token[0] == "\\" and token[1:] in _SWITCHES:
                 self.skip_space()
-                rest = self.render(stop, math, depth)
+                if depth >= _MAX_DEPTH:
+                    continue  # each switch nests the rest (\em \em ...): past the limit, unstyled
+                rest = self.render(stop, math, depth + 1)
                 out.append(self.tag(_SWITCHES[token[1:]], rest))
                 break
             out.append(self.render_token(token, math, depth))
@@ -229,6 +231,8 @@ class _Converter:
         if name == "sqrt":
             return f"√({self.argument(math, depth)})"
         if name in ("(", "["):
+            if depth >= _MAX_DEPTH:
+                return ""
             return self.render("\\)" if name == "(" else "\\]", True, depth + 1)
         symbol = _symbols().get(name)
         if symbol is not None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cv.errors import CVError, Problem
+from cv.files import not_a_file, read_bounded, real_path
 from cv.model import Record
 
 RECORD_FILE = "cv.yaml"
@@ -29,6 +30,14 @@ MAX_VALUES = 100_000
 """Values a record may hold once its aliases are expanded (``*name`` can repeat a whole tree)."""
 MAX_DEPTH = 100
 """How deep values may nest; a record needs five levels (PyYAML recurses, and would crash)."""
+MAX_TEXT = 20_000
+"""Characters one text value may hold: an about of a page is 3,000; more takes pages of layout."""
+MAX_CHARACTERS = 1_000_000
+"""Characters of text the record may hold once its aliases are expanded: a 500 KB file holds
+fewer, but ``*name`` repeats a text without copying it, and each repeat would be laid out."""
+MAX_NUMBER = 100
+"""Characters a number may be written with: Python refuses ints of 4,300 digits, and PyYAML's
+``1:2:3`` (base 60) takes time with the square of its length."""
 _TOO_DEEP = f"values nest more than {MAX_DEPTH} levels deep; expected a record a few levels deep"
 _YAML = "tag:yaml.org,2002:"
 _PLAIN_SCALARS = {f"{_YAML}{t}" for t in ("int", "float", "bool", "null")}
@@ -83,28 +92,24 @@ def load_record(data_dir: Path) -> Source:
         CVError: With every problem of the file, each located by line and column.
     """
     file = data_dir / RECORD_FILE
-    if not file.resolve().is_relative_to(data_dir.resolve()):
+    real, root = real_path(file), real_path(data_dir)
+    if real is None or root is None:
+        looping = file if root is not None else data_dir
+        raise CVError.at(f"symbolic links loop here; expected the record in {file}", looping)
+    if not real.is_relative_to(root):
         raise CVError.at(
-            f"{RECORD_FILE} links to {file.resolve()}, outside the data folder; "
+            f"{RECORD_FILE} links to {real}, outside the data folder; "
             f"expected the record itself in {data_dir}",
             file,
         )
     try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # never more: it might be huge, or /dev/zero
+        # Never more than the cap, and never waiting: it might be huge, /dev/zero or a FIFO.
+        raw = read_bounded(file, MAX_BYTES, f"the record, a {RECORD_FILE} of tens of KB")
     except FileNotFoundError:
         raise CVError.at(
             f"no {RECORD_FILE} here; expected the record in {file} (run `cv init` to start one)",
             file,
         ) from None
-    except OSError as error:
-        raise CVError.at(f"cannot read {RECORD_FILE}: {error.strerror}", file) from None
-    if len(raw) > MAX_BYTES:
-        raise CVError.at(
-            f"{RECORD_FILE} is larger than {MAX_BYTES // 1000} KB, far more than a record "
-            "needs; expected a file of tens of KB (is this the right file?)",
-            file, 1, 1,
-        )  # fmt: skip
 
     text = _decode(raw, file)
     data, positions, problems = _compose(text, file)
@@ -163,20 +168,28 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
         problems.append(Problem("expected a mapping of keys (name:, about:, ...) at the top", file, line, column))
         return None, positions, problems
     constructor = yaml.constructor.SafeConstructor()
-    count = 0
+    count = characters = 0
     seen: set[int] = set()
     expanding: Path_ | None = None  # the path where an alias started repeating a tree
 
+    def too_much(what: str, repeated: Path_ | None, path: Path_) -> _TooBig:
+        line, column = positions.of((repeated or path)[:1], key=True) or (1, 1)  # its key
+        aliases = " once its aliases (*name) are expanded" if repeated else ""
+        return _TooBig(f"the record holds more than {what}{aliases}; expected fewer", line, column)
+
     def build(node: yaml.Node, path: Path_) -> Any:
-        nonlocal count, expanding
+        nonlocal count, characters, expanding
         count += 1
         if len(path) > MAX_DEPTH:
             raise _TooBig(_TOO_DEEP, *_mark(node))
         if count > MAX_VALUES:
-            line, column = positions.of((expanding or path)[:1], key=True) or (1, 1)  # its key
-            aliases = " once its aliases (*name) are expanded" if expanding else ""
-            message = f"the record holds more than {MAX_VALUES:,} values{aliases}; expected fewer"
-            raise _TooBig(message, line, column)
+            raise too_much(f"{MAX_VALUES:,} values", expanding, path)
+        if isinstance(node, yaml.ScalarNode):
+            characters += len(node.value)
+            if characters > MAX_CHARACTERS:
+                repeated = expanding or (path if id(node) in seen else None)
+                raise too_much(f"{MAX_CHARACTERS:,} characters of text", repeated, path)
+            seen.add(id(node))
         outer = expanding
         if isinstance(node, yaml.CollectionNode):
             if id(node) in seen and expanding is None:
@@ -206,6 +219,9 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
                     problems.append(Problem("a key must be plain text", file, line, column))
                     continue
                 key = key_node.value
+                if len(key) > MAX_TEXT:
+                    problems.append(_too_long(key_node, path, file, key=True))
+                    continue
                 if key in from_merge and index >= merged:
                     from_merge.discard(key)  # a key written here overrides the merged one
                     del result[key]
@@ -227,9 +243,16 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
         if isinstance(node, yaml.SequenceNode) and tag == f"{_YAML}seq":
             return [build(item, (*path, index)) for index, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode) and tag in _TEXT_SCALARS:
+            if len(node.value) > MAX_TEXT:
+                problems.append(_too_long(node, path, file))
+                return ""
+            control = _TEXT_CONTROL.search(node.value)
+            if control:  # the reader refuses them as written, but "\0" and "\e" escapes make them
+                problems.append(_control_problem(node, path, file, control.group()))
+                return ""
             return node.value
         if isinstance(node, yaml.ScalarNode) and tag in _PLAIN_SCALARS:
-            return constructor.construct_object(node)
+            return _plain_scalar(constructor, node, path, file, problems)
         line, column = _mark(node)
         shown = tag.replace(_YAML, "!!", 1)
         problems.append(Problem(
@@ -257,6 +280,73 @@ def _parse(text: str) -> yaml.Node | None:
         except (yaml.YAMLError, RecursionError):
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+_SCALAR_KINDS = {  # what a tag's value must be, and an example of one
+    f"{_YAML}int": ("a whole number", "digits such as 42"),
+    f"{_YAML}float": ("a number", "a number such as 1.5"),
+    f"{_YAML}bool": ("true or false", "true or false"),
+    f"{_YAML}null": ("null", "null or nothing"),
+}
+
+
+def _plain_scalar(
+    constructor: yaml.constructor.SafeConstructor,
+    node: yaml.ScalarNode,
+    path: Path_,
+    file: Path,
+    problems: list[Problem],
+) -> Any:
+    """A number, boolean or null, or None (and a located problem) when PyYAML cannot make it.
+
+    PyYAML raises plain exceptions for these (``!!int abc``, ``0x_``, ``!!bool maybe``, an int
+    of 4,300 digits), which would end the build in a traceback.
+    """
+    what, example = _SCALAR_KINDS.get(node.tag, ("a value", "plain text"))
+    name = f"{_dotted(path)}: " if path else ""
+    line, column = _mark(node)
+    if len(node.value) > MAX_NUMBER:
+        digits = sum(char.isdigit() for char in node.value)
+        message = (f"{name}number {_show(node.value)} is {digits:,} digits long; expected a number "
+                   f"of at most {MAX_NUMBER} digits (or the value in quotes, as text)")  # fmt: skip
+        problems.append(Problem(message, file, line, column))
+        return None
+    try:
+        return constructor.construct_object(node)
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError):
+        tag = "" if _implicit(node) else f" (tag {node.tag.replace(_YAML, '!!', 1)})"
+        message = (f"{name}{_show(node.value)} is not {what}{tag}; expected {example}, "
+                   "or the value in quotes as text")  # fmt: skip
+        problems.append(Problem(message, file, line, column))
+        return None
+
+
+def _implicit(node: yaml.ScalarNode) -> bool:
+    """Whether the node's tag comes from its text (``0x_``) rather than a tag (``!!int``)."""
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, node.value, (True, False)) == node.tag
+
+
+def _control_problem(node: yaml.ScalarNode, path: Path_, file: Path, character: str) -> Problem:
+    """A problem at a text value holding a control character (made by an escape)."""
+    line, column = _mark(node)
+    name = f"{_dotted(path)}: " if path else ""
+    message = (f"{name}text holds the control character U+{ord(character):04X}; expected text "
+               "without control characters (remove the escape)")  # fmt: skip
+    return Problem(message, file, line, column)
+
+
+# C0 controls but tab and line ends, and DEL, as in .bib values (cv.bibtex).
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _too_long(node: yaml.ScalarNode, path: Path_, file: Path, *, key: bool = False) -> Problem:
+    """A problem at a text value (or a key of the mapping at ``path``) over :data:`MAX_TEXT`."""
+    line, column = _mark(node)
+    name = f"{_dotted(path)}: " if path else ""
+    what = "a key" if key else "text"
+    message = (f"{name}{what} of {len(node.value):,} characters is too long; expected at most "
+               f"{MAX_TEXT:,} characters")  # fmt: skip
+    return Problem(message, file, line, column)
 
 
 class _TooBig(Exception):
@@ -318,7 +408,11 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: Path) -> Problem:
     hint = "YAML does not allow tabs for indentation; use spaces" if tab else None
     if error.context and error.problem:
         message += f" ({error.context})"
-    return Problem(message, file, line, column, hint)
+    return Problem(_LONG_QUOTE.sub(r"\1...'", message), file, line, column, hint)
+
+
+# PyYAML quotes what it found whole: an undefined alias may be thousands of characters long.
+_LONG_QUOTE = re.compile(r"('[^'\n]{37})[^'\n]{4,}'")
 
 
 # --- pydantic errors -> located problems -------------------------------------------------------
@@ -389,7 +483,7 @@ def _describe(path: Path_, details: ErrorDetails) -> tuple[str, str | None, bool
     ctx = details.get("ctx") or {}
     name = _dotted(path)
     if kind == "extra_forbidden":
-        key = str(path[-1])
+        key = _short(str(path[-1]))
         known = _known_keys(path[:-1])
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else None
@@ -452,8 +546,23 @@ def _show(value: Any) -> str:
 def _dotted(path: Path_) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        shown = _short(str(part))  # a key may be a long text the user never meant as a key
+        text += f"[{part}]" if isinstance(part, int) else (f".{shown}" if text else shown)
     return text
+
+
+def _short(text: str) -> str:
+    """A key for a message: on one line, shortened."""
+    text = _one_line(text)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _one_line(text: str) -> str:
+    """``text`` with line breaks and control characters written as ``\\x0a``, for messages."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _known_keys(path: Path_) -> list[str]:
@@ -497,11 +606,19 @@ def check_files(source: Source) -> list[Problem]:
     if record.publications.scholar:
         named.append((("publications", "scholar"), record.publications.scholar, "a gs_data.json snapshot"))
     problems = []
-    root = source.data_dir.resolve()
-    for path, name, what in named:
-        resolved = (source.data_dir / name).resolve()
-        if not resolved.is_relative_to(root):
-            problems.append(source.problem(path, f"'{name}' is outside the data folder; expected {what} inside {source.data_dir}"))
+    root = real_path(source.data_dir) or source.data_dir  # load_record has resolved it once
+    for path, written, what in named:
+        resolved = real_path(source.data_dir / written)
+        name = _one_line(written)  # a YAML escape (\n in quotes) can put a line break in a name
+        if resolved is None:
+            message = f"'{name}' is a symbolic link that loops, or not a file name; expected {what}"
+        elif not resolved.is_relative_to(root):
+            message = f"'{name}' is outside the data folder; expected {what} in {source.data_dir}"
+        elif kind := not_a_file(resolved):
+            message = f"'{name}' is {kind}, not a file; expected {what}"
         elif not resolved.is_file():
-            problems.append(source.problem(path, f"file '{name}' not found; expected {what} at {source.data_dir / name}"))
+            message = f"file '{name}' not found; expected {what} at {source.data_dir / name}"
+        else:
+            continue
+        problems.append(source.problem(path, message))
     return problems

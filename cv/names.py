@@ -78,15 +78,18 @@ class BadName:
 # --------------------------------------------------------------------------------------------
 # Marks
 
+# Possessive (*+) and bounded ({1,8}+): with plain * and +, a run of spaces or marks that does
+# not end a name ("* * * ... x", 9,000 stars) is matched again from each of its characters and
+# backtracked through every split, which takes seconds to forever. No name has eight marks.
 _SYMBOL = r"(?:\*|†|‡|\\d?dag(?:ger)?(?![A-Za-z]))(?:\{\})?"
-_SYMBOLS = rf"{_SYMBOL}(?:\s*,?\s*{_SYMBOL})*"
+_SYMBOLS = rf"{_SYMBOL}(?:\s*+(?:,\s*+)?{_SYMBOL}){{0,7}}+"
 _MARK = (
-    rf"\$\s*(?:\^\s*)?\{{?\s*{_SYMBOLS}\s*\}}?\s*\$"  # $^\dagger$, $^{*}$, $\dagger$
-    rf"|\\textsuperscript\s*\{{\s*{_SYMBOLS}\s*\}}"  # \textsuperscript{*}
-    rf"|\^\s*\{{\s*{_SYMBOLS}\s*\}}|\^\s*{_SYMBOL}"  # ^{*}, ^*
+    rf"\$\s*+(?:\^\s*+)?\{{?\s*+{_SYMBOLS}\s*+\}}?\s*+\$"  # $^\dagger$, $^{*}$, $\dagger$
+    rf"|\\textsuperscript\s*+\{{\s*+{_SYMBOLS}\s*+\}}"  # \textsuperscript{*}
+    rf"|\^\s*+\{{\s*+{_SYMBOLS}\s*+\}}|\^\s*+{_SYMBOL}"  # ^{*}, ^*
     rf"|{_SYMBOL}"  # *, †, \dagger
 )
-_MARKS = re.compile(rf"(?:{_MARK})+(?=[\s,~}}]|$)")
+_MARKS = re.compile(rf"(?:{_MARK}){{1,8}}+(?=[\s,~}}]|$)")
 _MARK_SYMBOL = re.compile(r"\*|†|‡|\\d?dag(?:ger)?")
 _EMPTY_GROUP = re.compile(r"\{\s*\}")
 

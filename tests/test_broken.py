@@ -71,6 +71,10 @@ CASES = [
     Case("yaml-alias-bomb", "cv.yaml:6:1", "more than 100,000 values once its aliases (*name) are expanded"),
     Case("yaml-deep-nesting", "cv.yaml:2:108", "values nest more than 100 levels deep"),
     Case("yaml-deep-block", "cv.yaml:103:102", "values nest more than 100 levels deep"),
+    Case("yaml-huge-int", "cv.yaml:3:21", "bio.publications: number '1111"),
+    Case("yaml-int-tag-word", "cv.yaml:2:11", "headline: 'abc' is not a whole number (tag !!int)"),
+    Case("yaml-hex-no-digits", "cv.yaml:3:17", "bio.publications: '0x_' is not a whole number;"),
+    Case("yaml-escaped-control-char", "cv.yaml:2:11", "headline: text holds the control character U+001B"),
     # a value of the wrong type (every field: test_every_field_of_the_wrong_type_is_located)
     Case("type-name-list", "cv.yaml:1:7", "name: expected text, got a list"),
     Case("type-name-empty", "cv.yaml:1:7", "name: must not be empty"),
@@ -98,10 +102,12 @@ CASES = [
     Case("date-academic-gap", "cv.yaml:3:11", "an academic year runs over two consecutive years"),
     Case("date-list", "cv.yaml:3:11", "news[0].date: a list is not valid"),
     Case("date-ends-before-start", "cv.yaml:4:10", "experience[0].end: '2019-06' is not valid: the period ends before it starts"),
+    Case("date-arabic-digits", "cv.yaml:3:11", "news[0].date: '٢٠٢٤' is not valid: expected a date such as 2024"),
     # files the record names
     Case("file-bib-missing", "cv.yaml:3:30", "file 'missing.bib' not found"),
     Case("file-bib-outside", "cv.yaml:3:12", "'../x.bib' is outside the data folder"),
     Case("file-scholar-etc-passwd", "cv.yaml:3:12", "'/etc/passwd' is outside the data folder"),
+    Case("file-bib-nul-name", "cv.yaml:3:12", "publications.bibtex[0]: text holds the control character U+0000"),
     Case("photo-missing", "cv.yaml:2:8", "file 'me.jpg' not found"),
     Case("photo-outside", "cv.yaml:2:8", "'../me.jpg' is outside the data folder"),
     Case("photo-truncated-jpeg", "cv.yaml:2:8", "cannot read photo 'me.jpg'"),
@@ -122,12 +128,26 @@ CASES = [
     Case("bib-duplicate-field", "publications.bib:17:3", "entry 'df' sets field 'title' twice"),
     Case("bib-bad-author", "publications.bib:17:3", "cannot read author 'Doe, Jane, Jr., Extra, Parts'"),
     Case("bib-latin1", "publications.bib:16:26", "byte 0xe9 is not UTF-8"),
+    Case("bib-crossref-cycle", "publications.bib:17:3", "crossref 'b' of entry 'a' goes round in a loop (a → b → a)"),
+    Case("bib-crossref-self", "publications.bib:17:3", "crossref 'S' of entry 's' goes round in a loop (s → s)"),
+    Case("bib-crossref-inherited-year", "publications.bib:18:3", "year 'soon' of entry 'proc' is not a number"),
+    Case("bib-crossref-inherited-editor", "publications.bib:18:3", "cannot read editor 'Doe, Jane, Jr., Extra, Parts' of entry 'proc'"),
+    Case("bib-crossref-chain-year", "publications.bib:19:3", "year 'soon' of entry 'c' is not a number"),
+    Case("bib-crossref-book-year", "publications.bib:18:3", "year 'soon' of entry 'bk' is not a number"),
+    Case("bib-nul-in-title", "publications.bib:17:3", "field 'title' of entry 'n' holds the control character U+0000"),
+    Case("bib-escape-in-author", "publications.bib:17:3", "field 'author' of entry 'e' holds the control character U+001B"),
+    Case("bib-year-arabic-digits", "publications.bib:17:3", "year '٢٠٢٤' of entry 'ar' is not a number (expected a year like 2024) (write it with the digits 0-9)"),
+    Case("bib-month-huge", "publications.bib:17:3", "of entry 'mh' is not a month"),
+    Case("bib-missing-comma", "publications.bib:17:3", "missing ',' after field 'title' of entry 'mc'?"),
+    Case("bib-string-bomb", "publications.bib:30:1", "@string 's14' is 163,840 characters long once expanded; expected at most 100,000"),
+    Case("bib-form-feed", "publications.bib:18:3", "year 'soon' of entry 'ff' is not a number"),
     # Scholar snapshot
     Case("scholar-not-json", "gs_data.json:1:1", "not JSON"),
     Case("scholar-truncated", "gs_data.json:3:2", "not JSON: Unterminated string"),
     Case("scholar-list", "gs_data.json:1:1", "the file is [1, 2, 3] (expected a JSON object"),
     Case("scholar-wrong-types", "gs_data.json:2:3", 'citedby is "many" (expected a whole number'),
     Case("scholar-zero-bytes", "gs_data.json:1:1", "not JSON"),
+    Case("scholar-huge-int", "gs_data.json:2:14", "citedby is a number 5,000 digits long"),
     # themes and the user's templates
     Case("theme-missing", "cv.yaml:2:8", "unknown theme 'fancy'; expected one of: classic"),
     Case("theme-missing-mapping", "cv.yaml:3:9", "unknown theme 'fancy'"),
@@ -153,6 +173,7 @@ WORKING = {
     "ok-bib-deep-braces": "html",  # 3,000 nested braces in a title
     "ok-png-named-jpg": "bio",  # a PNG named .jpg decodes, so it is fine
     "ok-webp": "bio",
+    "ok-bib-deep-switches": "html",  # 1,200 \em and 1,200 \( in a title
 }
 
 runner = CliRunner()
@@ -247,15 +268,19 @@ def test_a_50_mb_record_is_refused_at_once(
     started = time.perf_counter()
     result = run(data, out)
     assert time.perf_counter() - started < 2.0
-    assert_one_located_error(result, data, "cv.yaml:1:1", "cv.yaml is larger than 500 KB")
+    assert_one_located_error(result, data, "cv.yaml:1:1", "larger than 500 KB; expected the record")
     assert contents(out) == previous
 
 
 def test_a_record_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
     data = data_folder("ok-bom", tmp_path)
-    about = "Robust things. " * ((loader.MAX_BYTES - 100) // 15)
-    (data / "cv.yaml").write_text(f"name: Jane Doe\nabout: {about}\n", encoding="utf-8")
-    assert len(load_record(data).record.about or "") > loader.MAX_BYTES - 200
+    about = "Robust things. " * (loader.MAX_TEXT // 15)  # as long as one text may be
+    line = "  - Robust things\n"
+    interests = line * ((loader.MAX_BYTES - len(about) - 100) // len(line))
+    (data / "cv.yaml").write_text(f"name: Jane Doe\nabout: {about}\ninterests:\n{interests}", encoding="utf-8")
+    assert (data / "cv.yaml").stat().st_size > loader.MAX_BYTES - 200
+    record = load_record(data).record
+    assert len(record.about or "") > loader.MAX_TEXT - 20 and len(record.interests) > 20_000
 
 
 def big_bib(entries: int, prefix: str = "k") -> str:
