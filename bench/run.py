@@ -1,12 +1,16 @@
 """Benchmarks of cv: cold commands, a warm rebuild, long CVs, a big .bib, and peak memory.
 
-    python bench/run.py [--runs N] [--markdown FILE] [--only KEYS] [--source DIR]
+    python bench/run.py [--runs N] [--markdown FILE] [--only KEYS] [--source DIR] [--rebuilds N]
                         [--rendercv CV.yaml [--rendercv-bin PATH] [--typst-packages DIR]]
 
 Every cold measurement is a new process (the ``cv`` and ``weasyprint`` commands of the Python
 running this script). The commands are run in rounds, one of each per round (A B C ... A B C
 ...), so that a slow spell of a shared machine falls on all of them alike; the table gives
 medians. Peak memory is the child's maximum resident set (``wait4``), forked children included.
+
+Two rows keep one process building again and again (``rebuilds``: ``cv.build``; ``watchrss``:
+``cv watch``, edited after each build) and give its resident memory after the 10th and the
+last build (``--rebuilds``, 200 by default): a warm process must not grow.
 
 ``--source DIR`` runs another checkout's ``cv`` package (and its templates) with the same
 Python and WeasyPrint, to compare before and after a change:
@@ -220,6 +224,62 @@ record.write_text(original, encoding="utf-8")
 print(json.dumps({"rebuild": statistics.median(times)}))
 """
 
+RSS_MB = """
+def rss_mb():  # this process's resident memory now (not the peak)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+"""
+
+REBUILDS = RSS_MB + """
+import gc, json, statistics, sys, time
+from pathlib import Path
+import cv
+data, out, builds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+rss, times = {}, []
+for build in range(1, builds + 1):  # as a program calling the API again and again
+    started = time.perf_counter()
+    cv.build(data, out, only=["cv", "bio"])
+    times.append(time.perf_counter() - started)
+    if build in (10, builds):
+        rss[build] = rss_mb()
+print(json.dumps({"rebuild": statistics.median(times[10:]), "rss10": rss[10],
+                  "rss_end": rss[builds], "growth": rss[builds] - rss[10],
+                  "frozen": gc.get_freeze_count()}))
+"""
+
+WATCH_REBUILDS = RSS_MB + """
+import json, statistics, sys, threading, time
+from pathlib import Path
+import cv.watch
+data, out, builds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+record = data / "cv.yaml"
+original = record.read_text(encoding="utf-8")
+rss, times, stop = {}, [], threading.Event()
+build = cv.watch.build
+
+def timed_build(*args, **options):  # the rebuild itself, without the debounce and the wait
+    started = time.perf_counter()
+    try:
+        return build(*args, **options)
+    finally:
+        times.append(time.perf_counter() - started)
+
+def report(result, changed):  # after each build: the next edit comes at once
+    if len(times) in (10, builds):
+        rss[len(times)] = rss_mb()
+    if len(times) == builds:
+        stop.set()
+    else:
+        record.write_text(original.replace("headline: ", f"headline: ({len(times)}) ", 1),
+                          encoding="utf-8")
+
+cv.watch.build = timed_build
+cv.watch.watch(data, out, only=["cv", "bio"], report=report, stop=stop, debounce_ms=20)
+record.write_text(original, encoding="utf-8")
+print(json.dumps({"rebuild": statistics.median(times[10:]), "rss10": rss[10],
+                  "rss_end": rss[builds], "growth": rss[builds] - rss[10]}))
+"""
+
 BIB_LOAD = """
 import json, sys, time
 from pathlib import Path
@@ -255,7 +315,8 @@ def in_process(code: str, args: list[str], key: str) -> Callable[[], Sample]:
 
 
 def benches(
-    work: Path, rendercv: Path | None, rendercv_bin: str | None, typst_packages: Path | None
+    work: Path, rendercv: Path | None, rendercv_bin: str | None, typst_packages: Path | None,
+    rebuilds: int = 200,
 ) -> list[Bench]:
     cv, weasyprint = str(BIN / "cv"), str(BIN / "weasyprint")
     out = work / "out"
@@ -267,6 +328,8 @@ def benches(
     big_bib.write_text(bibtex(5000, seed=5), encoding="utf-8")
     watched = work / "watched"
     shutil.copytree(EXAMPLE, watched)
+    watched_long = work / "watched-long"
+    shutil.copytree(EXAMPLE, watched_long)
 
     rows = [
         Bench("help", "`cv --help`", cold([cv, "--help"]), "< 0.25 s"),
@@ -307,6 +370,23 @@ def benches(
             "warm rebuild of the CV after an edit (watch mode)",
             in_process(WARM_REBUILD, [str(watched), str(work / "out-watch"), "5"], "rebuild"),
             "< 0.3 s",
+        ),
+        Bench(
+            "rebuilds",
+            f"{rebuilds} `cv.build` calls (cv, bio) in one process: median; RSS growth below",
+            in_process(REBUILDS, [str(EXAMPLE), str(work / "out-rebuilds"), str(rebuilds)],
+                       "rebuild"),  # fmt: skip
+            "flat (< 10 MB)",
+            heavy=True,
+        ),
+        Bench(
+            "watchrss",
+            f"{rebuilds} rebuilds by `cv watch` (cv, bio) in one process: median; RSS below",
+            in_process(WATCH_REBUILDS,
+                       [str(watched_long), str(work / "out-watch-long"), str(rebuilds)],
+                       "rebuild"),  # fmt: skip
+            "flat (< 10 MB)",
+            heavy=True,
         ),
         Bench(
             "p250",
@@ -476,7 +556,20 @@ def table(rows: list[Bench]) -> str:
             growth = (long.seconds / long.pages) / (short.seconds / short.pages)
             lines.append(f"| s/page at 1,000 ÷ s/page at 250 publications | {growth:.2f} × | | | | | | "
                          f"≤ 1.15 × (flat) | {'yes' if growth <= 1.15 else 'no'} |")  # fmt: skip
+    for key in ("rebuilds", "watchrss"):
+        if key in by_key:
+            lines.append(rss_growth(by_key[key]))
     return "\n".join(lines)
+
+
+def rss_growth(row: Bench) -> str:
+    """The line of a long-lived process's memory: RSS after its 10th build and after its last."""
+    first = max(s.inner["rss10"] for s in row.samples)
+    last = max(s.inner["rss_end"] for s in row.samples)
+    growth = max(s.inner["growth"] for s in row.samples)
+    met = "yes" if growth < 10 else "no"
+    return (f"| RSS growth from build 10 to the last, {row.key} ({first:.0f} → {last:.0f} MB) | "
+            f"{growth:+.1f} MB | | {len(row.samples)} | | | | < 10 MB | {met} |")
 
 
 def verdict(row: Bench, rows: dict[str, Bench]) -> str:
@@ -485,6 +578,8 @@ def verdict(row: Bench, rows: dict[str, Bench]) -> str:
         return "yes" if row.seconds < limits[row.key] else "no"
     if row.key == "p1000":
         return "yes" if row.peak_mb < 400 else "no"
+    if row.key in ("rebuilds", "watchrss"):
+        return "yes" if max(s.inner["growth"] for s in row.samples) < 10 else "no"
     if row.key == "cv" and "bare" in rows:
         return "yes" if row.seconds <= 1.2 * rows["bare"].seconds else "no"
     return ""
@@ -539,7 +634,10 @@ def main() -> None:
         "--markdown", type=Path, help="also write the table (and the machine) to this file"
     )
     parser.add_argument("--only", help="comma-separated keys: help, check, cv, bare, cvbio, all, watch, "
-                                       "p250, p1000, bib, rendercv")  # fmt: skip
+                                       "rebuilds, watchrss, p250, p1000, bib, "
+                                       "rendercv")  # fmt: skip
+    parser.add_argument("--rebuilds", type=int, default=200,
+                        help="builds of one process in the rebuilds and watchrss rows (200)")
     parser.add_argument(
         "--rendercv",
         type=Path,
@@ -557,6 +655,8 @@ def main() -> None:
         "--source", type=Path, help="run the cv package of this checkout instead (before/after)"
     )
     args = parser.parse_args()
+    if args.rebuilds <= 10:
+        parser.error("--rebuilds: more than 10 (the memory is compared with the 10th build's)")
     global SOURCE, CWD
     SOURCE = args.source.resolve() if args.source else None
     heavy_runs = args.heavy_runs or min(args.runs, 3)
@@ -565,7 +665,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cv-bench-") as folder:
         CWD = Path(folder) / "cwd"
         CWD.mkdir()
-        rows = benches(Path(folder), args.rendercv, args.rendercv_bin, args.typst_packages)
+        rows = benches(Path(folder), args.rendercv, args.rendercv_bin, args.typst_packages,
+                       args.rebuilds)  # fmt: skip
         if args.only:
             keys = {key.strip() for key in args.only.split(",")}
             rows = [row for row in rows if row.key in keys]

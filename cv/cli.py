@@ -66,10 +66,16 @@ PdfVariantOption = Annotated[
 ]  # fmt: skip
 
 
+MAX_SHOWN = 200
+"""Problems printed at most: a broken 50 MB file can have hundreds of thousands."""
+
+
 def _report(error: CVError) -> None:
-    for problem in error.problems:
+    for problem in error.problems[:MAX_SHOWN]:
         typer.echo(f"error: {problem}", err=True)
     count = len(error.problems)
+    if count > MAX_SHOWN:
+        typer.echo(f"... and {count - MAX_SHOWN:,} more", err=True)
     typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
 
 
@@ -176,6 +182,8 @@ def check(
     except CVError as error:
         _report(error)
         raise typer.Exit(1) from None
+    for warning in inputs.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if not quiet:
         count = len(inputs.publications)
         typer.echo(f"{inputs.source.file}: ok ({count} publication{'s' if count != 1 else ''})")
@@ -394,14 +402,18 @@ def _before_exit() -> None:
 
     Nothing is left to collect that matters once the command is done, and that collection
     took 0.05-0.1 s of every command (bench/RESULTS.md); the fonts WeasyPrint copied are
-    removed first, as the collection would have.
+    removed first, as the collection would have. The heap is frozen only when the interpreter
+    ends (exit handlers run before that collection): a program calling :func:`main` and going
+    on would otherwise never collect what it had made so far.
     """
+    import atexit
     import gc
 
     pdf = sys.modules.get("cv.pdf")
     if pdf is not None:
         pdf.release_font_configuration()
-    gc.freeze()
+    atexit.unregister(gc.freeze)  # once, however often main() runs
+    atexit.register(gc.freeze)
 
 
 if __name__ == "__main__":  # pragma: no cover

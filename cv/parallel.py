@@ -64,24 +64,20 @@ class Forked(Generic[T]):
     ) -> None:
         self._jobs = list(jobs)
         read, write = os.pipe()
-        # The parent's objects stay out of the child's garbage collections, which would
-        # otherwise touch (and so copy) every page of memory they are on.
-        gc.freeze()
+        parent = os.getpid()
         # Ctrl-C or a stop waits until the child has its own handlers (see _run_and_exit).
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the caller does without a child
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            gc.unfreeze()
             os.close(read)
             os.close(write)
             raise
         if pid == 0:  # the child
             os.close(read)
-            _run_and_exit(self._jobs, write, finish, mask)
+            _run_and_exit(self._jobs, write, finish, mask, parent)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        gc.unfreeze()
         os.close(write)
         self._pid: int | None = pid
         self._read: int | None = read
@@ -139,15 +135,24 @@ def _run_and_exit(
     pipe: int,
     finish: Callable[[], None] | None,
     mask: Iterable[int],
+    parent: int,
 ) -> NoReturn:
     """The child: run the jobs, send back what they made (or the problems), and exit at once.
 
     ``os._exit`` skips the parent's exit handlers and buffered output, inherited with the fork.
     The child starts with Ctrl-C and stops held back (``mask`` is what to restore): an exception
-    before its ``try`` would run the parent's code on in the child.
+    before its ``try`` would run the parent's code on in the child. ``parent`` is the process
+    that forked it, which it does not outlive.
     """
     status = 1
     try:
+        _Child.forked = True
+        # The parent's objects stay out of the child's garbage collections, which would
+        # otherwise touch (and so copy) every page of memory they are on. Frozen here, not in
+        # the parent: there freezing would reset the collector's counts (see cv.pdf).
+        gc.freeze()
+        if not _ends_with(parent):
+            os._exit(1)  # the parent is gone already: nobody waits for the results
         for stop in _STOPS:  # the parent ending it; Ctrl-C
             signal.signal(stop, _stop)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -173,13 +178,51 @@ def _run_and_exit(
 _STOPS = {signal.SIGTERM, signal.SIGINT}
 
 
+class _Child:
+    forked = False
+    """Whether this process is a child forked by :class:`Forked` (set in the child only)."""
+
+
+def in_forked_child() -> bool:
+    """Whether this process is a child forked for jobs, which exits once they are done.
+
+    Its heap need never be collected as a whole: what it keeps, it keeps to its end
+    (:func:`cv.pdf._frozen_heap` freezes it for good).
+    """
+    return _Child.forked
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _ends_with(parent: int) -> bool:
+    """Have the kernel stop this child when its parent dies; False if the parent is gone.
+
+    A parent killed outright (``kill -9``, the out-of-memory killer) cannot stop its child,
+    which would lay out on for seconds and leave its copies of the fonts behind. Sent SIGTERM,
+    the child stops as when its parent ends it (:func:`_stop`), removing them. The parent may
+    have died between the fork and the request: the child then has another parent already.
+    Nothing is requested elsewhere than on Linux, where nothing forks (:func:`can_fork`).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes  # here, not at the top: only a forked child needs it
+
+        try:
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+            prctl(ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGTERM))
+        except (OSError, AttributeError):  # a C library without prctl: no such request
+            pass
+    return os.getppid() == parent
+
+
 class _Stop:
     armed = True
     """While the child's jobs run, a stop ends them; after, it is ignored."""
 
 
 def _stop(_signal: int, _frame: object) -> None:
-    """The parent ended the child (its build failed), or Ctrl-C: end the jobs, once.
+    """The parent ended the child (its build failed) or died (:func:`_ends_with`), or Ctrl-C:
+    end the jobs, once.
 
     Raised only once and only while the jobs run, so that the clean-up after them (``finish``)
     always runs, even when Ctrl-C and the parent's end arrive one after the other.

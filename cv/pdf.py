@@ -153,28 +153,104 @@ def _captured_logs() -> Iterator[list[str]]:
 
 
 @contextmanager
-def _frozen_heap() -> Iterator[None]:
+def _frozen_heap(sweep: bool = False) -> Iterator[None]:
     """Leave what already exists out of the garbage collections for a while.
 
     Layout makes many objects, and each full collection would also go through everything
     imported and read before it: about 15 % of a layout's time (bench/RESULTS.md). What is
-    frozen goes back to the collector afterwards, garbage included.
+    frozen goes back to the collector afterwards, garbage included; but in a child forked for
+    a build, which exits once it has laid out (:mod:`cv.parallel`), it stays frozen. A heap
+    that the program calling cv froze is left as it is: unfreezing would unfreeze that too.
+
+    Args:
+        sweep: First collect the whole heap if that is due (:class:`_Sweeps`): before a
+            layout, when the previous ones' garbage is there to collect.
     """
+    from cv.parallel import in_forked_child
+
+    if in_forked_child():
+        gc.freeze()
+        yield
+        return
+    if gc.get_freeze_count():
+        yield
+        return
+    if sweep:
+        _Sweeps.collect_if_due()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+        _Sweeps.full_at_thaw = gc.get_stats()[2]["collections"]
+
+
+class _Sweeps:
+    """Collections of the whole heap, which :func:`_frozen_heap` alone would put off for good.
+
+    ``gc.freeze()`` resets the collector's counts, and a full collection while frozen leaves
+    out what is frozen: in a warm process (``cv watch``, ``cv.build`` called again and again)
+    the whole heap was never collected, and every build's garbage (laid-out documents are
+    reference cycles) piled up, 7 MB a build (bench/RESULTS.md). So before a layout the whole
+    heap is collected once as many young collections have run since it last was as make
+    CPython collect it (its third threshold, 10): every third build of the example's CV. That
+    walks the whole heap (20-40 ms) and frees those builds' garbage, in long-lived processes
+    only: a process's first layout starts the count.
+    """
+
+    young_at_sweep: int | None = None  # generation-1 collections when the heap was last swept
+    full_at_thaw = 0  # full collections so far when the heap was last unfrozen
+
+    @classmethod
+    def collect_if_due(cls) -> None:
+        """Collect the whole heap if CPython would have by now, but for the freezing."""
+        stats = gc.get_stats()
+        young, full = stats[1]["collections"], stats[2]["collections"]
+        if cls.young_at_sweep is None or full != cls.full_at_thaw:
+            # The first layout of the process (a one-off command would collect for nothing),
+            # or the heap was swept unfrozen since the last one (CPython, ``cv watch``).
+            cls.young_at_sweep = young
+        elif young - cls.young_at_sweep > gc.get_threshold()[2]:
+            gc.collect()
+            cls.young_at_sweep = gc.get_stats()[1]["collections"]
 
 
 def layout(html: str, *, base_url: Path, roots: Sequence[Path]) -> Laid:
     """Lay ``html`` out into pages (no PDF yet), capturing what WeasyPrint logs."""
     fetcher = SandboxFetcher(roots)
-    with _captured_logs() as messages, _frozen_heap():
+    with _captured_logs() as messages, _frozen_heap(sweep=True):
         document = weasyprint.HTML(
             string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=font_configuration(), pdf_tags=True)
+    messages += _drop_file_links(document)
     return Laid(document, messages)
+
+
+def _drop_file_links(document: weasyprint.Document) -> list[str]:
+    """Remove every link to a file of this machine, and every attachment; say what went.
+
+    The record's own links are resolved or left out before this (:mod:`cv.links`); what is
+    left here came from a template's own HTML (``<a href="notes.txt">`` in a ``data/theme/``
+    override, which WeasyPrint makes a ``file://`` link) or its ``rel=attachment`` links.
+    """
+    dropped: list[str] = []
+    for page in document.pages:
+        kept = []
+        for link in page.links:
+            kind, target = link[0], str(link[1])
+            if kind == "attachment" or (kind == "external" and not _is_web(target)):
+                dropped.append(target)
+            else:
+                kept.append(link)
+        page.links[:] = kept
+    dropped += ["an attached file"] * len(document.metadata.attachments)
+    document.metadata.attachments = []
+    return [f"a link to {target.split('?')[0][:120]} was left out: a PDF links only to the web, "
+            "mail and phone, and embeds no files" for target in dropped]  # fmt: skip
+
+
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://", "mailto:", "tel:"))
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -52,6 +53,9 @@ def watch(
             report(build(data_dir, out_dir, only=only, theme=theme, strict=strict), changed)
         except CVError as error:
             report(error, changed)
+        # The build's garbage (laid-out documents are reference cycles) is collected now,
+        # while waiting for the next change, rather than during the next rebuild (cv.pdf).
+        gc.collect()
 
     folders = watched_folders(data_dir, theme)
     built = False

@@ -1,0 +1,251 @@
+"""A build's processes: a warm one keeps its memory flat, a forked child dies with its parent.
+
+Nothing here is timed: the garbage collector's state is checked directly, memory against a
+generous bound, and a killed build's child by polling /proc until a deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import cv
+from cv.builder import BuildResult
+from cv.errors import CVError
+from cv.parallel import can_fork
+from cv.watch import watch
+
+from .conftest import REPO, TESTDATA
+
+TODAY = dt.date(2026, 11, 1)
+SMALL = REPO / "tests" / "broken" / "_base"
+
+
+class _Cycle:
+    """An object that only the collector can free: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def garbage_cycle() -> weakref.ref[_Cycle]:
+    """A reference cycle nothing refers to any more, and a weak reference to tell it is gone."""
+    return weakref.ref(_Cycle())
+
+
+# --- a warm process: the collector's state after builds ---------------------------------------
+
+
+def test_a_build_leaves_the_heap_unfrozen(tmp_path: Path) -> None:
+    cv.build(SMALL, tmp_path, only=["cv", "bio"], today=TODAY)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_build_leaves_what_its_caller_froze_frozen(tmp_path: Path) -> None:
+    kept = [_Cycle()]
+    gc.freeze()  # as a program that froze its heap before forking workers
+    try:
+        cv.build(SMALL, tmp_path, only=["cv", "bio"], today=TODAY)
+        assert not any(tracked is kept for tracked in gc.get_objects())  # still frozen
+    finally:
+        gc.unfreeze()
+    assert any(tracked is kept for tracked in gc.get_objects())
+
+
+def test_garbage_made_before_a_build_is_collectable_after_it(tmp_path: Path) -> None:
+    cycle = garbage_cycle()
+    cv.build(SMALL, tmp_path, only=["cv", "bio"], today=TODAY)
+    gc.collect()
+    assert cycle() is None
+
+
+def test_garbage_left_between_builds_is_collected_by_the_builds_themselves(tmp_path: Path) -> None:
+    """Without anyone calling gc.collect(): the builds' layouts collect the whole heap in time.
+
+    Freezing the heap for every layout used to reset the collector's counts, so that it never
+    came to a full collection in a warm process and every build's garbage stayed.
+    """
+    cv.build(SMALL, tmp_path, only=["cv"], today=TODAY)  # imports and caches, if first here
+    cycle = garbage_cycle()
+    for _ in range(20):  # a full collection comes due within a few builds of this record
+        cv.build(SMALL, tmp_path, only=["cv"], today=TODAY)
+        if cycle() is None:
+            break
+    assert cycle() is None
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (VmRSS), in MB."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="no /proc here")
+def test_builds_in_one_process_keep_its_memory_flat(tmp_path: Path) -> None:
+    data = TESTDATA / "full"
+    for _ in range(3):  # imports, caches, the allocator's first arenas
+        cv.build(data, tmp_path, only=["cv"], today=TODAY)
+    before = resident_mb()
+    for _ in range(12):
+        cv.build(data, tmp_path, only=["cv"], today=TODAY)
+    # 4-5 MB a build when each build's garbage stayed (55 MB here); flat now, but for the
+    # garbage of the builds since the last full collection.
+    assert resident_mb() - before < 25
+
+
+def test_watch_collects_a_builds_garbage_before_the_next_change(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cv.yaml").write_text("name: Ada Quispe\n", encoding="utf-8")
+    stop = threading.Event()
+    cycles: list[weakref.ref[_Cycle]] = []
+    collected: list[bool] = []
+    arrived = threading.Semaphore(0)
+
+    def report(result: BuildResult | CVError, changed: list[Path]) -> None:
+        collected.extend(cycle() is None for cycle in cycles)
+        cycles.append(garbage_cycle())  # garbage of this build, as far as watch knows
+        if len(cycles) == 1:
+            (data / "cv.yaml").write_text("name: Grace Quispe\n", encoding="utf-8")
+        arrived.release()
+
+    thread = threading.Thread(
+        target=watch, args=(data, tmp_path / "out"),
+        kwargs={"only": ["html"], "report": report, "stop": stop, "debounce_ms": 50}, daemon=True,
+    )  # fmt: skip
+    thread.start()
+    try:
+        assert arrived.acquire(timeout=30) and arrived.acquire(timeout=30), "no rebuild"
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert collected[:1] == [True]  # the first build's, when the second one reported
+
+
+# --- a killed build: its child ends too -------------------------------------------------------
+
+
+def long_record(folder: Path, papers: int, document: bool = False) -> Path:
+    """A record whose CV takes far longer to lay out (seconds) than the test waits for it."""
+    folder.mkdir(parents=True)
+    documents = "documents:\n  long:\n    title: Long CV\n" if document else ""
+    (folder / "cv.yaml").write_text(f"name: Jane Doe\nheadline: Professor\n{documents}",
+                                    encoding="utf-8")  # fmt: skip
+    entries = "\n".join(
+        f"@article{{p{i}, title={{A rather long title about topic {i} that wraps over two lines}}, "
+        f"author={{Doe, Jane and Roe, Richard and Poe, Edgar and Moe, Mo}}, "
+        f"journal={{Journal of Things}}, year={{{2000 + i % 25}}}}}"
+        for i in range(papers)
+    )
+    (folder / "publications.bib").write_text(entries, encoding="utf-8")
+    return folder
+
+
+def stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, parent, ...); None if gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()  # the name in parentheses may hold anything
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and has not ended (an orphan's zombie may wait for init)."""
+    fields = stat_fields(pid)
+    return fields is not None and fields[0] not in ("Z", "X")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = stat_fields(int(entry.name))
+            if fields is not None and int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def wait_for(
+    condition: Callable[[], bool], seconds: float, what: str,
+    build: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``, or as soon as
+    ``build`` has ended (with what it printed)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if build is not None and build.poll() is not None:
+            printed = Path(f"{build.args[-1]}.stderr").read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"the build ended (status {build.returncode}) before {what}:\n{printed}")
+        assert time.monotonic() < deadline, f"{what} within {seconds} s"
+        time.sleep(0.02)  # between two looks at /proc, not a wait for anything in particular
+
+
+@contextmanager
+def started(argv: list[str], temporary: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A build in a new process, with its own temporary folder; killed and reaped on leaving.
+
+    What it prints goes to a file beside its last argument (its output folder).
+    """
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "TMPDIR": str(temporary)}
+    with open(f"{argv[-1]}.stderr", "wb") as printed:
+        process = subprocess.Popen(argv, cwd=REPO, env=environment, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=printed)  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def font_copies(temporary: Path) -> list[Path]:
+    return list(temporary.glob("weasyprint-*"))
+
+
+@pytest.mark.skipif(not can_fork(), reason="builds in one process here (not Linux, or one core)")
+def test_the_pdf_worker_of_a_killed_build_ends_and_removes_its_font_copies(tmp_path: Path) -> None:
+    data = long_record(tmp_path / "data", papers=1500)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    argv = [sys.executable, "-m", "cv", "build", "-q", "--only", "cv", "--data", str(data),
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    with started(argv, temporary) as build:
+        wait_for(lambda: children(build.pid) != [], 30, "the build forked its PDF worker", build)
+        [worker] = children(build.pid)
+        # Its copies of the fonts show that it lays out the CV now (the parent makes none).
+        wait_for(lambda: font_copies(temporary) != [], 60, "the worker began the layout", build)
+        build.send_signal(signal.SIGKILL)
+        wait_for(lambda: not running(worker), 10, "the worker ended with the build")
+    assert font_copies(temporary) == []  # it was told with SIGTERM, and removed them
+
+
+@pytest.mark.skipif(not can_fork(), reason="builds in one process here (not Linux, or one core)")
+def test_the_child_of_a_killed_build_laying_out_beside_it_ends(tmp_path: Path) -> None:
+    data = long_record(tmp_path / "data", papers=1500, document=True)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    code = ("import sys, cv\n"
+            "cv.build(sys.argv[1], sys.argv[2], only=['cv', 'long'])\n")  # fmt: skip
+    argv = [sys.executable, "-c", code, str(data), str(tmp_path / "out")]
+    with started(argv, temporary) as build:
+        wait_for(lambda: children(build.pid) != [], 60, "the build forked a child", build)
+        [child] = children(build.pid)
+        # Both lay out, each with its copies of the fonts: the parent the CV, the child the other.
+        wait_for(lambda: len(font_copies(temporary)) == 2, 60, "both began their layouts", build)
+        build.send_signal(signal.SIGKILL)
+        wait_for(lambda: not running(child), 10, "the child ended with the build")
+    assert len(font_copies(temporary)) == 1  # the killed parent's own: nothing could remove it
