@@ -112,11 +112,40 @@ def python_snippet(code: str) -> list[str]:
 
 # --- generated records -------------------------------------------------------------------------
 
-FIRST = ["Zhenheng", "Yonggang", "Shaohuai", "Xin", "Bo", "Xiaowen", "Jos\\'e", "Ana", "Li", "M{\\'a}rta"]
+FIRST = [
+    "Zhenheng",
+    "Yonggang",
+    "Shaohuai",
+    "Xin",
+    "Bo",
+    "Xiaowen",
+    "Jos\\'e",
+    "Ana",
+    "Li",
+    "M{\\'a}rta",
+]
 LAST = ["Tang", "Zhang", "Shi", "He", "Han", "Chu", "Garc{\\'\\i}a", 'Schr{\\"o}der', "Wang", "Liu"]
-WORDS = ["federated", "learning", "efficient", "robust", "scalable", "distributed", "training",
-         "inference", "large", "language", "models", "sparse", "communication", "heterogeneity",
-         "privacy", "optimization", "systems", "graph", "neural"]  # fmt: skip
+WORDS = [
+    "federated",
+    "learning",
+    "efficient",
+    "robust",
+    "scalable",
+    "distributed",
+    "training",
+    "inference",
+    "large",
+    "language",
+    "models",
+    "sparse",
+    "communication",
+    "heterogeneity",
+    "privacy",
+    "optimization",
+    "systems",
+    "graph",
+    "neural",
+]
 
 
 def bibtex(count: int, seed: int = 9) -> str:
@@ -129,11 +158,18 @@ def bibtex(count: int, seed: int = 9) -> str:
         if rnd.random() < 0.5:
             authors.insert(rnd.randint(0, len(authors)), "Tang, Zhenheng")
         title = [rnd.choice(WORDS) for _ in range(rnd.randint(6, 14))]
-        fields = [f"title = {{{{{title[0].capitalize()}}} {' '.join(title[1:])}}}",
-                  f"author = {{{' and '.join(authors)}}}", f"year = {{{rnd.randint(2005, 2025)}}}"]  # fmt: skip
+        fields = [
+            f"title = {{{{{title[0].capitalize()}}} {' '.join(title[1:])}}}",
+            f"author = {{{' and '.join(authors)}}}",
+            f"year = {{{rnd.randint(2005, 2025)}}}",
+        ]
         if kind == "article":
-            fields += [f"journal = {{IEEE Transactions on Things {i % 17}}}", f"volume = {{{i % 40}}}",
-                       f"number = {{{i % 12 + 1}}}", f"pages = {{{i}--{i + 12}}}"]  # fmt: skip
+            fields += [
+                f"journal = {{IEEE Transactions on Things {i % 17}}}",
+                f"volume = {{{i % 40}}}",
+                f"number = {{{i % 12 + 1}}}",
+                f"pages = {{{i}--{i + 12}}}",
+            ]
         elif kind == "inproceedings":
             fields += [
                 f"booktitle = {{Proceedings of the {i % 30}th Conference on Learning}}",
@@ -151,7 +187,8 @@ def bibtex(count: int, seed: int = 9) -> str:
             fields.append(f"pdf = {{https://example.org/p{i}.pdf}}")
         if rnd.random() < 0.2:
             fields.append(
-                f"abstract = {{{' '.join(rnd.choice(WORDS) for _ in range(120))} $x^2$ \\emph{{e}}}}"
+                f"abstract = {{{' '.join(rnd.choice(WORDS) for _ in range(120))}"
+                " $x^2$ \\emph{e}}"
             )
         entries.append(f"@{kind}{{key{i},\n  " + ",\n  ".join(fields) + "\n}\n")
     return "\n".join(entries)
@@ -230,7 +267,9 @@ def rss_mb():  # this process's resident memory now (not the peak)
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 """
 
-REBUILDS = RSS_MB + """
+REBUILDS = (
+    RSS_MB
+    + """
 import gc, json, statistics, sys, time
 from pathlib import Path
 import cv
@@ -246,8 +285,11 @@ print(json.dumps({"rebuild": statistics.median(times[10:]), "rss10": rss[10],
                   "rss_end": rss[builds], "growth": rss[builds] - rss[10],
                   "frozen": gc.get_freeze_count()}))
 """
+)
 
-WATCH_REBUILDS = RSS_MB + """
+WATCH_REBUILDS = (
+    RSS_MB
+    + """
 import json, statistics, sys, threading, time
 from pathlib import Path
 import cv.watch
@@ -279,6 +321,7 @@ record.write_text(original, encoding="utf-8")
 print(json.dumps({"rebuild": statistics.median(times[10:]), "rss10": rss[10],
                   "rss_end": rss[builds], "growth": rss[builds] - rss[10]}))
 """
+)
 
 BIB_LOAD = """
 import json, sys, time
@@ -288,7 +331,8 @@ from cv.bibliography import load_bibliography
 imported = time.perf_counter()
 publications = load_bibliography([Path(sys.argv[1])], highlight=["Zhenheng Tang", "Z. Tang"])
 done = time.perf_counter()
-print(json.dumps({"load": done - imported, "import": imported - started, "entries": len(publications)}))
+print(json.dumps({"load": done - imported, "import": imported - started,
+                  "entries": len(publications)}))
 """
 
 HTML_FOR_WEASYPRINT = """
@@ -315,7 +359,10 @@ def in_process(code: str, args: list[str], key: str) -> Callable[[], Sample]:
 
 
 def benches(
-    work: Path, rendercv: Path | None, rendercv_bin: str | None, typst_packages: Path | None,
+    work: Path,
+    rendercv: Path | None,
+    rendercv_bin: str | None,
+    typst_packages: Path | None,
     rebuilds: int = 200,
 ) -> list[Bench]:
     cv, weasyprint = str(BIN / "cv"), str(BIN / "weasyprint")
@@ -346,12 +393,12 @@ def benches(
                 [cv, "build", "--only", "cv", "--data", str(EXAMPLE), "--out", str(out)], "cv.pdf"
             ),
             "≤ 1.2 × bare",
-        ),  # fmt: skip
+        ),
         Bench(
             "bare",
             "bare `weasyprint` on the same HTML",
             cold([weasyprint, str(html), str(work / "bare.pdf")]),
-        ),  # fmt: skip
+        ),
         Bench(
             "cvbio",
             "`cv build --only cv,bio` (example)",
@@ -359,12 +406,12 @@ def benches(
                 [cv, "build", "-q", "--only", "cv,bio", "--data", str(EXAMPLE), "--out", str(out)]
             ),
             "< 0.9 s",
-        ),  # fmt: skip
+        ),
         Bench(
             "all",
             "`cv build` (example: cv, bio, html, md, cv-short)",
             cold([cv, "build", "-q", "--data", str(EXAMPLE), "--out", str(out / "all")]),
-        ),  # fmt: skip
+        ),
         Bench(
             "watch",
             "warm rebuild of the CV after an edit (watch mode)",
@@ -374,17 +421,20 @@ def benches(
         Bench(
             "rebuilds",
             f"{rebuilds} `cv.build` calls (cv, bio) in one process: median; RSS growth below",
-            in_process(REBUILDS, [str(EXAMPLE), str(work / "out-rebuilds"), str(rebuilds)],
-                       "rebuild"),  # fmt: skip
+            in_process(
+                REBUILDS, [str(EXAMPLE), str(work / "out-rebuilds"), str(rebuilds)], "rebuild"
+            ),
             "flat (< 10 MB)",
             heavy=True,
         ),
         Bench(
             "watchrss",
             f"{rebuilds} rebuilds by `cv watch` (cv, bio) in one process: median; RSS below",
-            in_process(WATCH_REBUILDS,
-                       [str(watched_long), str(work / "out-watch-long"), str(rebuilds)],
-                       "rebuild"),  # fmt: skip
+            in_process(
+                WATCH_REBUILDS,
+                [str(watched_long), str(work / "out-watch-long"), str(rebuilds)],
+                "rebuild",
+            ),
             "flat (< 10 MB)",
             heavy=True,
         ),
@@ -406,7 +456,7 @@ def benches(
             ),
             "s/page flat",
             heavy=True,
-        ),  # fmt: skip
+        ),
         Bench(
             "p1000",
             "`cv build --only cv`, 1,000 publications",
@@ -425,7 +475,7 @@ def benches(
             ),
             "s/page flat; < 400 MB",
             heavy=True,
-        ),  # fmt: skip
+        ),
         Bench(
             "bib",
             "load a 5,000-entry .bib (`load_bibliography`)",
@@ -435,8 +485,13 @@ def benches(
         ),
     ]
     if rendercv is not None:
-        rows.append(Bench("rendercv", f"RenderCV `rendercv render {rendercv.name}` (same content)",
-                          rendercv_sample(rendercv, work / "rendercv", rendercv_bin, typst_packages)))  # fmt: skip
+        rows.append(
+            Bench(
+                "rendercv",
+                f"RenderCV `rendercv render {rendercv.name}` (same content)",
+                rendercv_sample(rendercv, work / "rendercv", rendercv_bin, typst_packages),
+            )
+        )
     return rows
 
 
@@ -470,28 +525,35 @@ sections["News"] = [clean({"name": n.text, "date": date(n.date)}) for n in r.new
 sections["Experience"] = [clean({
     "company": e.organization or "", "position": e.role, "start_date": date(e.start),
     "end_date": date(e.end), "location": e.location,
-    "highlights": ([f"Advised by [{e.advisor}]({e.advisor_url})" if e.advisor_url else f"Advised by {e.advisor}"]
-                   if e.advisor else []) + list(e.details)}) for e in r.experience]
+    "highlights": ([f"Advised by [{e.advisor}]({e.advisor_url})" if e.advisor_url
+                    else f"Advised by {e.advisor}"] if e.advisor else []) + list(e.details)})
+    for e in r.experience]
 sections["Teaching"] = [clean({"name": t.course, "date": str(t.term),
-                              "summary": ", ".join(x for x in (t.role, t.institution) if x)}) for t in r.teaching]
+                              "summary": ", ".join(x for x in (t.role, t.institution) if x)})
+                        for t in r.teaching]
 sections["Service"] = [{"label": s.role, "details": "; ".join(
     [f"{g.label}: {', '.join(g.venues)}" for g in s.groups] + list(s.venues))} for s in r.service]
-sections["Awards"] = [clean({"name": a.title, "date": str(a.date), "summary": a.organization}) for a in r.awards]
+sections["Awards"] = [clean({"name": a.title, "date": str(a.date), "summary": a.organization})
+                      for a in r.awards]
 sections["Publications"] = [clean({
     "title": Markup(p.title).striptags(), "authors": [a.name for a in p.authors if not a.is_others],
     "journal": Markup(p.venue).striptags(), "date": str(p.year or "forthcoming"),
     "url": next((link.url for link in p.links if link.label in ("PDF", "URL", "arXiv")), None)})
     for p in inputs.publications]
 sections["Education"] = [clean({
-    "institution": e.institution, "area": e.field or e.degree, "degree": e.degree if e.field else None,
-    "start_date": date(e.start), "end_date": date(e.end), "highlights": list(e.details)}) for e in r.education]
+    "institution": e.institution, "area": e.field or e.degree,
+    "degree": e.degree if e.field else None, "start_date": date(e.start), "end_date": date(e.end),
+    "highlights": list(e.details)}) for e in r.education]
 sections["Internships"] = [clean({
     "company": i.organization, "position": i.role or "Intern", "start_date": date(i.start),
-    "end_date": date(i.end), "highlights": [f"Mentor: {i.mentor}"] if i.mentor else []}) for i in r.internships]
+    "end_date": date(i.end), "highlights": [f"Mentor: {i.mentor}"] if i.mentor else []})
+    for i in r.internships]
 cv = clean({"name": r.name, "location": r.contact.location, "email": r.contact.email,
-            "social_networks": [{"network": "GitHub", "username": r.contact.github}] if r.contact.github else []})
+            "social_networks": [{"network": "GitHub", "username": r.contact.github}]
+            if r.contact.github else []})
 cv["sections"] = {title: entries for title, entries in sections.items() if entries}
-print(yaml.safe_dump({"cv": cv, "design": {"theme": "classic"}}, allow_unicode=True, sort_keys=False, width=100))
+print(yaml.safe_dump({"cv": cv, "design": {"theme": "classic"}}, allow_unicode=True,
+                     sort_keys=False, width=100))
 """
 
 
@@ -520,10 +582,20 @@ def rendercv_sample(
 
     def sample() -> Sample:
         pdf = out / "cv.pdf"
-        seconds, peak, cpu, _ = run([executable, "render", str(cv_yaml.resolve()), "--pdf-path", str(pdf),
-                                "--dont-generate-markdown", "--dont-generate-html",
-                                "--dont-generate-png"], cwd=cv_yaml.resolve().parent,
-                                extra_env=extra_env)  # fmt: skip
+        seconds, peak, cpu, _ = run(
+            [
+                executable,
+                "render",
+                str(cv_yaml.resolve()),
+                "--pdf-path",
+                str(pdf),
+                "--dont-generate-markdown",
+                "--dont-generate-html",
+                "--dont-generate-png",
+            ],
+            cwd=cv_yaml.resolve().parent,
+            extra_env=extra_env,
+        )
         return Sample(seconds, peak, cpu, count_pages(pdf))
 
     return sample
@@ -535,12 +607,17 @@ def rendercv_sample(
 def table(rows: list[Bench]) -> str:
     by_key = {row.key: row for row in rows if row.samples}
     failures = [f"| {row.name} | failed | | | | | | | {row.failed} |" for row in rows if row.failed]
-    lines = ["| benchmark | median | CPU | runs | pages | s / page | peak memory | target | met |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]  # fmt: skip
+    lines = [
+        "| benchmark | median | CPU | runs | pages | s / page | peak memory | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
     for row in by_key.values():
         per_page = f"{row.seconds / row.pages:.4f}" if row.pages else ""
-        lines.append(f"| {row.name} | {row.seconds:.3f} s | {row.cpu:.2f} s | {len(row.samples)} | {row.pages or ''} | "
-                     f"{per_page} | {row.peak_mb:.0f} MB | {row.target} | {verdict(row, by_key)} |")  # fmt: skip
+        lines.append(
+            f"| {row.name} | {row.seconds:.3f} s | {row.cpu:.2f} s | {len(row.samples)} | "
+            f"{row.pages or ''} | {per_page} | {row.peak_mb:.0f} MB | {row.target} | "
+            f"{verdict(row, by_key)} |"
+        )
     lines += failures
     if "cv" in by_key and "bare" in by_key:
         cv, bare = by_key["cv"], by_key["bare"]
@@ -548,14 +625,19 @@ def table(rows: list[Bench]) -> str:
             a.seconds / b.seconds for a, b in zip(cv.samples, bare.samples, strict=False)
         )
         ratio = cv.seconds / bare.seconds
-        lines.append(f"| ratio `cv build --only cv` / bare `weasyprint` | {ratio:.2f} × | | {len(cv.samples)} | | | | "
-                     f"≤ 1.2 × | {'yes' if ratio <= 1.2 else 'no'} (paired per round: {paired:.2f} ×) |")  # fmt: skip
+        lines.append(
+            f"| ratio `cv build --only cv` / bare `weasyprint` | {ratio:.2f} × | | "
+            f"{len(cv.samples)} | | | | ≤ 1.2 × | {'yes' if ratio <= 1.2 else 'no'} "
+            f"(paired per round: {paired:.2f} ×) |"
+        )
     if "p250" in by_key and "p1000" in by_key:
         short, long = by_key["p250"], by_key["p1000"]
         if short.pages and long.pages:
             growth = (long.seconds / long.pages) / (short.seconds / short.pages)
-            lines.append(f"| s/page at 1,000 ÷ s/page at 250 publications | {growth:.2f} × | | | | | | "
-                         f"≤ 1.15 × (flat) | {'yes' if growth <= 1.15 else 'no'} |")  # fmt: skip
+            lines.append(
+                f"| s/page at 1,000 ÷ s/page at 250 publications | {growth:.2f} × | | | | | | "
+                f"≤ 1.15 × (flat) | {'yes' if growth <= 1.15 else 'no'} |"
+            )
     for key in ("rebuilds", "watchrss"):
         if key in by_key:
             lines.append(rss_growth(by_key[key]))
@@ -568,8 +650,10 @@ def rss_growth(row: Bench) -> str:
     last = max(s.inner["rss_end"] for s in row.samples)
     growth = max(s.inner["growth"] for s in row.samples)
     met = "yes" if growth < 10 else "no"
-    return (f"| RSS growth from build 10 to the last, {row.key} ({first:.0f} → {last:.0f} MB) | "
-            f"{growth:+.1f} MB | | {len(row.samples)} | | | | < 10 MB | {met} |")
+    return (
+        f"| RSS growth from build 10 to the last, {row.key} ({first:.0f} → {last:.0f} MB) | "
+        f"{growth:+.1f} MB | | {len(row.samples)} | | | | < 10 MB | {met} |"
+    )
 
 
 def verdict(row: Bench, rows: dict[str, Bench]) -> str:
@@ -604,10 +688,22 @@ def _library_version(library: str, function: str) -> str:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())  # fmt: skip
-    memory = next((line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "?")  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "?",
+    )
     versions = {
         "Python": platform.python_version(),
         **json.loads(run(python_snippet(VERSIONS))[3]),
@@ -619,9 +715,12 @@ def machine() -> str:
         if _library_version("libharfbuzz-subset.so.0", "hb_version_string") != "missing"
         else "MISSING (WeasyPrint falls back to fontTools)"
     )
-    return (f"{os.cpu_count()} CPUs ({cpu}), {memory} memory, {platform.system()} {platform.release()}; "
-            f"libharfbuzz-subset {subset}; load average {os.getloadavg()[0]:.2f} at the start.\n"
-            + ", ".join(f"{name} {version}" for name, version in versions.items()))  # fmt: skip
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory} memory, "
+        f"{platform.system()} {platform.release()}; "
+        f"libharfbuzz-subset {subset}; load average {os.getloadavg()[0]:.2f} at the start.\n"
+        + ", ".join(f"{name} {version}" for name, version in versions.items())
+    )
 
 
 def main() -> None:
@@ -633,11 +732,18 @@ def main() -> None:
     parser.add_argument(
         "--markdown", type=Path, help="also write the table (and the machine) to this file"
     )
-    parser.add_argument("--only", help="comma-separated keys: help, check, cv, bare, cvbio, all, watch, "
-                                       "rebuilds, watchrss, p250, p1000, bib, "
-                                       "rendercv")  # fmt: skip
-    parser.add_argument("--rebuilds", type=int, default=200,
-                        help="builds of one process in the rebuilds and watchrss rows (200)")
+    parser.add_argument(
+        "--only",
+        help="comma-separated keys: help, check, cv, bare, cvbio, all, watch, "
+        "rebuilds, watchrss, p250, p1000, bib, "
+        "rendercv",
+    )
+    parser.add_argument(
+        "--rebuilds",
+        type=int,
+        default=200,
+        help="builds of one process in the rebuilds and watchrss rows (200)",
+    )
     parser.add_argument(
         "--rendercv",
         type=Path,
@@ -665,8 +771,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cv-bench-") as folder:
         CWD = Path(folder) / "cwd"
         CWD.mkdir()
-        rows = benches(Path(folder), args.rendercv, args.rendercv_bin, args.typst_packages,
-                       args.rebuilds)  # fmt: skip
+        rows = benches(
+            Path(folder), args.rendercv, args.rendercv_bin, args.typst_packages, args.rebuilds
+        )
         if args.only:
             keys = {key.strip() for key in args.only.split(",")}
             rows = [row for row in rows if row.key in keys]
@@ -679,8 +786,15 @@ def main() -> None:
                         if row.key != "rendercv":
                             raise
                         row.failed = str(error).split("): ", 1)[-1][-300:]
-            print(f"round {round_ + 1}: " + ", ".join(f"{r.key} {r.samples[-1].seconds:.3f}"
-                                                      for r in rows if len(r.samples) == round_ + 1), flush=True)  # fmt: skip
+            print(
+                f"round {round_ + 1}: "
+                + ", ".join(
+                    f"{r.key} {r.samples[-1].seconds:.3f}"
+                    for r in rows
+                    if len(r.samples) == round_ + 1
+                ),
+                flush=True,
+            )
     text = table(rows)
     print(text)
     if args.markdown:

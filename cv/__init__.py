@@ -21,7 +21,8 @@ _API = {
     "Problem": ("cv.errors", "Problem"),
 }
 
-__all__ = [*_API, "__version__"]
+# The names of _API, written out so that linters see what the imports below re-export.
+__all__ = ["build", "check", "BuildResult", "Output", "load", "CVError", "Problem", "__version__"]
 
 if TYPE_CHECKING:
     from cv.builder import BuildResult, Output, build, check

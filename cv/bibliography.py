@@ -169,8 +169,11 @@ def _year(entry: RawEntry, problems: list[Problem]) -> tuple[int | None, int | N
                 "(expected a year like 2024)"
             )
             other_digits = any(char.isdigit() and not char.isascii() for char in value)
-            hint = ("write it with the digits 0-9" if other_digits
-                    else "leave the year out for forthcoming work")  # fmt: skip
+            hint = (
+                "write it with the digits 0-9"
+                if other_digits
+                else "leave the year out for forthcoming work"
+            )
             problems.append(Problem(message, *entry.at("year"), hint))
     if "month" in entry.fields:
         month = _month(entry, problems)
@@ -280,9 +283,17 @@ def _venue(entry_type: str, fields: dict[str, str]) -> Markup:
     return Markup("arXiv:{}").format(arxiv) if arxiv else Markup("")
 
 
-_LINK_FIELDS = (("pdf", "PDF"), ("html", "HTML"), ("code", "Code"), ("slides", "Slides"),
-                ("poster", "Poster"), ("video", "Video"), ("website", "Website"),
-                ("blog", "Blog"), ("supp", "Supp"))  # fmt: skip
+_LINK_FIELDS = (
+    ("pdf", "PDF"),
+    ("html", "HTML"),
+    ("code", "Code"),
+    ("slides", "Slides"),
+    ("poster", "Poster"),
+    ("video", "Video"),
+    ("website", "Website"),
+    ("blog", "Blog"),
+    ("supp", "Supp"),
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_MACRO = re.compile(r"\\url\s*\{(.*)\}", re.S)
 _URL_ESCAPE = re.compile(r"\\([_%&#~$])")

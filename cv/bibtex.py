@@ -17,6 +17,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.model import (
+    Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
@@ -146,8 +147,10 @@ def _count_entries(path: Path, text: str, room: int, problems: list[Problem]) ->
     for count, head in enumerate(_ENTRY_HEAD.finditer(text), start=1):
         if count > room:
             line = text.count("\n", 0, head.start()) + 1
-            message = (f"more than {MAX_ENTRIES:,} entries in the .bib files; expected a list of "
-                       "publications (each entry is shown in the CV)")  # fmt: skip
+            message = (
+                f"more than {MAX_ENTRIES:,} entries in the .bib files; expected a list of "
+                "publications (each entry is shown in the CV)"
+            )
             problems.append(Problem(message, path, line, 1))
             return -1
     return room - count
@@ -160,8 +163,10 @@ def _count_fields(path: Path, text: str, room: int, problems: list[Problem]) -> 
         return room - count
     sign = next(m for i, m in enumerate(re.finditer("=", text)) if i == room)
     line = text.count("\n", 0, sign.start()) + 1
-    message = (f"more than {MAX_FIELDS:,} fields ('=') in the .bib files; expected a list of "
-               f"publications (at most {MAX_ENTRIES:,} entries of a few dozen fields)")  # fmt: skip
+    message = (
+        f"more than {MAX_FIELDS:,} fields ('=') in the .bib files; expected a list of "
+        f"publications (at most {MAX_ENTRIES:,} entries of a few dozen fields)"
+    )
     problems.append(Problem(message, path, line, sign.start() - text.rfind("\n", 0, sign.start())))
     return -1
 
@@ -217,8 +222,10 @@ def _control_problem(
     bad = control.search(text)
     if bad is None:
         return None
-    message = (f"{what} holds the control character U+{ord(bad.group()):04X}; expected text "
-               "without control characters (remove it)")  # fmt: skip
+    message = (
+        f"{what} holds the control character U+{ord(bad.group()):04X}; expected text "
+        "without control characters (remove it)"
+    )
     return Problem(message, *where)
 
 
@@ -226,9 +233,7 @@ _LONG_WORD = re.compile(r"([^\s`]{40})[^\s`]{4,}")
 _HYPHENATED_TYPE = re.compile(r"^[ \t]*@\w+(?:-\w+)+(?=[ \t]*[{(])", re.M)
 
 
-def _parse_file(
-    path: Path, text: str, macros: _Macros, problems: list[Problem]
-) -> list[RawEntry]:
+def _parse_file(path: Path, text: str, macros: _Macros, problems: list[Problem]) -> list[RawEntry]:
     """Split one file: define its macros, collect its entries, report its broken blocks."""
     # The splitter only knows \w+ entry types: "@proceedings-paper{" would vanish into a
     # comment. Same-length stand-ins keep every line and column where it was.
@@ -242,6 +247,7 @@ def _parse_file(
         return []
     lines = text.split("\n")  # as the splitter counts them (splitlines() breaks at \f, U+2028 too)
     entries: list[RawEntry] = []
+    block: Block | None  # a failed block's ignore_error_block may be None: then it is skipped
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             block = block.ignore_error_block  # we report duplicates ourselves, across files
@@ -276,8 +282,10 @@ def _define(
     _spend(macros, value, f"@string '{name}'", where, problems)
     bad = _control_problem(f"@string '{name}'", block.key + value.text, where)
     if value.length > MAX_FIELD_CHARS:
-        message = (f"@string '{name}' is {value.length:,} characters long once expanded; "
-                   f"expected at most {MAX_FIELD_CHARS:,}")  # fmt: skip
+        message = (
+            f"@string '{name}' is {value.length:,} characters long once expanded; "
+            f"expected at most {MAX_FIELD_CHARS:,}"
+        )
         problems.append(Problem(message, *where))
     elif bad is not None:
         problems.append(bad)
@@ -296,13 +304,17 @@ def _raw_entry(
     entry_type = block.entry_type.lower().replace("_", "-")
     entry = RawEntry(block.key.strip(), entry_type, (path, lines, line, "@"))
     if len(entry_type) > MAX_NAME:
-        message = (f"the type of this entry is {len(entry_type):,} characters long; expected one "
-                   "such as @article or @inproceedings")  # fmt: skip
+        message = (
+            f"the type of this entry is {len(entry_type):,} characters long; expected one "
+            "such as @article or @inproceedings"
+        )
         problems.append(Problem(message, *entry.at()))
         return None
     if len(entry.key) > MAX_KEY:
-        message = (f"the key of this @{entry_type} entry is {len(entry.key):,} characters long; "
-                   f"expected a short key such as doe2024 (at most {MAX_KEY})")  # fmt: skip
+        message = (
+            f"the key of this @{entry_type} entry is {len(entry.key):,} characters long; "
+            f"expected a short key such as doe2024 (at most {MAX_KEY})"
+        )
         problems.append(Problem(message, *entry.at()))
         return None
     what = f"the key '{_visible(entry.key)}'"
@@ -342,8 +354,10 @@ _LITERAL_WORDS = {"true", "false", "yes", "no"}
 def _field_name_problem(entry: RawEntry, name: str, where: tuple[Path, int, int]) -> Problem | None:
     """A problem with a field name that is too long, or holds a control character or line break."""
     if len(name) > MAX_NAME:
-        message = (f"a field name of entry '{entry.key}' is {len(name):,} characters long; "
-                   f"expected a name such as title (at most {MAX_NAME})")  # fmt: skip
+        message = (
+            f"a field name of entry '{entry.key}' is {len(name):,} characters long; "
+            f"expected a name such as title (at most {MAX_NAME})"
+        )
         return Problem(message, *where)
     what = f"field name '{_visible(name)}' of entry '{entry.key}'"
     return _control_problem(what, name, where, _CONTROL_OR_BREAK)
@@ -465,9 +479,11 @@ def _spend(
     """
     macros.expanded += value.expanded
     if macros.expanded > MAX_EXPANDED:
-        message = (f"@string macros expand to more than {MAX_EXPANDED:,} characters in all "
-                   f"(here, in {what}); expected abbreviations of names, used in a few fields an "
-                   "entry")  # fmt: skip
+        message = (
+            f"@string macros expand to more than {MAX_EXPANDED:,} characters in all "
+            f"(here, in {what}); expected abbreviations of names, used in a few fields an "
+            "entry"
+        )
         problems.append(Problem(message, *where))
         raise CVError(problems)
 
@@ -509,8 +525,10 @@ def _field_problem(
     """A problem with a value that is not to be kept at all: too long, or control characters."""
     if value.length > limit:
         shown = "the CV shows" if limit == MAX_SHOWN_CHARS else "a field"
-        message = (f"{what} is {value.length:,} characters long; expected at most {limit:,} "
-                   f"(the most {shown} may hold)")  # fmt: skip
+        message = (
+            f"{what} is {value.length:,} characters long; expected at most {limit:,} "
+            f"(the most {shown} may hold)"
+        )
         return Problem(message, *entry.at(name))
     return _control_problem(what, value.text, entry.at(name))
 
@@ -522,10 +540,14 @@ def _missing_comma(entry: RawEntry, name: str, raw: str, next_field: tuple[str, 
     line += raw.strip()[:offset].count("\n")
     pattern = re.compile(rf"(?<![\w-]){re.escape(word)}\s*=")
     # The value may start on a line after its '=' (the splitter strips the space before it).
-    line = next((n for n in range(line, min(line + 4, len(lines)) + 1)
-                 if pattern.search(lines[n - 1])), line)  # fmt: skip
-    message = (f"missing ',' after field '{name}' of entry '{entry.key}'? "
-               f"'{word} =' follows its value; expected a comma between fields")  # fmt: skip
+    line = next(
+        (n for n in range(line, min(line + 4, len(lines)) + 1) if pattern.search(lines[n - 1])),
+        line,
+    )
+    message = (
+        f"missing ',' after field '{name}' of entry '{entry.key}'? "
+        f"'{word} =' follows its value; expected a comma between fields"
+    )
     return Problem(message, *_locate((path, lines, line, word)))
 
 
@@ -595,8 +617,10 @@ def _crossref_chain(
         target = by_key.get(reference.casefold()) if reference else None
         if reference and target is None:
             shown = _visible(" ".join(reference.split())[:60])
-            message = (f"crossref '{shown}' of entry '{current.key}' not found "
-                       "(expected the key of another entry)")  # fmt: skip
+            message = (
+                f"crossref '{shown}' of entry '{current.key}' not found "
+                "(expected the key of another entry)"
+            )
             problems.append(Problem(message, *current.at("crossref")))
         chain.append((current, target))
         current = target
@@ -608,8 +632,10 @@ def _loop_problem(loop: list[RawEntry]) -> Problem:
     first = loop[0]
     reference = first.fields.get("crossref", "").strip()
     path = " → ".join(member.key for member in [*loop, first])
-    message = (f"crossref '{reference}' of entry '{first.key}' goes round in a loop ({path}); "
-               "expected crossrefs that end at an entry without one")  # fmt: skip
+    message = (
+        f"crossref '{reference}' of entry '{first.key}' goes round in a loop ({path}); "
+        "expected crossrefs that end at an entry without one"
+    )
     return Problem(message, *first.at("crossref"))
 
 
@@ -670,8 +696,10 @@ def collect_entries(
             continue
         size -= len(data)
         if size < 0:
-            message = (f"the .bib files hold more than {format_size(MAX_BYTES)} together; expected "
-                       "lists of publications (is a file named twice?)")  # fmt: skip
+            message = (
+                f"the .bib files hold more than {format_size(MAX_BYTES)} together; expected "
+                "lists of publications (is a file named twice?)"
+            )
             problems.append(Problem(message, path, 1, 1))
             raise CVError(problems)  # reading on could go on for ever
         text = _decode(path, data, problems)
@@ -699,8 +727,10 @@ def _check_shown_total(entries: list[RawEntry], problems: list[Problem]) -> None
     for entry in entries:
         total += sum(len(value) for name, value in entry.fields.items() if name in SHOWN_FIELDS)
         if total > MAX_SHOWN_TOTAL:
-            message = (f"the entries up to '{entry.key}' show more than {MAX_SHOWN_TOTAL:,} "
-                       "characters of titles, venues and notes, crossrefs included; expected a "
-                       "publication list (a few hundred characters an entry)")  # fmt: skip
+            message = (
+                f"the entries up to '{entry.key}' show more than {MAX_SHOWN_TOTAL:,} "
+                "characters of titles, venues and notes, crossrefs included; expected a "
+                "publication list (a few hundred characters an entry)"
+            )
             problems.append(Problem(message, *entry.at()))
             raise CVError(problems)

@@ -30,13 +30,23 @@ DENSITIES = ("normal", "compact", "minimum")
 """Type and spacing, loosest first; ``minimum`` is the floor (9 pt type)."""
 
 STEPS: tuple[tuple[str, int | str], ...] = (
-    ("publications", 5), ("awards", 3), ("interests", 4), ("education", 3),
-    ("publications", 3), ("awards", 2), ("interests", 3),
+    ("publications", 5),
+    ("awards", 3),
+    ("interests", 4),
+    ("education", 3),
+    ("publications", 3),
+    ("awards", 2),
+    ("interests", 3),
     ("density", "compact"),
-    ("publications", 2), ("awards", 1), ("interests", 2), ("education", 2),
+    ("publications", 2),
+    ("awards", 1),
+    ("interests", 2),
+    ("education", 2),
     ("density", "minimum"),
-    ("publications", 1), ("interests", 1), ("education", 1),
-)  # fmt: skip
+    ("publications", 1),
+    ("interests", 1),
+    ("education", 1),
+)
 """The documented order of shortening: a list down to a number of items, or tighter type.
 
 Lists are cut from their end (the least important item: the oldest paper among those selected,
@@ -52,7 +62,9 @@ LIST_LABELS = {
 
 MAX_PASSES = 8
 WORDS_MIN, WORDS_MAX = 80, 250
-FIRST_PERSON = re.compile(r"\b(I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|our|ours|us)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(
+    r"\b(I|I'm|I’m|I've|I’ve|me|my|mine|we|we're|our|ours|us)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,9 @@ def bio_content(
     return BioContent(
         text=short_bio(record),
         html=markup.inline(" ".join(record.bio.text.split())) if record.bio.text else Markup(""),
-        publications=tuple(select_publications(publications, record.bio.publications, citations or {})),
+        publications=tuple(
+            select_publications(publications, record.bio.publications, citations or {})
+        ),
         awards=tuple(awards),
         interests=interests,
         education=tuple(_degree_line(e) for e in degrees),
@@ -117,7 +131,9 @@ def select_publications(
 
 
 def _degree_line(entry: Any) -> Markup:
-    degree = Markup(" in ").join(x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x)
+    degree = Markup(" in ").join(
+        x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x
+    )
     if entry.end is not None and entry.end.is_present:
         year = f"since {entry.start}" if entry.start else "ongoing"
     else:
@@ -140,31 +156,50 @@ def short_bio(record: Record) -> str:
     if role and record.affiliation:
         sentences.append(f"{name} is {_article(role)} {role} at {_plain(record.affiliation)}.")
     elif role or record.affiliation:
-        sentences.append(f"{name} is {_article(role)} {role or 'researcher'}"
-                         f"{' at ' + _plain(record.affiliation) if record.affiliation else ''}.")  # fmt: skip
+        sentences.append(
+            f"{name} is {_article(role)} {role or 'researcher'}"
+            f"{' at ' + _plain(record.affiliation) if record.affiliation else ''}."
+        )
     current = [e for e in record.experience if e.end is not None and e.end.is_present]
     if current:
-        roles = " and ".join(f"{_article(_plain(e.role))} {_plain(e.role)}"
-                             f"{' at ' + _plain(e.organization) if e.organization else ''}"
-                             for e in current)  # fmt: skip
+        roles = " and ".join(
+            f"{_article(_plain(e.role))} {_plain(e.role)}"
+            f"{' at ' + _plain(e.organization) if e.organization else ''}"
+            for e in current
+        )
         sentences.append(f"{name.split()[0]} is currently also {roles}.")
     if record.interests:
-        topics = [i if isinstance(i, str) else (f"{i.title} ({i.details})" if i.details else i.title)
-                  for i in record.interests]  # fmt: skip
+        topics = [
+            i if isinstance(i, str) else (f"{i.title} ({i.details})" if i.details else i.title)
+            for i in record.interests
+        ]
         sentences.append(f"Research interests include {_and(_plain(t) for t in topics)}.")
     for sentence in _sentences(_plain(record.about)):
         if not FIRST_PERSON.search(sentence):
             sentences.append(sentence)
     previous = [e for e in record.experience if not (e.end and e.end.is_present)][:2]
     if previous:
-        sentences.append("Previous positions include " + _and(
-            f"{_plain(e.role)} at {_plain(e.organization)}" if e.organization else _plain(e.role)
-            for e in previous) + ".")  # fmt: skip
+        sentences.append(
+            "Previous positions include "
+            + _and(
+                f"{_plain(e.role)} at {_plain(e.organization)}"
+                if e.organization
+                else _plain(e.role)
+                for e in previous
+            )
+            + "."
+        )
     if record.awards:
         top = sorted(record.awards, key=lambda a: a.date.sort_key, reverse=True)[:2]
-        sentences.append("Honors include " + _and(
-            f"the {_plain(a.title)} ({_plain(a.organization) + ', ' if a.organization else ''}{a.date})"
-            for a in top) + ".")  # fmt: skip
+        sentences.append(
+            "Honors include "
+            + _and(
+                f"the {_plain(a.title)} "
+                f"({_plain(a.organization) + ', ' if a.organization else ''}{a.date})"
+                for a in top
+            )
+            + "."
+        )
     text = ""
     for sentence in sentences:
         if len((text + " " + sentence).split()) > WORDS_MAX:
@@ -275,11 +310,13 @@ def fit_one_page(
             measured = lay_out(plan, True)
             passes += 1
     words = len(content.text.split())
-    raise CVError(source.problem(
-        ("bio", "text"),
-        f"bio.text is {words} words, too long for a one-page bio even with the shortest lists "
-        f"and the smallest type; expected a short bio of {WORDS_MIN}-{WORDS_MAX} words",
-    ))  # fmt: skip
+    raise CVError(
+        source.problem(
+            ("bio", "text"),
+            f"bio.text is {words} words, too long for a one-page bio even with the shortest lists "
+            f"and the smallest type; expected a short bio of {WORDS_MIN}-{WORDS_MAX} words",
+        )
+    )
 
 
 def _shorter(plan: Plan, overflow: float, heights: Mapping[str, float]) -> Plan:
@@ -329,18 +366,27 @@ def photo_data_uri(source: Source) -> str | None:
     path = source.data_dir / name
     expected = "expected a JPEG, PNG or WebP image"
     if path.stat().st_size > MAX_PHOTO_BYTES:  # a regular file: the loader checked it
-        raise CVError(source.problem(("photo",), f"photo '{name}' is larger than "
-                                     f"{MAX_PHOTO_BYTES // 1_000_000} MB; {expected} of a few MB at most"))  # fmt: skip
+        raise CVError(
+            source.problem(
+                ("photo",),
+                f"photo '{name}' is larger than "
+                f"{MAX_PHOTO_BYTES // 1_000_000} MB; {expected} of a few MB at most",
+            )
+        )
     try:
         with Image.open(path) as image:
             if image.format not in ("JPEG", "PNG", "WEBP"):
-                raise CVError(source.problem(("photo",), f"photo '{name}' is {image.format}; {expected}"))
+                raise CVError(
+                    source.problem(("photo",), f"photo '{name}' is {image.format}; {expected}")
+                )
             image.load()
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             picture = image.convert("RGBA" if has_alpha else "RGB")
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as error:
         reason = str(error).split(" (", 1)[0] or type(error).__name__
-        raise CVError(source.problem(("photo",), f"cannot read photo '{name}' ({reason}); {expected}")) from None
+        raise CVError(
+            source.problem(("photo",), f"cannot read photo '{name}' ({reason}); {expected}")
+        ) from None
     picture.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     if has_alpha:
@@ -356,7 +402,9 @@ def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
     """The lists cut to the plan, for the bio template."""
     shown = {name: getattr(content, name)[: plan.counts[name]] for name in LIST_LABELS}
     shown["publications"] = publication_views(shown["publications"])
-    shown["awards"] = tuple(AwardView(a.title, a.organization, str(a.date)) for a in shown["awards"])
+    shown["awards"] = tuple(
+        AwardView(a.title, a.organization, str(a.date)) for a in shown["awards"]
+    )
     return {
         "text": content.html or content.text,  # the user's Markdown, or the derived plain text
         "density": plan.density,
@@ -367,7 +415,9 @@ def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
 # --- bio.md -----------------------------------------------------------------------------------
 
 
-def bio_markdown(record: Record, content: BioContent, links: Sequence[tuple[str, str | None]]) -> str:
+def bio_markdown(
+    record: Record, content: BioContent, links: Sequence[tuple[str, str | None]]
+) -> str:
     """The short bio as Markdown, ready to paste into a talk announcement.
 
     Like the HTML outputs, it passes no raw HTML and no link but a safe one through: text is
@@ -385,8 +435,10 @@ def bio_markdown(record: Record, content: BioContent, links: Sequence[tuple[str,
     if content.publications:
         lines += ["## Selected publications", ""]
         for publication in content.publications:
-            authors = ", ".join(f"**{_md_text(a.name)}**" if a.is_owner else _md_text(a.name)
-                                for a in publication.authors)  # fmt: skip
+            authors = ", ".join(
+                f"**{_md_text(a.name)}**" if a.is_owner else _md_text(a.name)
+                for a in publication.authors
+            )
             venue = Markup(publication.venue).striptags()
             title = Markup(publication.title).striptags()
             where = ", ".join(x for x in (venue, str(publication.year or "forthcoming")) if x)
@@ -452,7 +504,12 @@ MEASURING_PAGE = {"A4": "210mm 3000mm", "Letter": "8.5in 3000mm"}
 
 
 def render_bio(
-    record: Record, content: BioContent, plan: Plan, theme: Theme, *, photo: str | None,
+    record: Record,
+    content: BioContent,
+    plan: Plan,
+    theme: Theme,
+    *,
+    photo: str | None,
     measure: bool = False,
 ) -> str:
     """The bio page's HTML for one plan (on a tall measuring page when ``measure`` is true)."""
@@ -460,7 +517,9 @@ def render_bio(
         "person": person(record),
         "bio": bio_page_context(content, plan),
         "photo": photo,
-        "meta": page_meta(record, "Biography", MEASURING_PAGE[record.theme.page_size] if measure else None),
+        "meta": page_meta(
+            record, "Biography", MEASURING_PAGE[record.theme.page_size] if measure else None
+        ),
         "css": page_css(theme, "bio", for_print=True, options=record.theme),
     }
     return add_print_fonts(render_template(theme, "bio.html.j2", context))

@@ -23,6 +23,7 @@ from cv.markup import relative_to
 from cv.model import Document, Record
 from cv.parallel import Forked, can_fork, pdf_worker
 from cv.render import hidden_sections, person, render_html
+from cv.sandbox import budget as template_budget
 from cv.scholar import Scholar, load_scholar
 from cv.themes import Theme, load_theme
 
@@ -95,7 +96,9 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
     source = load_record(data_dir)
     record = source.record
     options = record.publications
-    highlight = options.highlight if options.highlight is not None else derive_highlight(record.name)
+    highlight = (
+        options.highlight if options.highlight is not None else derive_highlight(record.name)
+    )
     notices: list[Problem] = record_link_problems(source)
     publications = load_bibliography(
         [data_dir / name for name in options.bibtex],
@@ -116,8 +119,10 @@ def _theme(source: Source, name: str | None) -> Theme:
     except CVError as error:
         if name is not None or any(problem.file for problem in error.problems):
             raise
-        raise CVError(source.problem(("theme", "name"), problem.message, problem.hint)
-                      for problem in error.problems) from None  # fmt: skip
+        raise CVError(
+            source.problem(("theme", "name"), problem.message, problem.hint)
+            for problem in error.problems
+        ) from None
 
 
 def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
@@ -127,9 +132,15 @@ def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
     record = inputs.source.record
     # The print variant runs the same templates; the web one only adds its fonts, cut to the
     # page's characters, which takes longer than the rest of a check and cannot fail on input.
-    with relative_to(inputs.link_base):
-        render_html(record, inputs.publications, inputs.theme,
-                    today=dt.date(2000, 1, 1), for_print=True, scholar=inputs.scholar)  # fmt: skip
+    with relative_to(inputs.link_base), template_budget():
+        render_html(
+            record,
+            inputs.publications,
+            inputs.theme,
+            today=dt.date(2000, 1, 1),
+            for_print=True,
+            scholar=inputs.scholar,
+        )
         content = bio_content(record, inputs.publications)
         render_bio(record, content, content.full_plan(), inputs.theme, photo=photo)
     return inputs
@@ -165,15 +176,26 @@ def build(
         CVError: For any problem in the input, located in its file.
     """
     if pdf_variant not in (None, *PDF_VARIANTS):
-        raise ValueError(f"unknown PDF variant {pdf_variant!r}; expected one of {', '.join(PDF_VARIANTS)}")
+        raise ValueError(
+            f"unknown PDF variant {pdf_variant!r}; expected one of {', '.join(PDF_VARIANTS)}"
+        )
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     step = progress or (lambda _name: None)
     today = today or date_from_environment()
     step("reading the record")
     inputs = read_inputs(data_dir, theme)
-    with relative_to(inputs.link_base):  # the record's relative links, resolved as it renders
-        return _build(inputs, data_dir, out_dir, only=only, today=today, strict=strict, step=step,
-                      pdf_variant=pdf_variant)  # fmt: skip
+    # The record's relative links resolve as it renders; its templates share one time budget.
+    with relative_to(inputs.link_base), template_budget():
+        return _build(
+            inputs,
+            data_dir,
+            out_dir,
+            only=only,
+            today=today,
+            strict=strict,
+            step=step,
+            pdf_variant=pdf_variant,
+        )
 
 
 def _build(
@@ -190,7 +212,8 @@ def _build(
     """:func:`build` once the inputs are read."""
     record = inputs.source.record
     kinds = _outputs(only, record.documents)
-    photo = photo_data_uri(inputs.source) if "bio" in kinds else None  # a bad one fails before any PDF
+    # A bad photo fails before any PDF is made.
+    photo = photo_data_uri(inputs.source) if "bio" in kinds else None
 
     content = None
     if "bio" in kinds or "md" in kinds:
@@ -199,8 +222,9 @@ def _build(
     roots = [data_dir, *inputs.theme.folders, *font_folders()]
 
     def cv_print_html() -> str:
-        return render_html(record, inputs.publications, inputs.theme, today=today,
-                           scholar=inputs.scholar)  # fmt: skip
+        return render_html(
+            record, inputs.publications, inputs.theme, today=today, scholar=inputs.scholar
+        )
 
     def cv_pdf() -> _Made:
         from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
@@ -222,8 +246,14 @@ def _build(
         return _Made("bio", "bio.pdf", pdf.data, pdf.pages, pdf.warnings, fitted.notes)
 
     def cv_html() -> _Made:
-        html = render_html(record, inputs.publications, inputs.theme, today=today, for_print=False,
-                           scholar=inputs.scholar)  # fmt: skip
+        html = render_html(
+            record,
+            inputs.publications,
+            inputs.theme,
+            today=today,
+            for_print=False,
+            scholar=inputs.scholar,
+        )
         return _Made("html", "cv.html", html.encode("utf-8"))
 
     def document_pdf(name: str, document: Document) -> Callable[[], _Made]:
@@ -243,8 +273,11 @@ def _build(
         pdfs.append(("cv.pdf", cv_pdf))
     if "bio" in kinds:
         pdfs.append(("bio.pdf", bio_pdf))
-    pdfs += [(f"{name}.pdf", document_pdf(name, document))
-             for name, document in record.documents.items() if name in kinds]  # fmt: skip
+    pdfs += [
+        (f"{name}.pdf", document_pdf(name, document))
+        for name, document in record.documents.items()
+        if name in kinds
+    ]
     others: list[tuple[str, Callable[[], _Made]]] = []
     if "html" in kinds:
         others.append(("cv.html", cv_html))
@@ -255,14 +288,24 @@ def _build(
             step("cv.pdf")
             worker.submit(cv_print_html(), base_url=data_dir, roots=roots, variant=pdf_variant)
             pdfs = pdfs[1:]  # everything else is made here while the worker lays out the CV
-        warnings = [*inputs.warnings, *hidden_sections(record),
-                    *glyph_warnings(inputs.source, inputs.publications)]  # fmt: skip
+        warnings = [
+            *inputs.warnings,
+            *hidden_sections(record),
+            *glyph_warnings(inputs.source, inputs.publications),
+        ]
         by_name = _make_all(pdfs, others, step, record.lang, fork=worker is None)
         if worker is not None:
             cv = worker.result()
-            by_name["cv.pdf"] = _Made("cv", "cv.pdf", cv.data, cv.pages, cv.warnings,
-                                      seconds=cv.seconds)  # fmt: skip
-    order = ["cv.pdf", "bio.pdf", "cv.html", *(f"{name}.pdf" for name in record.documents), "bio.md"]
+            by_name["cv.pdf"] = _Made(
+                "cv", "cv.pdf", cv.data, cv.pages, cv.warnings, seconds=cv.seconds
+            )
+    order = [
+        "cv.pdf",
+        "bio.pdf",
+        "cv.html",
+        *(f"{name}.pdf" for name in record.documents),
+        "bio.md",
+    ]
     made = [by_name[name] for name in order if name in by_name]
     warnings += [f"{m.name}: {message}" for m in made for message in m.warnings]
     notes = [note for m in made for note in m.notes]
@@ -271,8 +314,10 @@ def _build(
     if strict and warnings:
         raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
     write_all_atomically([(out_dir / name, data) for _, name, data, _, _ in rendered])
-    outputs = [Output(kind, out_dir / name, len(data), pages, seconds)
-               for kind, name, data, pages, seconds in rendered]  # fmt: skip
+    outputs = [
+        Output(kind, out_dir / name, len(data), pages, seconds)
+        for kind, name, data, pages, seconds in rendered
+    ]
     return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
 
 
@@ -344,12 +389,18 @@ def _outputs(only: Iterable[str] | None, documents: Iterable[str]) -> list[str]:
     kinds = [kind.strip() for kind in only if kind.strip()]
     unknown = [kind for kind in kinds if kind not in known]
     if unknown or not kinds:
-        raise UnknownOutput(f"unknown output {', '.join(unknown) or 'none'}; expected some of: {', '.join(known)}")
+        raise UnknownOutput(
+            f"unknown output {', '.join(unknown) or 'none'}; expected some of: {', '.join(known)}"
+        )
     return kinds
 
 
 def _document_pdf(
-    name: str, document: Document, inputs: Inputs, data_dir: Path, today: dt.date,
+    name: str,
+    document: Document,
+    inputs: Inputs,
+    data_dir: Path,
+    today: dt.date,
     variant: str | None = None,
 ) -> tuple[Rendered, tuple[str, ...]]:
     """Render one of the record's ``documents:``, within its page limit."""
@@ -360,8 +411,14 @@ def _document_pdf(
     roots = [data_dir, *inputs.theme.folders, *font_folders()]
 
     def lay_out(shown: Record) -> Laid:
-        html = render_html(shown, publications, inputs.theme, today=today, scholar=inputs.scholar,
-                           title=document.title or "Curriculum Vitae")  # fmt: skip
+        html = render_html(
+            shown,
+            publications,
+            inputs.theme,
+            today=today,
+            scholar=inputs.scholar,
+            title=document.title or "Curriculum Vitae",
+        )
         return layout(html, base_url=data_dir, roots=roots)
 
     if document.pages is None:
@@ -390,7 +447,9 @@ def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            )
             staged.append((temporary, path))
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -399,8 +458,9 @@ def write_all_atomically(files: Sequence[tuple[Path, bytes]]) -> None:
             os.replace(temporary, path)
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise CVError.at(f"cannot write {path.name} here: {reason}; expected a writable folder",
-                         path.parent) from None  # fmt: skip
+        raise CVError.at(
+            f"cannot write {path.name} here: {reason}; expected a writable folder", path.parent
+        ) from None
     finally:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)

@@ -26,12 +26,16 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DataOption = Annotated[Path, typer.Option("--data", "-d", help="Folder with cv.yaml and the .bib files.")]
+DataOption = Annotated[
+    Path, typer.Option("--data", "-d", help="Folder with cv.yaml and the .bib files.")
+]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")]
 OnlyOption = Annotated[
     str | None,
     typer.Option(help="Comma-separated outputs: cv, bio, html, md, or a document of cv.yaml."),
 ]
+
+
 def _known_theme(name: str | None) -> str | None:
     """A --theme that names no theme is a usage error (exit 2), not a problem of the record."""
     if name is not None:
@@ -61,9 +65,12 @@ def _pdf_variant(value: str | None) -> str | None:
 
 PdfVariantOption = Annotated[
     str | None,
-    typer.Option("--pdf-variant", callback=_pdf_variant,
-                 help="Write the PDFs as pdf/ua-1 (accessible) or pdf/a-3u (archival)."),
-]  # fmt: skip
+    typer.Option(
+        "--pdf-variant",
+        callback=_pdf_variant,
+        help="Write the PDFs as pdf/ua-1 (accessible) or pdf/a-3u (archival).",
+    ),
+]
 
 
 MAX_SHOWN = 200
@@ -111,8 +118,13 @@ def _progress(enabled: bool) -> Iterator[object]:
 
     # Redrawn at each step, without rich's refresh thread: a build forks (cv.parallel), which
     # is only done from a process with a single thread.
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
-                  console=Console(stderr=True), auto_refresh=False) as progress:  # fmt: skip
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        transient=True,
+        console=Console(stderr=True),
+        auto_refresh=False,
+    ) as progress:
         task = progress.add_task("building", total=None)
         yield lambda step: progress.update(task, description=f"building {step}", refresh=True)
 
@@ -158,8 +170,15 @@ def build(
                     typer.echo(f"{time.perf_counter() - started:6.2f} s  {name}", err=True)
                 spinner(name)  # type: ignore[operator]
 
-            result = build_outputs(data, out, only=_outputs(only), theme=theme, strict=strict,
-                                   progress=step, pdf_variant=pdf_variant)  # fmt: skip
+            result = build_outputs(
+                data,
+                out,
+                only=_outputs(only),
+                theme=theme,
+                strict=strict,
+                progress=step,
+                pdf_variant=pdf_variant,
+            )
     except UnknownOutput as error:
         raise typer.BadParameter(str(error), param_hint="--only") from None
     except CVError as error:
@@ -199,7 +218,6 @@ def watch(
     quiet: QuietOption = False,
 ) -> None:
     """Rebuild whenever the data or the theme changes (Ctrl-C to stop)."""
-    from cv.builder import BuildResult
     from cv.watch import watch as watch_and_build
 
     def report(result: BuildResult | CVError, changed: list[Path]) -> None:
@@ -208,7 +226,9 @@ def watch(
         if isinstance(result, CVError):
             for problem in result.problems:
                 typer.echo(f"error: {problem}", err=True)
-            typer.echo(f"[{stamp}] not rebuilt{cause}: fix the problems above; still watching", err=True)
+            typer.echo(
+                f"[{stamp}] not rebuilt{cause}: fix the problems above; still watching", err=True
+            )
             return
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
@@ -225,7 +245,7 @@ def watch(
 def init(
     folder: Annotated[Path, typer.Argument(help="Where to start the new record.")] = Path("."),
 ) -> None:
-    """Start a new record: data/cv.yaml, data/publications.bib, .gitignore and a release workflow."""
+    """Start a new record: data/cv.yaml, publications.bib, .gitignore and a release workflow."""
     from cv.init import init_project
 
     try:
@@ -417,4 +437,4 @@ def _before_exit() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -12,8 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")  # fmt: skip
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # A term sorts at the month it starts in.
 TERMS = {"spring": 2, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 PRESENT_WORDS = {"present", "now", "today", "current", "ongoing"}
@@ -26,7 +38,8 @@ _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _TERM = r"(?P<term>spring|summer|fall|autumn|winter)"
 _YEAR = r"(?P<year>\d{4})"
 _ACADEMIC = r"(?P<year>\d{4})(?:/(?P<next>\d{2})|\s*[/–-]\s*(?P<next4>\d{4}))"
-# re.ASCII: without it \d and \s take any script's digits and spaces ("٢٠٢٤"), which int() reads too.
+# re.ASCII: without it \d and \s take any script's digits and spaces ("٢٠٢٤"), which int()
+# reads too.
 _PATTERNS = [
     re.compile(p, re.IGNORECASE | re.ASCII)
     for p in (
@@ -132,7 +145,8 @@ def _from_match(text: str, parts: dict[str, str | None]) -> Date:
             following += year // 100 * 100 + (100 if following < year % 100 else 0)
         if following != year + 1:
             raise ValueError(
-                f"an academic year runs over two consecutive years, like {year}/{(year + 1) % 100:02d}"
+                "an academic year runs over two consecutive years, "
+                f"like {year}/{(year + 1) % 100:02d}"
             )
         # Spring and summer terms of 2022/23 fall in 2023.
         if term in ("spring", "summer"):

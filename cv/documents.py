@@ -18,8 +18,16 @@ from cv.loader import Source
 from cv.model import SECTION_TITLES, Document, Record, SectionOptions
 from cv.render import section_order
 
-TAGGED_SECTIONS = ("news", "experience", "education", "teaching", "service", "awards", "talks",
-                   "internships")  # fmt: skip
+TAGGED_SECTIONS = (
+    "news",
+    "experience",
+    "education",
+    "teaching",
+    "service",
+    "awards",
+    "talks",
+    "internships",
+)
 
 TRIMS: tuple[tuple[str, int], ...] = (
     ("news", 3), ("talks", 3), ("internships", 1), ("teaching", 3), ("service", 2), ("awards", 3),
@@ -94,10 +102,11 @@ def fit_pages(
         laid = lay_out(current)
         if laid.pages <= pages:
             notes = tuple(
-                f"{name}: {limits[key]} of {counts[key]} {SECTION_TITLES[key].lower()} entries shown "
-                f"to fit {pages} page{'s' if pages != 1 else ''}"
-                for key in counts if limits[key] < counts[key]
-            )  # fmt: skip
+                f"{name}: {limits[key]} of {counts[key]} {SECTION_TITLES[key].lower()} "
+                f"entries shown to fit {pages} page{'s' if pages != 1 else ''}"
+                for key in counts
+                if limits[key] < counts[key]
+            )
             return Fitted(laid, notes)
         # Entries take about the same room each: leave out the share of them that ran over.
         total = sum(limits.values()) or 1
@@ -105,11 +114,13 @@ def fit_pages(
         if not _trim(limits, excess):
             break
         current = _with_limits(record, limits)
-    raise CVError(source.problem(
-        ("documents", name, "pages"),
-        f"document '{name}' does not fit {pages} page{'s' if pages != 1 else ''} even with the "
-        f"shortest sections; expected a larger `pages:` or fewer sections",
-    ))  # fmt: skip
+    raise CVError(
+        source.problem(
+            ("documents", name, "pages"),
+            f"document '{name}' does not fit {pages} page{'s' if pages != 1 else ''} even with the "
+            f"shortest sections; expected a larger `pages:` or fewer sections",
+        )
+    )
 
 
 def _trim(limits: dict[str, int], excess: int) -> bool:

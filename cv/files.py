@@ -33,7 +33,9 @@ def read_bounded(path: Path, limit: int, expected: str) -> bytes:
     except FileNotFoundError:
         raise
     except OSError as error:
-        raise CVError.at(f"cannot read this file: {error.strerror}; expected {expected}", path) from None
+        raise CVError.at(
+            f"cannot read this file: {error.strerror}; expected {expected}", path
+        ) from None
     mode = os.fstat(descriptor).st_mode
     if not stat.S_ISREG(mode):  # checked before fdopen(), which refuses a folder with its own error
         os.close(descriptor)

@@ -200,8 +200,13 @@ def glyph_warnings(source: Source, publications: Iterable[Publication]) -> list[
         warnings.append(str(source.problem(first, missing_glyphs_message(list(missing)))))
     by_file: dict[Any, tuple[Any, dict[str, None]]] = {}
     for publication in publications:
-        text = " ".join([str(publication.title), str(publication.venue),
-                         *(author.name for author in publication.authors)])  # fmt: skip
+        text = " ".join(
+            [
+                str(publication.title),
+                str(publication.venue),
+                *(author.name for author in publication.authors),
+            ]
+        )
         chars = undrawable(text)
         if chars:
             line, found = by_file.setdefault(publication.file, (publication.line, {}))
@@ -244,9 +249,7 @@ def font_face_css(cjk: bool = True) -> str:
 PRINT_FONTS = "/* cv: print fonts */"
 """Where :func:`add_print_fonts` puts the fonts of a page for print."""
 
-LATIN = frozenset(
-    [*range(0x20, 0x7F), *range(0xA0, 0x100), *map(ord, "–—‘’‚“”„†‡•…‰€™")]
-)
+LATIN = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x100), *map(ord, "–—‘’‚“”„†‡•…‰€™")])
 """Characters every bundled face draws (tests/test_themes.py checks it against the fonts)."""
 
 
@@ -430,6 +433,8 @@ def foreign_fonts(document: Any) -> list[str]:
             {c for text in font.to_unicode.values() for c in str(text) if _needs_glyph(c)}
         )
         shown = ", ".join(chars[:12]) + (f" and {len(chars) - 12} more" if len(chars) > 12 else "")
-        problems.append(f"text drawn with the system font '{font.family}', which cv does not ship: "
-                        f"{shown or 'some characters'} (no installed font has them)")  # fmt: skip
+        problems.append(
+            f"text drawn with the system font '{font.family}', which cv does not ship: "
+            f"{shown or 'some characters'} (no installed font has them)"
+        )
     return problems

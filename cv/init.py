@@ -39,8 +39,13 @@ def init_project(folder: Path) -> list[Path]:
     targets[folder / "data" / "cv.schema.json"] = None  # generated, not copied
     existing = [path for path in targets if path.exists()]
     if existing:
-        raise CVError(Problem(f"{path} already exists; cv init never overwrites a file "
-                              "(choose an empty folder, or move it away)") for path in existing)  # fmt: skip
+        raise CVError(
+            Problem(
+                f"{path} already exists; cv init never overwrites a file "
+                "(choose an empty folder, or move it away)"
+            )
+            for path in existing
+        )
     written = []
     for path, source in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,4 +53,3 @@ def init_project(folder: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
-

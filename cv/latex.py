@@ -45,8 +45,12 @@ _DOTLESS = {"ı": "i", "ȷ": "j"}
 _EMPHASIS = {"emph", "textit", "textsl", "mathit"}
 _STRONG = {"textbf", "mathbf", "boldsymbol", "bm"}
 _SCRIPT = {"textsuperscript": "sup", "textsubscript": "sub"}
-_MATH_STYLES = {"mathbb": "doublestruck", "mathcal": "script", "mathscr": "script",
-                "mathfrak": "fraktur"}  # fmt: skip
+_MATH_STYLES = {
+    "mathbb": "doublestruck",
+    "mathcal": "script",
+    "mathscr": "script",
+    "mathfrak": "fraktur",
+}
 # Commands whose argument is shown as it is (the font change is not worth keeping).
 _TRANSPARENT = {
     "textrm", "textsf", "texttt", "textsc", "textup", "textmd", "textnormal", "text", "mbox",
@@ -55,11 +59,31 @@ _TRANSPARENT = {
     "overline", "emphasize",
 }  # fmt: skip
 # Commands whose first argument is dropped (\href{url}{text} keeps the text that follows).
-_DISCARD = {"hspace", "vspace", "label", "cite", "citep", "citet", "ref", "noopsort",
-            "footnote", "color", "textcolor", "href", "hyphenation"}  # fmt: skip
+_DISCARD = {
+    "hspace",
+    "vspace",
+    "label",
+    "cite",
+    "citep",
+    "citet",
+    "ref",
+    "noopsort",
+    "footnote",
+    "color",
+    "textcolor",
+    "href",
+    "hyphenation",
+}
 # Declarations that switch the style until the end of the group: {\em text}, {\bf text}.
-_SWITCHES = {"em": "em", "it": "em", "itshape": "em", "sl": "em", "slshape": "em",
-             "bf": "strong", "bfseries": "strong"}  # fmt: skip
+_SWITCHES = {
+    "em": "em",
+    "it": "em",
+    "itshape": "em",
+    "sl": "em",
+    "slshape": "em",
+    "bf": "strong",
+    "bfseries": "strong",
+}
 _EXTRA_SYMBOLS = {
     "ddag": "‡", "ddagger": "‡", "S": "§", "P": "¶", "copyright": "©", "pounds": "£",
     "textquotedbl": '"', "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "-": "", "/": "",

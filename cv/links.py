@@ -22,10 +22,17 @@ from cv.loader import Path_, Source
 
 WEB_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
 
-ASSET_FIELDS = {"pdf": "assets/pdf/", "supp": "assets/pdf/", "poster": "assets/pdf/",
-                "slides": "assets/pdf/"}  # fmt: skip
+ASSET_FIELDS = {
+    "pdf": "assets/pdf/",
+    "supp": "assets/pdf/",
+    "poster": "assets/pdf/",
+    "slides": "assets/pdf/",
+}
 """al-folio's BibTeX fields that name a file of the site (``pdf = {paper.pdf}``) and its folder."""
 
 
@@ -44,9 +51,15 @@ def link_base(record: Any) -> str | None:
     return None
 
 
+def clean(url: str) -> str:
+    """``url`` as a browser reads it: tabs and line breaks anywhere dropped, and spaces and
+    control characters at its ends (so ``"java\\tscript:"`` is the ``javascript:`` it is)."""
+    return _TAB_OR_NEWLINE.sub("", url).strip(_C0_AND_SPACE)
+
+
 def scheme(url: str) -> str | None:
     """The URL's scheme, lower case (``"https"``), or None for a relative one."""
-    match = _SCHEME.match(url.strip())
+    match = _SCHEME.match(clean(url))
     return match.group(1).lower() if match else None
 
 
@@ -63,8 +76,8 @@ def resolve(url: str, base: str | None, folder: str = "") -> str | None:
         https; a relative one joined to ``base``; None for any other scheme (``file:``,
         ``javascript:``, ``data:``) and for a relative link without a base.
     """
-    url = url.strip()
-    if not url:
+    url = clean(url)
+    if not url or _CONTROL.search(url):
         return None
     found = scheme(url)
     if found is not None:
@@ -82,22 +95,36 @@ def resolve(url: str, base: str | None, folder: str = "") -> str | None:
 
 def problem_with(url: str, base: str | None) -> str | None:
     """Why ``url`` makes no link (for a warning), or None when it makes one."""
-    if resolve(url, base) is not None or not url.strip():
+    if resolve(url, base) is not None or not clean(url):
         return None
     found = scheme(url)
     if found is not None:
-        return (f"link {url!r} is not made a link: {found}: links do not work in a CV; "
-                "expected an http(s), mailto: or tel: address")  # fmt: skip
-    return (f"relative link {url!r} is not made a link: the record has no web address to "
-            "resolve it against; expected an absolute https:// address, or `base_url:` (or "
-            "contact.website) set to your homepage")  # fmt: skip
+        return (
+            f"link {url!r} is not made a link: {found}: links do not work in a CV; "
+            "expected an http(s), mailto: or tel: address"
+        )
+    return (
+        f"relative link {url!r} is not made a link: the record has no web address to "
+        "resolve it against; expected an absolute https:// address, or `base_url:` (or "
+        "contact.website) set to your homepage"
+    )
 
 
 # --- the record's links ----------------------------------------------------------------------
 
 _URL_FIELDS = {"url", "advisor_url", "video", "slides"}
-_NOT_TEXT = {"name", "name_native", "photo", "lang", "theme", "sections", "documents",
-             "publications", "base_url", "contact"}  # fmt: skip
+_NOT_TEXT = {
+    "name",
+    "name_native",
+    "photo",
+    "lang",
+    "theme",
+    "sections",
+    "documents",
+    "publications",
+    "base_url",
+    "contact",
+}
 
 
 def record_link_problems(source: Source) -> list[Problem]:

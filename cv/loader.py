@@ -138,8 +138,10 @@ def _decode(raw: bytes, file: Path) -> str:
         bad = raw[start : start + 1].hex()
         raise CVError.at(
             f"byte 0x{bad} is not UTF-8; expected a UTF-8 text file (save it as UTF-8)",
-            file, line, column,
-        ) from None  # fmt: skip
+            file,
+            line,
+            column,
+        ) from None
 
 
 def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
@@ -162,10 +164,18 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
     except RecursionError:
         return None, positions, [_too_deep(text, file)]
     if root is None:
-        return None, positions, [Problem(f"{RECORD_FILE} is empty; expected at least `name:`", file, 1, 1)]
+        return (
+            None,
+            positions,
+            [Problem(f"{RECORD_FILE} is empty; expected at least `name:`", file, 1, 1)],
+        )
     if not isinstance(root, yaml.MappingNode):
         line, column = _mark(root)
-        problems.append(Problem("expected a mapping of keys (name:, about:, ...) at the top", file, line, column))
+        problems.append(
+            Problem(
+                "expected a mapping of keys (name:, about:, ...) at the top", file, line, column
+            )
+        )
         return None, positions, problems
     constructor = yaml.constructor.SafeConstructor()
     count = characters = 0
@@ -232,10 +242,15 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
                 if key in result:
                     line, column = _mark(key_node)
                     first = positions.keys[(*path, key)]
-                    problems.append(Problem(
-                        f"duplicate key '{key}' (first at line {first[0]}); expected each key once",
-                        file, line, column,
-                    ))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            f"duplicate key '{key}' (first at line {first[0]}); "
+                            "expected each key once",
+                            file,
+                            line,
+                            column,
+                        )
+                    )
                     continue
                 positions.keys[(*path, key)] = _mark(key_node)
                 result[key] = build(value_node, (*path, key))
@@ -255,10 +270,15 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
             return _plain_scalar(constructor, node, path, file, problems)
         line, column = _mark(node)
         shown = tag.replace(_YAML, "!!", 1)
-        problems.append(Problem(
-            f"YAML tag '{shown}' is not allowed; expected plain values (tags are never executed)",
-            file, line, column,
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                f"YAML tag '{shown}' is not allowed; "
+                "expected plain values (tags are never executed)",
+                file,
+                line,
+                column,
+            )
+        )
         return None
 
     try:
@@ -307,16 +327,20 @@ def _plain_scalar(
     line, column = _mark(node)
     if len(node.value) > MAX_NUMBER:
         digits = sum(char.isdigit() for char in node.value)
-        message = (f"{name}number {_show(node.value)} is {digits:,} digits long; expected a number "
-                   f"of at most {MAX_NUMBER} digits (or the value in quotes, as text)")  # fmt: skip
+        message = (
+            f"{name}number {_show(node.value)} is {digits:,} digits long; expected a number "
+            f"of at most {MAX_NUMBER} digits (or the value in quotes, as text)"
+        )
         problems.append(Problem(message, file, line, column))
         return None
     try:
         return constructor.construct_object(node)
     except (ValueError, KeyError, TypeError, IndexError, OverflowError):
         tag = "" if _implicit(node) else f" (tag {node.tag.replace(_YAML, '!!', 1)})"
-        message = (f"{name}{_show(node.value)} is not {what}{tag}; expected {example}, "
-                   "or the value in quotes as text")  # fmt: skip
+        message = (
+            f"{name}{_show(node.value)} is not {what}{tag}; expected {example}, "
+            "or the value in quotes as text"
+        )
         problems.append(Problem(message, file, line, column))
         return None
 
@@ -330,8 +354,10 @@ def _control_problem(node: yaml.ScalarNode, path: Path_, file: Path, character: 
     """A problem at a text value holding a control character (made by an escape)."""
     line, column = _mark(node)
     name = f"{_dotted(path)}: " if path else ""
-    message = (f"{name}text holds the control character U+{ord(character):04X}; expected text "
-               "without control characters (remove the escape)")  # fmt: skip
+    message = (
+        f"{name}text holds the control character U+{ord(character):04X}; expected text "
+        "without control characters (remove the escape)"
+    )
     return Problem(message, file, line, column)
 
 
@@ -344,8 +370,10 @@ def _too_long(node: yaml.ScalarNode, path: Path_, file: Path, *, key: bool = Fal
     line, column = _mark(node)
     name = f"{_dotted(path)}: " if path else ""
     what = "a key" if key else "text"
-    message = (f"{name}{what} of {len(node.value):,} characters is too long; expected at most "
-               f"{MAX_TEXT:,} characters")  # fmt: skip
+    message = (
+        f"{name}{what} of {len(node.value):,} characters is too long; expected at most "
+        f"{MAX_TEXT:,} characters"
+    )
     return Problem(message, file, line, column)
 
 
@@ -387,7 +415,9 @@ def _too_deep(text: str, file: Path) -> Problem:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                mark = event.start_mark  # typed optional; the parser marks every event it makes
+                if mark is not None:
+                    line, column = mark.line + 1, mark.column + 1
                 break
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -438,8 +468,16 @@ def _problems_from(
         else:
             expected = " or ".join(sorted({_expected_type(d["type"]) for _, d in group}))
             value = group[0][1]["input"]
-            plain.append((union_at, {**group[0][1], "type": "union_mismatch",
-                                     "msg": f"expected {expected}, got {_show(value)}"}))  # fmt: skip
+            plain.append(
+                (
+                    union_at,
+                    {
+                        **group[0][1],
+                        "type": "union_mismatch",
+                        "msg": f"expected {expected}, got {_show(value)}",
+                    },
+                )
+            )
     problems = []
     seen: set[tuple[Path_, str]] = set()
     for path, details in plain:
@@ -461,9 +499,8 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[Path_, Path_ | No
     for part in loc:
         if part == "[key]":
             continue  # the key itself is wrong: the path already ends at it
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, dict) and part in node) or in_list:
             node = node[part]
         elif isinstance(node, dict) and part in _known_keys(tuple(path)):
             path.append(part)  # a missing key: the end of the path
@@ -497,7 +534,9 @@ def _describe(path: Path_, details: ErrorDetails) -> tuple[str, str | None, bool
         reason = str(ctx.get("error", details["msg"]))
         return f"{name}: {_show(value)} is not valid: {reason}", None, False
     if kind == "literal_error":
-        options = [o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        options = [
+            o.strip(" '") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
+        ]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else None
         return f"{name}: {_show(value)} is not allowed; expected {ctx.get('expected')}", hint, False
@@ -507,10 +546,20 @@ def _describe(path: Path_, details: ErrorDetails) -> tuple[str, str | None, bool
         return f"{name}: expected {_expected_type(kind)}, got {_show(value)}", None, False
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
-        return f"{name}: {_show(value)} is too small; expected a number of at least {bound}", None, False
+        return (
+            f"{name}: {_show(value)} is too small; expected a number of at least {bound}",
+            None,
+            False,
+        )
     if kind == "string_pattern_mismatch":
-        return (f"{name}: {_show(value)} is not a valid name; expected letters, digits, '-' and '_' "
-                "(like cv-short)"), None, False  # fmt: skip
+        return (
+            (
+                f"{name}: {_show(value)} is not a valid name; "
+                "expected letters, digits, '-' and '_' (like cv-short)"
+            ),
+            None,
+            False,
+        )
     if kind == "string_too_short":
         return f"{name}: must not be empty", None, False
     return f"{name}: {details['msg']}, got {_show(value)}", None, False
@@ -571,8 +620,12 @@ def _known_keys(path: Path_) -> list[str]:
     for part in path:
         if isinstance(part, int):
             continue
-        inner = [m for model in models if part in model.model_fields
-                 for m in _models_in(model.model_fields[part].annotation)]  # fmt: skip
+        inner = [
+            m
+            for model in models
+            if part in model.model_fields
+            for m in _models_in(model.model_fields[part].annotation)
+        ]
         if inner:
             models = inner
         # else: a dict key (like a section name) that keeps the same value type
@@ -604,7 +657,9 @@ def check_files(source: Source) -> list[Problem]:
     for index, name in enumerate(record.publications.bibtex):
         named.append((("publications", "bibtex", index), name, "a BibTeX file"))
     if record.publications.scholar:
-        named.append((("publications", "scholar"), record.publications.scholar, "a gs_data.json snapshot"))
+        named.append(
+            (("publications", "scholar"), record.publications.scholar, "a gs_data.json snapshot")
+        )
     problems = []
     root = real_path(source.data_dir) or source.data_dir  # load_record has resolved it once
     for path, written, what in named:

@@ -45,11 +45,12 @@ SECTION_TITLES: dict[str, str] = {
     "skills": "Skills",
     "languages": "Languages",
 }
-"""Every section, in the homepage's order, with the homepage's titles (then those JSON Resume adds)."""
+"""Every section, in the homepage's order, with the homepage's titles (then those JSON Resume
+adds)."""
 
 SectionName = Literal[
-    "about", "news", "experience", "teaching", "service",
-    "awards", "publications", "education", "talks", "internships", "projects", "skills", "languages",
+    "about", "news", "experience", "teaching", "service", "awards", "publications", "education",
+    "talks", "internships", "projects", "skills", "languages",
 ]  # fmt: skip
 
 
@@ -78,13 +79,17 @@ def _ends_after_start(end: Date | None, info: ValidationInfo) -> Date | None:
         return end
     last = end.year + 1 if _ACADEMIC_YEAR.fullmatch(end.text) else end.year
     if last < start.year:
-        raise ValueError(f"the period ends before it starts ({start.text}); expected an end "
-                         "on or after the start")  # fmt: skip
+        raise ValueError(
+            f"the period ends before it starts ({start.text}); expected an end "
+            "on or after the start"
+        )
     return end
 
 
 Details = Annotated[list[str], Field(default_factory=list)]
-Tags = Annotated[list[str], Field(default_factory=list, description="labels that documents select by")]
+Tags = Annotated[
+    list[str], Field(default_factory=list, description="labels that documents select by")
+]
 
 
 class Profile(Strict):
@@ -298,7 +303,9 @@ class Theme(Strict):
         if isinstance(value, str):
             match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*pt", value.strip())
             if not match or not 7 <= float(match[1]) <= 14:
-                raise ValueError("expected a size in points from 7pt to 14pt, such as 10pt or 10.5pt")
+                raise ValueError(
+                    "expected a size in points from 7pt to 14pt, such as 10pt or 10.5pt"
+                )
             return f"{match[1]}pt"
         return value
 
@@ -310,8 +317,10 @@ class Theme(Strict):
         if isinstance(value, str):
             parts = value.split()
             matches = [_LENGTH.fullmatch(part) for part in parts]
-            if not 1 <= len(parts) <= 4 or not all(matches) or not all(
-                5 <= float(m[1]) * _LENGTH_MM[m[2]] <= 60 for m in matches if m
+            if (
+                not 1 <= len(parts) <= 4
+                or not all(matches)
+                or not all(5 <= float(m[1]) * _LENGTH_MM[m[2]] <= 60 for m in matches if m)
             ):
                 raise ValueError(
                     "expected 1 to 4 lengths from 5mm to 60mm in mm, cm, in or pt "
@@ -368,6 +377,10 @@ DocumentName = Annotated[
 ]
 
 
+MAX_DOCUMENTS = 20
+"""The most ``documents:`` a record may make (each is laid out in every build)."""
+
+
 class Record(Strict):
     """Everything in ``cv.yaml``."""
 
@@ -397,7 +410,7 @@ class Record(Strict):
     projects: list[Project] = Field(default_factory=list)
     publications: Publications = Field(default_factory=Publications)
     sections: list[SectionEntry] | None = None
-    documents: dict[DocumentName, Document] = Field(default_factory=dict)
+    documents: dict[DocumentName, Document] = Field(default_factory=dict, max_length=MAX_DOCUMENTS)
     theme: Theme = Field(default_factory=Theme)
 
     @field_validator("theme", mode="before")

@@ -171,8 +171,23 @@ def read_names(raw: str, owner: OwnerMatcher) -> tuple[list[Author], list[BadNam
 # --------------------------------------------------------------------------------------------
 # The owner
 
-_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "’": "'"})  # fmt: skip
+_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "’": "'",
+    }
+)
 _NAME_SEPARATORS = re.compile(r"[\s.,\-‐'’]+")
 
 

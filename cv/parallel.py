@@ -13,6 +13,14 @@ after it.
 
 Forking is only used where it is safe: on Linux, with two or more cores, from a process with a
 single thread (a thread holding a lock at the fork would leave it locked in the child).
+
+Stopping never relies on an exception getting through: libraries in the layout catch
+``BaseException`` (WeasyPrint's SVG drawing does), which swallows a ``SystemExit`` or a
+``KeyboardInterrupt`` raised by a signal handler. A child told to stop removes its copies of the
+fonts and exits from the handler itself; whoever stops a child sends SIGKILL when it has not
+exited after :data:`STOP_GRACE` seconds (stuck in C code, where no handler runs); and the command
+line (:func:`ended_by_signals`) ends its process itself if the :class:`Stopped` its handler raised
+does not end it in time.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import signal
 import struct
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,9 +44,19 @@ from cv.errors import CVError
 T = TypeVar("T")
 
 
+STOP_GRACE = 2.0
+"""Seconds a child told to stop (SIGTERM) has to exit before it is killed (SIGKILL). A child
+running Python exits within milliseconds; one stuck in C code never handles the signal."""
+
+
 def can_fork() -> bool:
-    """Whether a child process may be forked here, and would run on a core of its own."""
+    """Whether a child process may be forked here, and would run on a core of its own.
+
+    Never once the process was asked to stop (:func:`ended_by_signals`): it starts no new work.
+    """
     if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return False
+    if _Parent.stopping is not None:
         return False
     try:
         return len(os.listdir("/proc/self/task")) == 1
@@ -77,6 +96,7 @@ class Forked(Generic[T]):
         if pid == 0:  # the child
             os.close(read)
             _run_and_exit(self._jobs, write, finish, mask, parent)
+        _live.add(pid)  # before a stop can come: whoever ends this process ends the child too
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(write)
         self._pid: int | None = pid
@@ -106,7 +126,7 @@ class Forked(Generic[T]):
 
     def _wait(self) -> None:
         if self._pid is not None:
-            os.waitpid(self._pid, 0)
+            _reap(self._pid, block=True)
             self._pid = None
 
     def __enter__(self) -> Forked[T]:
@@ -121,13 +141,20 @@ class Forked(Generic[T]):
         self.stop()
 
     def stop(self) -> None:
-        """End the child if its results were not collected (the parent failed first)."""
-        if self._pid is not None:
-            os.kill(self._pid, signal.SIGTERM)
-            self._wait()
-        if self._read is not None:
-            os.close(self._read)
-            self._read = None
+        """End the child if its results were not collected (the parent failed first, or stops).
+
+        The pipe is closed first (a child writing its answer then fails at once, rather than
+        waiting for a reader), then the child is ended (:func:`end_child`). Ctrl-C and stops are
+        held back meanwhile, which takes at most :data:`STOP_GRACE` seconds: the child is ended
+        however the parent's own end comes.
+        """
+        with signals_held():
+            if self._read is not None:
+                os.close(self._read)
+                self._read = None
+            if self._pid is not None:
+                end_child(self._pid)
+                self._pid = None
 
 
 def _run_and_exit(
@@ -142,11 +169,15 @@ def _run_and_exit(
     ``os._exit`` skips the parent's exit handlers and buffered output, inherited with the fork.
     The child starts with Ctrl-C and stops held back (``mask`` is what to restore): an exception
     before its ``try`` would run the parent's code on in the child. ``parent`` is the process
-    that forked it, which it does not outlive.
+    that forked it, which it does not outlive. A stop while the jobs run ends the child from
+    the signal handler (:func:`_stop`): nobody reads what they would make any more.
     """
     status = 1
     try:
         _Child.forked = True
+        _Child.finish = finish
+        _Parent.stopping = None  # the parent's state, inherited: this process has its own
+        _live.clear()
         # The parent's objects stay out of the child's garbage collections, which would
         # otherwise touch (and so copy) every page of memory they are on. Frozen here, not in
         # the parent: there freezing would reset the collector's counts (see cv.pdf).
@@ -158,16 +189,17 @@ def _run_and_exit(
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         payload: tuple[str, Any] = ("failed", None)
         try:
-            try:
-                payload = ("made", [job() for job in jobs])
-            finally:
-                _Stop.armed = False  # from here on, nothing stops the child before it answers
+            payload = ("made", [job() for job in jobs])
         except CVError as error:
             payload = ("problems", error.problems)
-        except BaseException:  # noqa: BLE001, S110 - a failure or a stop: the parent runs the jobs
+        except BaseException:  # noqa: BLE001, S110 - a failure: the parent runs the jobs itself
             pass
+        _Child.phase = _FINISHING  # a stop now waits for the clean-up, then ends the child
         if finish is not None:
-            finish()  # also after a stop: it removes the child's copies of the fonts
+            finish()
+        if _Child.stopped:
+            os._exit(1)
+        _Child.phase = _ANSWERING  # a stop now ends the child at once
         with os.fdopen(pipe, "wb") as out:
             out.write(pickle.dumps(payload))
         status = 0
@@ -178,9 +210,18 @@ def _run_and_exit(
 _STOPS = {signal.SIGTERM, signal.SIGINT}
 
 
+_WORKING, _FINISHING, _ANSWERING = "working", "finishing", "answering"
+
+
 class _Child:
     forked = False
     """Whether this process is a child forked by :class:`Forked` (set in the child only)."""
+    finish: Callable[[], None] | None = None
+    """The child's clean-up (it removes the child's copies of the fonts)."""
+    phase = _WORKING
+    """What the child does: its jobs, its clean-up after them, or sending back the results."""
+    stopped = False
+    """Whether a stop came during the clean-up, which then ends the child."""
 
 
 def in_forked_child() -> bool:
@@ -215,21 +256,165 @@ def _ends_with(parent: int) -> bool:
     return os.getppid() == parent
 
 
-class _Stop:
-    armed = True
-    """While the child's jobs run, a stop ends them; after, it is ignored."""
-
-
 def _stop(_signal: int, _frame: object) -> None:
-    """The parent ended the child (its build failed) or died (:func:`_ends_with`), or Ctrl-C:
-    end the jobs, once.
+    """The parent ended the child (its build failed or stops) or died (:func:`_ends_with`), or
+    Ctrl-C: clean up and exit, from here.
 
-    Raised only once and only while the jobs run, so that the clean-up after them (``finish``)
-    always runs, even when Ctrl-C and the parent's end arrive one after the other.
+    Not by raising an exception that would unwind the jobs: a library may catch it and go on
+    (WeasyPrint's SVG drawing catches ``BaseException``), and a stop would then be lost. A stop
+    during the clean-up after the jobs lets it finish first; one while the results are sent
+    ends the child at once (a parent that stops reads them no more).
     """
-    if _Stop.armed:
-        _Stop.armed = False
-        raise SystemExit(1)
+    if _Child.phase == _FINISHING:
+        _Child.stopped = True
+        return
+    if _Child.phase == _WORKING:
+        _Child.phase = _FINISHING  # a second stop while cleaning up waits for the clean-up
+        try:
+            if _Child.finish is not None:
+                _Child.finish()
+        finally:
+            os._exit(1)
+    os._exit(1)
+
+
+# --- ending children, and this process when it is asked to stop --------------------------------
+
+_live: set[int] = set()
+"""The children this process forked and has not reaped yet."""
+
+
+def _reap(pid: int, *, block: bool) -> bool:
+    """Whether the child ``pid`` has ended (and is reaped now); waits for it if ``block``."""
+    try:
+        done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:  # reaped already (by an end of this process meanwhile)
+        done = pid
+    if done:
+        _live.discard(pid)
+    return bool(done)
+
+
+def end_child(pid: int, grace: float = STOP_GRACE) -> None:
+    """Tell the child ``pid`` to stop (SIGTERM); SIGKILL it if it has not exited in ``grace`` s.
+
+    A child running Python exits within milliseconds, removing its copies of the fonts
+    (:func:`_stop`); one stuck in C code never gets to run its handler. Reaped either way.
+    """
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + grace
+    while not _reap(pid, block=False):
+        if time.monotonic() >= deadline:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _reap(pid, block=True)
+            return
+        time.sleep(0.005)
+
+
+_HELD = {*{signal.SIGTERM, signal.SIGINT}}
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and stops (SIGINT, SIGTERM) in the block; they arrive after it.
+
+    For short steps that must not be cut in the middle: ending a child, renaming outputs into
+    place, the clean-up before exit. The block must take bounded time.
+    """
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+class Stopped(BaseException):
+    """This process was asked to stop (SIGINT or SIGTERM), raised by :func:`ended_by_signals`.
+
+    A ``BaseException``, as ``KeyboardInterrupt``: ``except Exception`` lets it through.
+    """
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+    @property
+    def exit_code(self) -> int:
+        """128 plus the signal's number, as shells report a process ended by it: 130, 143."""
+        return 128 + self.signal_number
+
+
+class _Parent:
+    stopping: int | None = None
+    """The signal that asked this process to stop, once one did."""
+
+
+@contextmanager
+def ended_by_signals(grace: float = 1.0) -> Iterator[None]:
+    """In the block, SIGINT and SIGTERM end this process promptly, and its children with it.
+
+    The first one raises :class:`Stopped`, so that the code unwinds and cleans up as after any
+    failure (children ended, temporary files removed, nothing written); leaving the block
+    after a stop raises ``SystemExit`` with :attr:`Stopped.exit_code`. A library may catch the
+    exception and go on (WeasyPrint's SVG drawing catches ``BaseException``): if the process
+    has not ended ``grace`` seconds after the stop, or at a second stop, :func:`_end_now` ends
+    it without unwinding. The watchdog that waits for ``grace`` is a thread, started only once
+    a stop came (nothing forks after that, :func:`can_fork`), and not a timer: ``SIGALRM`` is
+    the templates' deadline (:func:`cv.sandbox.deadline`).
+
+    Only from the main thread, which handles signals.
+    """
+    previous = {number: signal.getsignal(number) for number in _HELD}
+
+    def handle(number: int, _frame: object) -> None:
+        if _Parent.stopping is not None:
+            _end_now(_Parent.stopping)  # a second stop, or the first one went unheard
+        _Parent.stopping = number
+        watchdog = threading.Thread(target=_watch, args=(number, grace), daemon=True)
+        watchdog.start()
+        raise Stopped(number)
+
+    for number in _HELD:
+        signal.signal(number, handle)
+    try:
+        yield
+    except Stopped:
+        pass  # the exit below says so
+    finally:
+        with signals_held():
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+        if _Parent.stopping is not None:
+            number, _Parent.stopping = _Parent.stopping, None
+            raise SystemExit(128 + number) from None  # replaces any other way out
+
+
+def _watch(number: int, grace: float) -> None:
+    """The watchdog of a stop: end the process if it still runs after ``grace`` seconds."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)  # the main thread handles the signals
+    time.sleep(grace)
+    _end_now(number)
+
+
+def _end_now(number: int) -> NoReturn:
+    """End this process after ``number`` stopped it, without unwinding: its children first
+    (:func:`end_child`), then its copies of the fonts, then exit with 128 + ``number``."""
+    try:
+        for pid in list(_live):
+            end_child(pid)
+        _release_fonts()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except BaseException:  # noqa: BLE001, S110 - ending regardless
+        pass
+    finally:
+        os._exit(128 + number)
 
 
 class PdfWorker:

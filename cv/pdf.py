@@ -8,6 +8,7 @@ import importlib
 import io
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
@@ -32,7 +33,11 @@ def _import_weasyprint() -> ModuleType:
     import ctypes.util
 
     search = ctypes.util.find_library
-    ctypes.util.find_library = lambda _name: None
+
+    def no_library(name: str) -> str | None:
+        return None
+
+    ctypes.util.find_library = no_library
     try:
         with redirect_stdout(io.StringIO()):  # its installation advice, should a name fail
             return importlib.import_module("weasyprint")
@@ -49,7 +54,7 @@ else:
     weasyprint = _import_weasyprint()
 
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after the import above)
-from weasyprint.urls import URLFetcher  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 from cv.fonts import foreign_fonts  # noqa: E402
 
@@ -66,6 +71,9 @@ class SandboxFetcher(URLFetcher):
         self.roots = tuple(Path(os.path.realpath(root)) for root in roots)
 
     def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]  # WeasyPrint's signature
+        return _checked_svg(self._fetch(url, headers))
+
+    def _fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -80,6 +88,30 @@ class SandboxFetcher(URLFetcher):
         if not path.is_file():
             raise ValueError(f"no file at {path}")
         return super().fetch(path.as_uri(), headers)
+
+
+MAX_SVG = 1_000_000
+"""The largest SVG drawn (an icon or a logo is a few KB)."""
+
+MAX_SVG_USES = 50
+"""The most ``<use>`` elements an SVG may have: each may repeat a drawing that repeats others,
+so that a few hundred bytes of nested ``<use>`` draw a hundred million shapes."""
+
+
+def _checked_svg(response: URLFetcherResponse) -> URLFetcherResponse:
+    """The response as it is, unless it is an SVG too big or too repetitive to draw in time."""
+    if response.content_type != "image/svg+xml" and not response.url.lower().endswith(".svg"):
+        return response
+    body = response.read(MAX_SVG + 1)
+    if len(body) > MAX_SVG:
+        raise ValueError(f"refused to draw {response.url[:80]}: an SVG larger than 1 MB")
+    uses = len(re.findall(rb"<(?:[\w-]+:)?use\b", body))
+    if uses > MAX_SVG_USES or b"<!ENTITY" in body:
+        raise ValueError(
+            f"refused to draw {response.url[:80]}: an SVG that repeats itself "
+            f"({uses} <use> elements or entities; expected at most {MAX_SVG_USES})"
+        )
+    return URLFetcherResponse(response.url, body, response.headers, response.status)
 
 
 _configurations: dict[int, FontConfiguration] = {}
@@ -245,8 +277,11 @@ def _drop_file_links(document: weasyprint.Document) -> list[str]:
         page.links[:] = kept
     dropped += ["an attached file"] * len(document.metadata.attachments)
     document.metadata.attachments = []
-    return [f"a link to {target.split('?')[0][:120]} was left out: a PDF links only to the web, "
-            "mail and phone, and embeds no files" for target in dropped]  # fmt: skip
+    return [
+        f"a link to {target.split('?')[0][:120]} was left out: a PDF links only to the web, "
+        "mail and phone, and embeds no files"
+        for target in dropped
+    ]
 
 
 def _is_web(url: str) -> bool:
@@ -277,9 +312,13 @@ class Laid:
         Measured on a page tall enough for everything, this is the height the content needs.
         """
         root = self.document.pages[0]._page_box  # WeasyPrint has no public box API; read-only
-        body = next(box for box in root.descendants() if getattr(box, "element_tag", None) == "body")
-        bottom = max((child.position_y + child.margin_height() for child in body.children),
-                     default=body.content_box_y())  # fmt: skip
+        body = next(
+            box for box in root.descendants() if getattr(box, "element_tag", None) == "body"
+        )
+        bottom = max(
+            (child.position_y + child.margin_height() for child in body.children),
+            default=body.content_box_y(),
+        )
         return float(bottom - root.content_box_y())
 
     def vertical_margins(self) -> float:
@@ -288,7 +327,7 @@ class Laid:
         return float(root.margin_height() - root.height)
 
     def heights(self, attribute: str = "data-fit") -> dict[str, float]:
-        """Height (CSS px, margins included) of every element carrying ``attribute``, by its value."""
+        """Height (CSS px, margins included) of each element carrying ``attribute``, by value."""
         found: dict[str, float] = {}
         for page in self.document.pages:
             seen: set[int] = set()

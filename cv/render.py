@@ -53,7 +53,29 @@ def render_html(
         "for_print": for_print,
     }
     html = render_template(theme, "cv.html.j2", context)
-    return add_print_fonts(html) if for_print else embed_web_fonts(html)
+    return add_print_fonts(html) if for_print else with_policy(embed_web_fonts(html))
+
+
+CONTENT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data: https:; "
+    "base-uri 'none'; form-action 'none'"
+)
+"""What cv.html lets a browser load and run: its own styles, fonts and images, and no script.
+
+The page makes no script and the checks of :mod:`cv.sandbox` refuse a template that makes one;
+this policy is the browser's own guard should anything get past them.
+"""
+
+
+def with_policy(html: str) -> str:
+    """``html`` with :data:`CONTENT_POLICY` as the first element of its head."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_POLICY}">'
+    head = re.search(r"<head\b[^>]*>", html, re.IGNORECASE)
+    if head is not None:
+        return html[: head.end()] + "\n" + meta + html[head.end() :]
+    doctype = re.match(r"\s*<!DOCTYPE[^>]*>", html, re.IGNORECASE)
+    at = doctype.end() if doctype else 0
+    return html[:at] + meta + html[at:]
 
 
 def page_css(
@@ -98,8 +120,14 @@ def contact_links(record: Record) -> list[Link]:
         ("x", c.x, "https://x.com/{}"),
         ("dblp", c.dblp, "https://dblp.org/pid/{}.html"),
     ]
-    labels = {"google_scholar": "Google Scholar", "orcid": "ORCID", "dblp": "DBLP",
-              "github": "GitHub", "linkedin": "LinkedIn", "x": "X"}  # fmt: skip
+    labels = {
+        "google_scholar": "Google Scholar",
+        "orcid": "ORCID",
+        "dblp": "DBLP",
+        "github": "GitHub",
+        "linkedin": "LinkedIn",
+        "x": "X",
+    }
     links = []
     for key, value, pattern in profiles:
         if not value:
@@ -138,17 +166,18 @@ def page_meta(record: Record, title: str, page_size: str | None = None) -> dict[
 def interest_items(record: Record) -> tuple[tuple[Markup, Markup], ...]:
     """Research interests as (title, details) pairs of safe HTML; details empty for a string."""
     return tuple(
-        (markup.inline(i), Markup("")) if isinstance(i, str)
+        (markup.inline(i), Markup(""))
+        if isinstance(i, str)
         else (markup.inline(i.title), markup.inline(i.details))
         for i in record.interests
-    )  # fmt: skip
+    )
 
 
 def section_order(record: Record) -> list[tuple[str, SectionOptions]]:
     """The sections to show, in order, with their options (title, limit)."""
     if record.sections is None:
         return [(key, SectionOptions()) for key in SECTION_TITLES]
-    order = []
+    order: list[tuple[str, SectionOptions]] = []
     for item in record.sections:
         if isinstance(item, str):
             order.append((item, SectionOptions()))
@@ -164,8 +193,10 @@ def hidden_sections(record: Record) -> list[str]:
     for key in SECTION_TITLES:
         count = len(getattr(record, key, None) or []) if key not in ("about", "publications") else 0
         if count and key not in shown:
-            warnings.append(f"cv.yaml: {key} has {count} entr{'ies' if count != 1 else 'y'} but "
-                            "`sections:` leaves it out, so the CV does not show them")  # fmt: skip
+            warnings.append(
+                f"cv.yaml: {key} has {count} entr{'ies' if count != 1 else 'y'} but "
+                "`sections:` leaves it out, so the CV does not show them"
+            )
     return warnings
 
 
@@ -193,17 +224,22 @@ def sections(
         if key == "publications":
             chosen = list(publications)[: options.limit] if options.limit else list(publications)
             if chosen:
-                groups = group_publications(chosen, record.publications.group_by,
-                                            record.publications.numbering)  # fmt: skip
+                groups = group_publications(
+                    chosen, record.publications.group_by, record.publications.numbering
+                )
                 legend = any(publication.has_marks for publication in chosen)
-                extra = {"has_marks": legend, "marks": used_marks(chosen),
-                         "scholar": scholar_view(scholar) if scholar else None}  # fmt: skip
+                extra = {
+                    "has_marks": legend,
+                    "marks": used_marks(chosen),
+                    "scholar": scholar_view(scholar) if scholar else None,
+                }
                 result.append(Section(key, title, group_views(groups, scholar), extra))
             continue
         section = builders[key](record, title)
         if options.limit is not None:
-            section = Section(section.key, section.title, section.entries[: options.limit],
-                              section.extra)  # fmt: skip
+            section = Section(
+                section.key, section.title, section.entries[: options.limit], section.extra
+            )
         if section.entries or section.extra:
             result.append(section)
     return result
@@ -246,10 +282,19 @@ def _experience(record: Record, title: str) -> Section:
     entries = []
     for e in _newest_first(record.experience, key=lambda e: range_sort_key(e.start, e.end)):
         advisor = _link(e.advisor, e.advisor_url)
-        subtitle = _join(_join(_link(e.organization, e.url), markup.inline(e.location)),
-                         Markup("advised by ") + advisor if advisor else None, sep="; ")  # fmt: skip
-        entries.append(Entry(format_range(e.start, e.end), Markup("<strong>{}</strong>").format(
-            markup.inline(e.role)), subtitle, tuple(markup.inline(d) for d in e.details)))
+        subtitle = _join(
+            _join(_link(e.organization, e.url), markup.inline(e.location)),
+            Markup("advised by ") + advisor if advisor else None,
+            sep="; ",
+        )
+        entries.append(
+            Entry(
+                format_range(e.start, e.end),
+                Markup("<strong>{}</strong>").format(markup.inline(e.role)),
+                subtitle,
+                tuple(markup.inline(d) for d in e.details),
+            )
+        )
     return Section("experience", title, tuple(entries))
 
 
@@ -263,8 +308,14 @@ def _education(record: Record, title: str) -> Section:
         if e.advisor:
             details.insert(0, Markup("Advisor: ") + markup.inline(e.advisor))
         subtitle = _join(_link(e.institution, e.url), markup.inline(e.location))
-        entries.append(Entry(format_range(e.start, e.end),
-                             Markup("<strong>{}</strong>").format(degree), subtitle, tuple(details)))  # fmt: skip
+        entries.append(
+            Entry(
+                format_range(e.start, e.end),
+                Markup("<strong>{}</strong>").format(degree),
+                subtitle,
+                tuple(details),
+            )
+        )
     return Section("education", title, tuple(entries))
 
 
@@ -272,83 +323,141 @@ def _teaching(record: Record, title: str) -> Section:
     entries = []
     for t in _newest_first(record.teaching, key=lambda t: t.term.sort_key):
         subtitle = _join(markup.inline(t.role), markup.inline(t.institution))
-        entries.append(Entry(str(t.term), Markup("<strong>{}</strong>").format(markup.inline(t.course)),
-                             subtitle, tuple(markup.inline(d) for d in t.details)))  # fmt: skip
+        entries.append(
+            Entry(
+                str(t.term),
+                Markup("<strong>{}</strong>").format(markup.inline(t.course)),
+                subtitle,
+                tuple(markup.inline(d) for d in t.details),
+            )
+        )
     return Section("teaching", title, tuple(entries))
 
 
 def _service(record: Record, title: str) -> Section:
     entries = []
     for s in record.service:  # as written: service lists have no natural date order
-        details = [Markup("<em>{}:</em> {}").format(markup.inline(g.label),
-                   _join(*(markup.inline(v) for v in g.venues))) for g in s.groups]  # fmt: skip
+        details = [
+            Markup("<em>{}:</em> {}").format(
+                markup.inline(g.label), _join(*(markup.inline(v) for v in g.venues))
+            )
+            for g in s.groups
+        ]
         if s.venues:
             details.append(_join(*(markup.inline(v) for v in s.venues), sep="; "))
         details += [markup.inline(d) for d in s.details]
-        entries.append(Entry(str(s.date or ""), Markup("<strong>{}</strong>").format(
-            markup.inline(s.role)), Markup(""), tuple(details)))
+        entries.append(
+            Entry(
+                str(s.date or ""),
+                Markup("<strong>{}</strong>").format(markup.inline(s.role)),
+                Markup(""),
+                tuple(details),
+            )
+        )
     return Section("service", title, tuple(entries))
 
 
 def _awards(record: Record, title: str) -> Section:
     entries = []
     for a in _newest_first(record.awards, key=lambda a: a.date.sort_key):
-        entries.append(Entry(str(a.date), Markup("<strong>{}</strong>").format(_link(a.title, a.url)),
-                             markup.inline(a.organization), tuple(markup.inline(d) for d in a.details)))  # fmt: skip
+        entries.append(
+            Entry(
+                str(a.date),
+                Markup("<strong>{}</strong>").format(_link(a.title, a.url)),
+                markup.inline(a.organization),
+                tuple(markup.inline(d) for d in a.details),
+            )
+        )
     return Section("awards", title, tuple(entries))
 
 
 def _talks(record: Record, title: str) -> Section:
     entries = []
     for t in _newest_first(record.talks, key=lambda t: t.date.sort_key):
-        links = tuple(Link(label, label.capitalize(), markup.safe_url(url))
-                      for label, url in (("video", t.video), ("slides", t.slides)) if url)  # fmt: skip
+        links = tuple(
+            Link(label, label.capitalize(), markup.safe_url(url))
+            for label, url in (("video", t.video), ("slides", t.slides))
+            if url
+        )
         subtitle = _join(markup.inline(t.event), markup.inline(t.location))
-        entries.append(Entry(str(t.date), Markup("<em>{}</em>").format(_link(t.title, t.url)),
-                             subtitle, (), links))  # fmt: skip
+        entries.append(
+            Entry(
+                str(t.date),
+                Markup("<em>{}</em>").format(_link(t.title, t.url)),
+                subtitle,
+                (),
+                links,
+            )
+        )
     return Section("talks", title, tuple(entries))
 
 
 def _projects(record: Record, title: str) -> Section:
     entries = []
     for p in _newest_first(record.projects, key=lambda p: range_sort_key(p.start, p.end)):
-        subtitle = _join(markup.inline(p.organization), *(markup.inline(r) for r in p.roles),
-                         markup.inline(p.type))  # fmt: skip
+        subtitle = _join(
+            markup.inline(p.organization),
+            *(markup.inline(r) for r in p.roles),
+            markup.inline(p.type),
+        )
         details = [markup.inline(p.description)] if p.description else []
         details += [markup.inline(d) for d in p.details]
         if p.keywords:
             details.append(_join(*(markup.inline(k) for k in p.keywords)))
-        entries.append(Entry(format_range(p.start, p.end),
-                             Markup("<strong>{}</strong>").format(_link(p.name, p.url)), subtitle,
-                             tuple(details)))  # fmt: skip
+        entries.append(
+            Entry(
+                format_range(p.start, p.end),
+                Markup("<strong>{}</strong>").format(_link(p.name, p.url)),
+                subtitle,
+                tuple(details),
+            )
+        )
     return Section("projects", title, tuple(entries))
 
 
 def _skills(record: Record, title: str) -> Section:
     entries = tuple(
-        Entry("", Markup("<strong>{}</strong>").format(markup.inline(s.name)), markup.inline(s.level),
-              (_join(*(markup.inline(k) for k in s.keywords)),) if s.keywords else ())
+        Entry(
+            "",
+            Markup("<strong>{}</strong>").format(markup.inline(s.name)),
+            markup.inline(s.level),
+            (_join(*(markup.inline(k) for k in s.keywords)),) if s.keywords else (),
+        )
         for s in record.skills
-    )  # fmt: skip
+    )
     return Section("skills", title, entries)
 
 
 def _languages(record: Record, title: str) -> Section:
     entries = tuple(
-        Entry("", Markup("<strong>{}</strong>").format(markup.inline(lang.language)),
-              markup.inline(lang.fluency))
+        Entry(
+            "",
+            Markup("<strong>{}</strong>").format(markup.inline(lang.language)),
+            markup.inline(lang.fluency),
+        )
         for lang in record.languages
-    )  # fmt: skip
+    )
     return Section("languages", title, entries)
 
 
 def _internships(record: Record, title: str) -> Section:
     entries = []
     for i in _newest_first(record.internships, key=lambda i: range_sort_key(i.start, i.end)):
-        heading = _join(Markup("<strong>{}</strong>").format(markup.inline(i.role)) if i.role else None,
-                        _link(i.organization, i.url))  # fmt: skip
-        subtitle = _join(markup.inline(i.location),
-                         Markup("mentor: ") + markup.inline(i.mentor) if i.mentor else None, sep="; ")  # fmt: skip
-        entries.append(Entry(format_range(i.start, i.end), heading, subtitle,
-                             tuple(markup.inline(d) for d in i.details)))  # fmt: skip
+        heading = _join(
+            Markup("<strong>{}</strong>").format(markup.inline(i.role)) if i.role else None,
+            _link(i.organization, i.url),
+        )
+        subtitle = _join(
+            markup.inline(i.location),
+            Markup("mentor: ") + markup.inline(i.mentor) if i.mentor else None,
+            sep="; ",
+        )
+        entries.append(
+            Entry(
+                format_range(i.start, i.end),
+                heading,
+                subtitle,
+                tuple(markup.inline(d) for d in i.details),
+            )
+        )
     return Section("internships", title, tuple(entries))

@@ -26,10 +26,11 @@ from __future__ import annotations
 import re
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
-from html.parser import HTMLParser
 from types import BuiltinMethodType, FrameType, MappingProxyType, MethodType
 from typing import Any
 
@@ -40,7 +41,6 @@ import jinja2.utils
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
 
 from cv.views import VIEW_FIELDS
 
@@ -53,23 +53,77 @@ MAX_INT_BITS = 4_000
 MAX_ARGUMENT = 100_000
 """The largest number a filter or method may be given (a width, a count)."""
 
+MAX_WRITTEN = 30_000_000
+"""The most text one render's ``{{ ... }}`` may write, counting what blocks and macros capture
+(a 1,500-paper CV writes about 6 MB)."""
+
 DEADLINE = 10.0
 """Seconds a user's template may take to render (the bundled ones take a few hundredths)."""
 
-_TEXT_METHODS = frozenset({
-    "capitalize", "casefold", "center", "count", "endswith", "find", "format", "index",
-    "isalnum", "isalpha", "isdecimal", "isdigit", "islower", "isnumeric", "isspace", "istitle",
-    "isupper", "join", "ljust", "lower", "lstrip", "partition", "removeprefix", "removesuffix",
-    "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split",
-    "splitlines", "startswith", "strip", "striptags", "swapcase", "title", "unescape", "upper",
-    "zfill",
-})  # fmt: skip
+_TEXT_METHODS = frozenset(
+    {
+        "capitalize",
+        "casefold",
+        "center",
+        "count",
+        "endswith",
+        "find",
+        "format",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isdecimal",
+        "isdigit",
+        "islower",
+        "isnumeric",
+        "isspace",
+        "istitle",
+        "isupper",
+        "join",
+        "ljust",
+        "lower",
+        "lstrip",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "replace",
+        "rfind",
+        "rindex",
+        "rjust",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "splitlines",
+        "startswith",
+        "strip",
+        "striptags",
+        "swapcase",
+        "title",
+        "unescape",
+        "upper",
+        "zfill",
+    }
+)
 _MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
 _SEQUENCE_METHODS = frozenset({"count", "index"})
-_LOOP_ATTRIBUTES = frozenset({
-    "index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
-    "previtem", "nextitem", "cycle", "changed",
-})  # fmt: skip
+_LOOP_ATTRIBUTES = frozenset(
+    {
+        "index",
+        "index0",
+        "revindex",
+        "revindex0",
+        "first",
+        "last",
+        "length",
+        "depth",
+        "depth0",
+        "previtem",
+        "nextitem",
+        "cycle",
+        "changed",
+    }
+)
 _CYCLER_ATTRIBUTES = frozenset({"current", "next", "reset"})
 
 _Cycler = jinja2.utils.Cycler
@@ -80,9 +134,20 @@ _Macro = jinja2.runtime.Macro
 _Block = jinja2.runtime.BlockReference
 _TemplateReference = jinja2.runtime.TemplateReference
 _REACHABLE = (
-    str, tuple, list, dict, MappingProxyType, range, _TemplateReference,
-    _Loop, _Cycler, _Block, _Namespace, _Joiner, jinja2.Undefined,
-)  # fmt: skip
+    str,
+    tuple,
+    list,
+    dict,
+    MappingProxyType,
+    range,
+    _TemplateReference,
+    _Loop,
+    _Cycler,
+    _Block,
+    _Namespace,
+    _Joiner,
+    jinja2.Undefined,
+)
 """What a template may look into, besides views: its attributes or items."""
 
 
@@ -106,11 +171,26 @@ class _FormatCall:
 
 
 class _BoundedCodeGenerator(jinja2.compiler.CodeGenerator):
-    """Jinja's code generator, with every ``~`` concatenation measured."""
+    """Jinja's code generator, with every ``~`` concatenation and every output measured."""
 
     def visit_Concat(self, node: nodes.Concat, frame: jinja2.compiler.Frame) -> None:
         self.write("environment.bounded(")
         super().visit_Concat(node, frame)
+        self.write(")")
+
+    # Each {{ ... }} goes through environment.counted, wherever it is written: into the page,
+    # or into the buffer of a {% set %} block, a macro or a {% filter %} block, which Jinja
+    # joins only at their end (a loop filling one would otherwise grow without a check).
+    def _output_child_pre(
+        self, node: nodes.Expr, frame: jinja2.compiler.Frame, finalize: Any
+    ) -> None:
+        self.write("environment.counted(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(
+        self, node: nodes.Expr, frame: jinja2.compiler.Frame, finalize: Any
+    ) -> None:
+        super()._output_child_post(node, frame, finalize)
         self.write(")")
 
 
@@ -168,8 +248,9 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
         # Raised at once: an undefined value would pass quietly through a filter (``map``).
-        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} "
-                            "object is unsafe.")  # fmt: skip
+        raise SecurityError(
+            f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe."
+        )
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)
@@ -195,14 +276,18 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
             )
         return False
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(
+        __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
+    ) -> Any:  # noqa: N805
         if not __self.is_safe_callable(__obj):
             raise SecurityError(f"a template cannot call {type(__obj).__name__!r} objects")
         if isinstance(getattr(__obj, "__self__", None), str):  # a width, a count of copies
             _check_arguments(args, kwargs)
         return _bounded(__context.call(__obj, *args, **kwargs))
 
-    def call_binop(self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any) -> Any:
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any
+    ) -> Any:
         _check_binop(operator_, left, right)
         return _bounded(self.binop_table[operator_](left, right))
 
@@ -210,12 +295,29 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         """The text a ``~`` made, refused when longer than :data:`MAX_TEXT`."""
         return _bounded(text)
 
+    def start_render(self) -> None:
+        """Start counting what a render writes (:meth:`counted`) from zero."""
+        self._written = 0
+
+    def counted(self, text: Any) -> Any:
+        """Text a ``{{ ... }}`` writes, refused once a render has written :data:`MAX_WRITTEN`."""
+        if isinstance(text, str):
+            self._written = getattr(self, "_written", 0) + len(text)
+        if getattr(self, "_written", 0) > MAX_WRITTEN:
+            raise SecurityError(
+                f"the template wrote more than {MAX_WRITTEN:,} characters; "
+                "expected a page of a few hundred thousand"
+            )
+        return text
+
 
 def _bounded(value: Any) -> Any:
     """``value`` when it is not too big: text up to MAX_TEXT, numbers up to MAX_INT_BITS."""
     if isinstance(value, str | list | tuple) and len(value) > MAX_TEXT:
-        raise SecurityError(f"a value of {len(value):,} characters or items; the most a template "
-                            f"may make is {MAX_TEXT:,}")  # fmt: skip
+        raise SecurityError(
+            f"a value of {len(value):,} characters or items; the most a template "
+            f"may make is {MAX_TEXT:,}"
+        )
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise SecurityError(f"a number of more than {MAX_INT_BITS:,} bits")
     return value
@@ -224,7 +326,9 @@ def _bounded(value: Any) -> Any:
 def _check_arguments(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
-            raise SecurityError(f"an argument of {value:,}; the largest allowed is {MAX_ARGUMENT:,}")
+            raise SecurityError(
+                f"an argument of {value:,}; the largest allowed is {MAX_ARGUMENT:,}"
+            )
 
 
 def _length(value: Any) -> int:
@@ -236,11 +340,16 @@ def _check_binop(name: str, left: Any, right: Any) -> None:
     if name == "*":
         for sized, count in ((left, right), (right, left)):
             if _length(sized) and isinstance(count, int) and _length(sized) * count > MAX_TEXT:
-                raise SecurityError(f"repeating {_length(sized):,} characters or items {count:,} "
-                                    f"times; the most a template may make is {MAX_TEXT:,}")  # fmt: skip
-        if isinstance(left, int) and isinstance(right, int):
-            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise SecurityError(f"a number of more than {MAX_INT_BITS:,} bits")
+                raise SecurityError(
+                    f"repeating {_length(sized):,} characters or items {count:,} "
+                    f"times; the most a template may make is {MAX_TEXT:,}"
+                )
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and left.bit_length() + right.bit_length() > MAX_INT_BITS
+        ):
+            raise SecurityError(f"a number of more than {MAX_INT_BITS:,} bits")
     elif name == "**" and isinstance(left, int) and isinstance(right, int):
         if right > 0 and abs(left) > 1 and left.bit_length() * right > MAX_INT_BITS:
             raise SecurityError(f"{left} ** {right} is a number of more than {MAX_INT_BITS:,} bits")
@@ -248,8 +357,10 @@ def _check_binop(name: str, left: Any, right: Any) -> None:
         if re.search(r"\d{7,}|%[^a-zA-Z%]*\*", left):
             raise SecurityError("a %-format width over 999,999 (or one taken from an argument)")
     elif name == "+" and _length(left) + _length(right) > MAX_TEXT:
-        raise SecurityError(f"text of {_length(left) + _length(right):,} characters; the most a "
-                            f"template may make is {MAX_TEXT:,}")  # fmt: skip
+        raise SecurityError(
+            f"text of {_length(left) + _length(right):,} characters; the most a "
+            f"template may make is {MAX_TEXT:,}"
+        )
 
 
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -266,8 +377,13 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
             _check_binop("%", value, None)
         elif name in ("indent", "replace") and _length(value):
             # Each line (indent) or each match (replace) can grow by the size of an argument.
-            growth = max((_length(a) if isinstance(a, str) else a if isinstance(a, int) else 0
-                          for a in (*args[skip:], *kwargs.values())), default=0)  # fmt: skip
+            growth = max(
+                (
+                    _length(a) if isinstance(a, str) else a if isinstance(a, int) else 0
+                    for a in (*args[skip:], *kwargs.values())
+                ),
+                default=0,
+            )
             if _length(value) * (1 + growth) > 50 * MAX_TEXT:
                 raise SecurityError(f"the {name} filter would make too much text")
         return _bounded(function(*args, **kwargs))
@@ -275,43 +391,109 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     return bounded
 
 
-_SCRIPT_URL = re.compile(r"^(javascript|vbscript|data:\s*text/html)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_REFUSED_ELEMENTS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "base",
+        "portal",
+        "noscript",
+        "noembed",
+        "form",
+        "template",
+    }
+)
+"""What runs code or loads another page in a browser (or hides markup from a parser)."""
+
+_LINK_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster"})
+_URL_ATTRIBUTES = _LINK_ATTRIBUTES | {
+    "background",
+    "srcset",
+    "ping",
+    "cite",
+    "manifest",
+    "codebase",
+    "lowsrc",
+    "dynsrc",
+    "values",
+    "to",
+    "from",
+    "by",
+    "style",  # SVG animations set a link; CSS has url()
+}
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+MAX_SVG_USES = 50
+"""The most SVG ``<use>`` elements a page may hold (each can repeat others without end)."""
 
 
-class _ActiveContent(HTMLParser):
-    """Finds what would run in a browser: scripts, event handlers, script URLs, refreshes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: tuple[str, int] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.found is not None:
-            return
-        if tag == "script":
-            self.found = ("a <script> element", self.getpos()[0])
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found = (f"an event handler ({name}=)", self.getpos()[0])
-            elif value and _SCRIPT_URL.match(_CONTROL.sub("", value)):
-                self.found = (f"a script link ({name}={value[:40]!r})", self.getpos()[0])
-            elif tag == "meta" and name == "http-equiv" and (value or "").lower() == "refresh":
-                self.found = ("a <meta> refresh", self.getpos()[0])
-
-    handle_startendtag = handle_starttag
+_SCRIPT_SCHEME = re.compile(r"(?:^|[;,]|url\(['\"]?)(?:javascript|vbscript):")
 
 
-def active_content(html: str) -> tuple[str, int] | None:
-    """The first thing in ``html`` that would run code in a browser, and its line; or None.
+def _runs_script(name: str, plain: str) -> bool:
+    """Whether an attribute's value (without spaces, lower case) is or holds a script link:
+    the whole value of a link, an item of an animation's or srcset's list, a CSS url()."""
+    if name in ("values", "srcset", "style"):
+        return _SCRIPT_SCHEME.search(plain) is not None
+    return plain.startswith(("javascript:", "vbscript:"))
 
-    The bundled templates make none, and text from the record is escaped, so anything found
-    came from a user's template (``{% autoescape false %}``, ``|safe``, or its own HTML).
+
+def active_content(html: str) -> str | None:
+    """The first thing in the page that would run code in a browser, or None.
+
+    The page is parsed as a browser parses it (tinyhtml5, the HTML5 parser WeasyPrint reads
+    pages with), so comments, CDATA, raw-text elements and SVG are read the way they would
+    run. The bundled templates make none of this and text from the record is escaped, so
+    anything found came from a user's template (its own HTML, ``|safe``, or
+    ``{% autoescape false %}``).
     """
-    parser = _ActiveContent()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+    import tinyhtml5  # a WeasyPrint dependency
+
+    uses = 0
+    for element in tinyhtml5.parse(html).iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        tag = element.tag.rpartition("}")[2].lower()
+        if tag in _REFUSED_ELEMENTS:
+            return f"a <{tag}> element"
+        if tag == "meta" and (element.get("http-equiv") or "").strip().lower() == "refresh":
+            return "a <meta> refresh"
+        uses += tag == "use"
+        if uses > MAX_SVG_USES:
+            return f"more than {MAX_SVG_USES} SVG <use> elements"
+        for qualified, value in element.attrib.items():
+            name = qualified.rpartition("}")[2].lower()
+            plain = _INVISIBLE.sub("", value).lower()
+            if name.startswith("on"):
+                return f"an event handler ({name}=)"
+            if name == "srcdoc":
+                return "an srcdoc= page"
+            if name in _URL_ATTRIBUTES and _runs_script(name, plain):
+                return f"a script link ({name}={value[:40]!r})"
+            if name in _LINK_ATTRIBUTES and plain.startswith("data:") and tag != "img":
+                return f"a data: link ({name}={value[:40]!r})"
+    return None
+
+
+BUILD_BUDGET = 20.0
+"""Seconds all renders of user templates may take together in one build (:func:`budget`)."""
+
+_BUDGET: ContextVar[list[float] | None] = ContextVar("template_budget", default=None)
+
+
+@contextmanager
+def budget(seconds: float | None = None) -> Iterator[None]:
+    """Share one time budget among every user-template render in the block (a build renders
+    the CV, the bio several times while fitting it, and each document)."""
+    token = _BUDGET.set([BUILD_BUDGET if seconds is None else seconds])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
 
 
 @contextmanager
@@ -319,28 +501,43 @@ def deadline(seconds: float | None = None) -> Iterator[None]:
     """Raise :class:`TemplateTimeout` in the code running when ``seconds`` have passed.
 
     Args:
-        seconds: The time allowed; :data:`DEADLINE` by default.
+        seconds: The time allowed; :data:`DEADLINE` by default, and never more than what is
+            left of the build's :func:`budget`.
 
     Only in the main thread of a process that has ``SIGALRM`` (a build, ``cv watch``); elsewhere
     (the API called from a thread) the render runs without a deadline.
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    seconds = DEADLINE if seconds is None else seconds
+    shared = _BUDGET.get()
+    if shared is not None:
+        if shared[0] <= 0:
+            raise TemplateTimeout(
+                f"the templates took more than {BUILD_BUDGET:g} s in this "
+                "build; expected templates that format what they are given"
+            )
+        seconds = min(seconds, shared[0])
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
         yield
         return
 
-    seconds = DEADLINE if seconds is None else seconds
-
     def expire(_signal: int, _frame: FrameType | None) -> None:
-        raise TemplateTimeout(f"the template took longer than {seconds:g} s to render; expected "
-                              "a template that formats what it is given")  # fmt: skip
+        raise TemplateTimeout(
+            f"the template took longer than {seconds:g} s to render; expected "
+            "a template that formats what it is given"
+        )
 
     previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if shared is not None:
+            shared[0] -= time.monotonic() - started
 
 
-__all__ = ["TemplateSandbox", "TemplateTimeout", "active_content", "deadline"]
+__all__ = ["TemplateSandbox", "TemplateTimeout", "active_content", "budget", "deadline"]

@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 import tinycss2
 import yaml
+from jinja2.exceptions import SecurityError
 from pydantic import ValidationError
 
 from cv import model
@@ -137,9 +138,11 @@ def load_theme(name: str, data_dir: Path | None = None) -> Theme:
     if name not in known:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else None
-        raise CVError.at(f"unknown theme {name!r}; expected one of: {', '.join(known)} (a theme "
-                         "is a name; your own templates go in the data folder's theme/)",
-                         hint=hint)  # fmt: skip
+        raise CVError.at(
+            f"unknown theme {name!r}; expected one of: {', '.join(known)} (a theme "
+            "is a name; your own templates go in the data folder's theme/)",
+            hint=hint,
+        )
     folders = _user_folder(data_dir) if data_dir is not None else []
     chain = _chain(name)
     description = (
@@ -170,8 +173,11 @@ def _user_folder(data_dir: Path) -> list[Path]:
     folder = data_dir / USER_THEME_DIR
     if not folder.is_dir():
         if folder.exists() or folder.is_symlink():
-            raise CVError.at(f"{USER_THEME_DIR} is not a folder; expected a folder of template "
-                             "overrides (or nothing by that name)", folder)  # fmt: skip
+            raise CVError.at(
+                f"{USER_THEME_DIR} is not a folder; expected a folder of template "
+                "overrides (or nothing by that name)",
+                folder,
+            )
         return []
     root = data_dir.resolve()
     problems: list[Problem] = []
@@ -181,17 +187,33 @@ def _user_folder(data_dir: Path) -> list[Path]:
     for path in paths:
         target = real_path(path)
         if target is None:
-            problems.append(Problem("its links go round in a loop; expected a file or a folder",
-                                    path))  # fmt: skip
+            problems.append(
+                Problem("its links go round in a loop; expected a file or a folder", path)
+            )
         elif not target.is_relative_to(root):
-            problems.append(Problem(f"links to {target}, outside the data folder; expected the "
-                                    "theme override's own files (copy the file here)", path))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"links to {target}, outside the data folder; expected the "
+                    "theme override's own files (copy the file here)",
+                    path,
+                )
+            )
         elif not (path.is_dir() or path.is_file()):
-            problems.append(Problem("this is not a file or a folder (a named pipe, a socket or a "
-                                    "device); expected the theme override's own files", path))  # fmt: skip
+            problems.append(
+                Problem(
+                    "this is not a file or a folder (a named pipe, a socket or a "
+                    "device); expected the theme override's own files",
+                    path,
+                )
+            )
         elif path.is_file() and path.stat().st_size > MAX_THEME_FILE:
-            problems.append(Problem(f"larger than {MAX_THEME_FILE // 1_000_000} MB; expected a "
-                                    "template, a stylesheet or an image of a theme", path))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"larger than {MAX_THEME_FILE // 1_000_000} MB; expected a "
+                    "template, a stylesheet or an image of a theme",
+                    path,
+                )
+            )
         elif path.suffix in _TEXT_SUFFIXES and path.is_file():
             data = path.read_bytes()
             try:
@@ -199,8 +221,15 @@ def _user_folder(data_dir: Path) -> list[Path]:
             except UnicodeDecodeError as error:
                 line = data.count(b"\n", 0, error.start) + 1
                 column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-                problems.append(Problem(f"byte 0x{data[error.start]:02x} is not UTF-8; expected a "
-                                        "UTF-8 text file (save it as UTF-8)", path, line, column))  # fmt: skip
+                problems.append(
+                    Problem(
+                        f"byte 0x{data[error.start]:02x} is not UTF-8; expected a "
+                        "UTF-8 text file (save it as UTF-8)",
+                        path,
+                        line,
+                        column,
+                    )
+                )
             else:
                 if path.suffix == ".css":
                     problems += css_problems(text, path)
@@ -218,20 +247,87 @@ def css_problems(text: str, file: Path) -> list[Problem]:
     problems = []
     for match in re.finditer(r"</style", text, re.IGNORECASE):
         line, column = _line_column(text, match.start())
-        problems.append(Problem(f"'{match.group()}' would end the page's <style> element; expected "
-                                "CSS only (no HTML)", file, line, column))  # fmt: skip
+        problems.append(
+            Problem(
+                f"'{match.group()}' would end the page's <style> element; expected "
+                "CSS only (no HTML)",
+                file,
+                line,
+                column,
+            )
+        )
+    if len(text) > MAX_CSS:
+        problems.append(
+            Problem(
+                f"a stylesheet of {len(text):,} characters; expected at most "
+                f"{MAX_CSS:,} (a theme's is a few thousand)",
+                file,
+                1,
+                1,
+            )
+        )
+        return problems
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     errors = [rule for rule in rules if rule.type == "error"]
-    for rule in rules:
-        if rule.type == "qualified-rule" or (rule.type == "at-rule" and rule.content is not None):
-            inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                   skip_whitespace=True)  # fmt: skip
-            errors += [item for item in inner if item.type == "error"]
+    pending = [rule for rule in rules if rule.type in ("qualified-rule", "at-rule")]
+    count = 0
+    while pending:
+        rule = pending.pop()
+        count += 1
+        if rule.content is None:
+            continue
+        inner = tinycss2.parse_blocks_contents(
+            rule.content, skip_comments=True, skip_whitespace=True
+        )
+        errors += [item for item in inner if item.type == "error"]
+        pending += [item for item in inner if item.type in ("qualified-rule", "at-rule")]
+        problems += [_costly(item, file) for item in inner if item.type == "declaration"]
+    if count > MAX_CSS_RULES:
+        problems.append(Problem(f"{count:,} rules; expected at most {MAX_CSS_RULES:,}", file, 1, 1))
+    problems = [problem for problem in problems if problem.message]
     for error in errors:
-        problems.append(Problem(f"invalid CSS: {error.message}; expected rules such as "
-                                "'h2 { color: #333; }'", file, error.source_line,
-                                error.source_column))  # fmt: skip
+        problems.append(
+            Problem(
+                f"invalid CSS: {error.message}; expected rules such as 'h2 {{ color: #333; }}'",
+                file,
+                error.source_line,
+                error.source_column,
+            )
+        )
     return problems
+
+
+MAX_CSS = 200_000
+"""The longest stylesheet of a theme override, in characters (the bundled ones are 3,000)."""
+
+MAX_CSS_RULES = 3_000
+MAX_COLUMNS = 12
+MAX_CONTENT = 2_000
+
+
+def _costly(declaration: Any, file: Path) -> Problem:
+    """A problem for a declaration that makes layout take minutes, else an empty one.
+
+    ``columns: 1000`` on every element, or ``content:`` strings of thousands of characters
+    on every element, lay a CV out for minutes; no CV needs either.
+    """
+    name = declaration.lower_name
+    where = (file, declaration.source_line, declaration.source_column)
+    if name in ("columns", "column-count"):
+        numbers = [t.int_value for t in declaration.value if t.type == "number" and t.is_integer]
+        if any(n > MAX_COLUMNS for n in numbers):
+            return Problem(
+                f"{name}: {max(numbers)} columns; expected at most {MAX_COLUMNS}", *where
+            )
+    if name == "content":
+        written = sum(len(t.value) for t in declaration.value if t.type == "string")
+        if written > MAX_CONTENT:
+            return Problem(
+                f"content: {written:,} characters of text; expected at most "
+                f"{MAX_CONTENT:,} (write text in a template)",
+                *where,
+            )
+    return Problem("")
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -270,8 +366,10 @@ def _defaults(folder: Path) -> dict[str, str]:
         options = model.Theme.model_validate(raw)
     except ValidationError as error:
         file = folder / THEME_FILE
-        problems = [Problem(f"defaults.{'.'.join(map(str, e['loc']))}: {e['msg']}", file)
-                    for e in error.errors(include_url=False)]  # fmt: skip
+        problems = [
+            Problem(f"defaults.{'.'.join(map(str, e['loc']))}: {e['msg']}", file)
+            for e in error.errors(include_url=False)
+        ]
         raise CVError(problems) from None
     return {k: str(getattr(options, k)) for k in OPTIONS if getattr(options, k) is not None}
 
@@ -280,7 +378,7 @@ def _defaults(folder: Path) -> dict[str, str]:
 
 
 @lru_cache(maxsize=16)
-def environment(theme: Theme) -> jinja2.Environment:
+def environment(theme: Theme) -> TemplateSandbox:
     """The Jinja environment for a theme: sandboxed, autoescaped, strict, searching its folders.
 
     Sandboxed because ``data/theme/`` templates come with the data: a template may format what
@@ -290,10 +388,12 @@ def environment(theme: Theme) -> jinja2.Environment:
     prefixes: dict[str, jinja2.BaseLoader] = {"base": jinja2.FileSystemLoader(root / "base")}
     for name in available_themes():
         prefixes[name] = jinja2.FileSystemLoader([str(folder) for folder in _chain(name)])
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(folder) for folder in theme.folders]),
-        jinja2.PrefixLoader(prefixes),
-    ])  # fmt: skip
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(folder) for folder in theme.folders]),
+            jinja2.PrefixLoader(prefixes),
+        ]
+    )
     return TemplateSandbox(
         loader=loader,
         autoescape=True,
@@ -325,25 +425,43 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
         return template_env.get_template(name).render(context)
     try:
         with deadline():
+            template_env.start_render()
             html = template_env.get_template(name).render(context)
+            if len(html) > MAX_OUTPUT:
+                raise SecurityError(
+                    f"the templates made {len(html):,} characters of HTML for "
+                    f"{name}; expected at most {MAX_OUTPUT:,}"
+                )
+            # Parsed under the same deadline: a page nesting thousands of elements takes an
+            # HTML parser (WeasyPrint's too) minutes.
+            active = active_content(html)
     except Exception as error:  # noqa: BLE001 - any failure of a user's template is located
         located = _template_location(error, user)
-        if located is None:
+        if located is None and not isinstance(error, _LIMITS):
             raise
-        raise CVError.at(f"template error: {_template_message(error, user)}", *located) from None
-    if len(html) > MAX_OUTPUT:
-        raise CVError.at(f"template error: the templates made {len(html):,} characters of HTML "
-                         f"for {name}; expected at most {MAX_OUTPUT:,}", user)  # fmt: skip
-    active = active_content(html)
+        page = user / name
+        where = located or ((page, None) if page.is_file() else (user, None))
+        raise CVError.at(f"template error: {_template_message(error, user)}", *where) from None
     if active is not None:
-        what, _line = active
-        file, line = _source_of(active[0], user, name)
-        raise CVError.at(f"template error: the page would hold {what}; expected HTML that runs "
-                         "nothing (a CV page has no scripts)", file, line)  # fmt: skip
+        file, line = _source_of(active, user, name)
+        raise CVError.at(
+            f"template error: the page would hold {active}; expected HTML that runs "
+            "nothing (a CV page has no scripts)",
+            file,
+            line,
+        )
     return html
 
 
-_ACTIVE_SOURCE = re.compile(r"<\s*script|\son\w+\s*=|javascript:|vbscript:|http-equiv", re.I)
+_ACTIVE_SOURCE = re.compile(
+    r"<\s*(script|iframe|frame|object|embed|applet|base|portal|noscript|noembed|form|template)\b"
+    r"|\son\w+\s*=|srcdoc|javascript:|vbscript:|http-equiv|<\s*use\b",
+    re.IGNORECASE,
+)
+
+
+_LIMITS = (TemplateTimeout, MemoryError, RecursionError, SecurityError)
+"""What a runaway template raises wherever it is (in Jinja's joining of the page, say)."""
 
 
 def _source_of(what: str, user: Path, name: str) -> tuple[Path, int | None]:
@@ -366,10 +484,15 @@ def _template_message(error: Exception, user: Path) -> str:
     if isinstance(error, jinja2.TemplateNotFound):
         return f"template '{error.name}' not found; expected a file in {user} or a theme"
     if isinstance(error, RecursionError):
-        return ("the template extends, includes or calls itself without end; expected it to "
-                "extend the template it replaces by its prefix ({% extends \"base/cv.html.j2\" %})")  # fmt: skip
+        return (
+            "the template extends, includes or calls itself without end; expected it to "
+            'extend the template it replaces by its prefix ({% extends "base/cv.html.j2" %})'
+        )
     if isinstance(error, MemoryError):
-        return "the template needs more memory than a CV can; expected a template that formats what it is given"
+        return (
+            "the template needs more memory than a CV can; "
+            "expected a template that formats what it is given"
+        )
     if isinstance(error, TemplateTimeout):
         return str(error)
     if isinstance(error, jinja2.TemplateError):

@@ -190,14 +190,31 @@ def publication_view(publication: Publication, scholar: Scholar | None = None) -
     p = publication
     cited = scholar.cited_by(p.google_scholar_id) if scholar is not None else None
     return PublicationView(
-        key=p.key, entry_type=p.entry_type, kind=p.kind, title=p.title, authors=_authors(p.authors),
-        editors=_authors(p.editors), venue=p.venue, year=p.year, month=p.month, abbr=p.abbr,
-        selected=p.selected, links=tuple(PubLink(link.label, link.url) for link in p.links),
-        note=p.note, award=p.award, google_scholar_id=p.google_scholar_id, preview=p.preview,
-        annotation=p.annotation, additional_info=p.additional_info, publisher=p.publisher,
-        address=p.address, contained=p.contained, imprint=p.imprint, has_marks=p.has_marks,
+        key=p.key,
+        entry_type=p.entry_type,
+        kind=p.kind,
+        title=p.title,
+        authors=_authors(p.authors),
+        editors=_authors(p.editors),
+        venue=p.venue,
+        year=p.year,
+        month=p.month,
+        abbr=p.abbr,
+        selected=p.selected,
+        links=tuple(PubLink(link.label, link.url) for link in p.links),
+        note=p.note,
+        award=p.award,
+        google_scholar_id=p.google_scholar_id,
+        preview=p.preview,
+        annotation=p.annotation,
+        additional_info=p.additional_info,
+        publisher=p.publisher,
+        address=p.address,
+        contained=p.contained,
+        imprint=p.imprint,
+        has_marks=p.has_marks,
         cited=cited,
-    )  # fmt: skip
+    )
 
 
 def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:
@@ -215,12 +232,19 @@ def group_views(
 ) -> tuple[PublicationGroupView, ...]:
     """Publication groups as views, each publication with its citation count."""
     return tuple(
-        PublicationGroupView(group.title, tuple((number, publication_view(p, scholar))
-                                                for number, p in group.entries))
+        PublicationGroupView(
+            group.title,
+            tuple((number, publication_view(p, scholar)) for number, p in group.entries),
+        )
         for group in groups
-    )  # fmt: skip
+    )
 
 
 def scholar_view(scholar: Scholar) -> ScholarView:
-    return ScholarView(scholar.citedby, scholar.hindex, scholar.i10index,
-                       scholar.updated.isoformat(), scholar.summary)  # fmt: skip
+    return ScholarView(
+        scholar.citedby,
+        scholar.hindex,
+        scholar.i10index,
+        scholar.updated.isoformat(),
+        scholar.summary,
+    )

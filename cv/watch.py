@@ -63,8 +63,9 @@ def watch(
         *folders,
         debounce=debounce_ms,
         stop_event=stop,
-        watch_filter=lambda _change, path: not Path(path).resolve().is_relative_to(out)
-        and not Path(path).name.startswith("."),
+        watch_filter=lambda _change, path: (
+            not Path(path).resolve().is_relative_to(out) and not Path(path).name.startswith(".")
+        ),
         raise_interrupt=False,
         rust_timeout=200,
         yield_on_timeout=True,  # the first (empty) batch comes once the watcher is running

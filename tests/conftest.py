@@ -14,8 +14,11 @@ TESTDATA = Path(__file__).resolve().parent / "records"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from the current output (review the diff like code)")  # fmt: skip
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output (review the diff like code)",
+    )
 
 
 @pytest.fixture

@@ -538,8 +538,12 @@ def test_url_only_without_pdf_or_html(tmp_path: Path) -> None:
 
 
 def test_unsafe_link_schemes_are_skipped_with_a_notice(tmp_path: Path) -> None:
-    text = entry(pdf="{javascript:alert(1)}", code="{data:text/html,x}", video="{file:///etc/passwd}",
-                 doi="{doi:10.1/abc}")  # fmt: skip
+    text = entry(
+        pdf="{javascript:alert(1)}",
+        code="{data:text/html,x}",
+        video="{file:///etc/passwd}",
+        doi="{doi:10.1/abc}",
+    )
     notices: list[Problem] = []
     assert one(tmp_path, text, notices=notices).links == (Link("DOI", "https://doi.org/10.1/abc"),)
     assert [str(n).split(": ", 1)[1] for n in notices] == [
@@ -555,8 +559,13 @@ def test_unsafe_link_schemes_are_skipped_with_a_notice(tmp_path: Path) -> None:
 
 def test_relative_links_resolve_against_the_site_as_al_folio_does(tmp_path: Path) -> None:
     """al-folio links ``pdf = {paper.pdf}`` as /assets/pdf/paper.pdf of the site; code as is."""
-    text = entry(pdf="{paper.pdf}", supp="{s/x.pdf}", slides="{/talks/t.pdf}", html="{demo/}",
-                 code="{https://github.com/a/b}")  # fmt: skip
+    text = entry(
+        pdf="{paper.pdf}",
+        supp="{s/x.pdf}",
+        slides="{/talks/t.pdf}",
+        html="{demo/}",
+        code="{https://github.com/a/b}",
+    )
     links = one(tmp_path, text, link_base="https://me.github.io/lab/").links
     assert links == (
         Link("PDF", "https://me.github.io/lab/assets/pdf/paper.pdf"),
@@ -572,7 +581,9 @@ def test_relative_links_without_a_web_address_are_left_out_with_a_notice(tmp_pat
     text = entry(pdf="{paper.pdf}", url="{../../etc/passwd}", doi="{10.1/x}")
     assert one(tmp_path, text, notices=notices).links == (Link("DOI", "https://doi.org/10.1/x"),)
     assert [str(n).split(": ", 1)[1].split(":")[0] for n in notices] == [
-        "pdf of entry 'k'", "url of entry 'k'"]  # fmt: skip
+        "pdf of entry 'k'",
+        "url of entry 'k'",
+    ]
     assert "relative link 'paper.pdf' is not made a link" in str(notices[0])
 
 
@@ -587,8 +598,13 @@ def test_selected(tmp_path: Path, value: str | None, selected: bool) -> None:
 
 
 def test_text_fields(tmp_path: Path) -> None:
-    fields = {"abbr": "{ICML}", "note": "{Oral, top 1\\%}", "award": "{Best Paper Award}",
-              "google_scholar_id": "{abcDEF}", "preview": "{thumb.png}"}  # fmt: skip
+    fields = {
+        "abbr": "{ICML}",
+        "note": "{Oral, top 1\\%}",
+        "award": "{Best Paper Award}",
+        "google_scholar_id": "{abcDEF}",
+        "preview": "{thumb.png}",
+    }
     publication = one(tmp_path, entry(**fields))
     assert (publication.abbr, publication.note, publication.award) == (
         "ICML",
@@ -768,8 +784,16 @@ def test_pdf_shows_every_entry_decoded(built: tuple[str, str, list[str]]) -> Non
         assert title in text, title
     for raw in ("\\", "{", "}", "$", "--", "``"):
         assert raw not in text, f"raw LaTeX {raw!r} on the page"
-    for name in ["Bjørn Åström*", "François Leřová", "Ludwig van Beethoven", "John Doe, Jr.",
-                 "The XYZ Consortium", "Ángel Núñez", "Łukasz Kowalski", "Zoë Ďurić"]:  # fmt: skip
+    for name in [
+        "Bjørn Åström*",
+        "François Leřová",
+        "Ludwig van Beethoven",
+        "John Doe, Jr.",
+        "The XYZ Consortium",
+        "Ángel Núñez",
+        "Łukasz Kowalski",
+        "Zoë Ďurić",
+    ]:
         assert name in text, name
     assert "Jörg Müller†, et al." in text  # "and others"
     assert "Zoë Ďurić, …, Jorg Muller, et al." in text  # max_authors: 6, the owner kept
@@ -793,8 +817,14 @@ def test_pdf_shows_inherited_fields_notes_awards_and_annotations(
 
 def test_pdf_groups_numbers_and_counts(built: tuple[str, str, list[str]]) -> None:
     text = built[0]
-    headings = ["Journal Articles", "Conference Papers", "Preprints", "Theses",
-                "Technical Reports", "Other"]  # fmt: skip
+    headings = [
+        "Journal Articles",
+        "Conference Papers",
+        "Preprints",
+        "Theses",
+        "Technical Reports",
+        "Other",
+    ]
     positions = [text.index(heading) for heading in headings]
     assert positions == sorted(positions)
     assert "Books and Chapters" not in text  # empty groups are left out
@@ -831,8 +861,15 @@ def test_html_sets_the_owner_bold_at_every_appearance(built: tuple[str, str, lis
 
 
 def test_a_url_in_howpublished_becomes_the_link(tmp_path: Path) -> None:
-    publication = one(tmp_path, "@misc{m, title={T}, author={Doe, Jane}, year=2022, "
-                                "howpublished={\\url{https://example.org/a_b}}}")  # fmt: skip
-    assert [(link.label, link.url) for link in publication.links] == [("URL", "https://example.org/a_b")]
-    plain = one(tmp_path, "@misc{m, title={T}, author={Doe, Jane}, year=2022, howpublished={Blog post}}")
+    publication = one(
+        tmp_path,
+        "@misc{m, title={T}, author={Doe, Jane}, year=2022, "
+        "howpublished={\\url{https://example.org/a_b}}}",
+    )
+    assert [(link.label, link.url) for link in publication.links] == [
+        ("URL", "https://example.org/a_b")
+    ]
+    plain = one(
+        tmp_path, "@misc{m, title={T}, author={Doe, Jane}, year=2022, howpublished={Blog post}}"
+    )
     assert plain.links == ()

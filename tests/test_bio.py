@@ -35,9 +35,14 @@ def count_passes(data: Path) -> tuple[int, tuple[str, ...]]:
     def lay_out(plan: Plan, measure: bool):  # type: ignore[no-untyped-def]
         nonlocal passes
         passes += 1
-        html = render_bio(inputs.source.record, content, plan, inputs.theme, photo=None, measure=measure)
-        return layout(html, base_url=data, roots=[data, *inputs.theme.folders,
-                                                   *__import__("cv.fonts").fonts.font_folders()])  # fmt: skip
+        html = render_bio(
+            inputs.source.record, content, plan, inputs.theme, photo=None, measure=measure
+        )
+        return layout(
+            html,
+            base_url=data,
+            roots=[data, *inputs.theme.folders, *__import__("cv.fonts").fonts.font_folders()],
+        )
 
     fitted = fit_one_page(content, lay_out, inputs.source)
     assert fitted.passes == passes
@@ -49,24 +54,46 @@ def test_example_bio_is_one_page_with_name_affiliation_and_a_selected_paper(tmp_
     assert result.notes == ()
     pages, text = page_text(tmp_path / "bio.pdf")
     assert pages == 1
-    for phrase in ("Zhenheng Tang", "Hong Kong Baptist University", "FedImpro", "GossipFL",
-                   "Research Performance Award", "Huazhong University of Science and Technology"):  # fmt: skip
+    for phrase in (
+        "Zhenheng Tang",
+        "Hong Kong Baptist University",
+        "FedImpro",
+        "GossipFL",
+        "Research Performance Award",
+        "Huazhong University of Science and Technology",
+    ):
         assert phrase in text, phrase
     assert count_passes(EXAMPLE)[0] == 1  # it fits as it is: the real page, no measuring
 
 
-def overlong_record(write_record: Callable[..., Path], *, bio_text: str = "", papers: int = 40) -> Path:
+def overlong_record(
+    write_record: Callable[..., Path], *, bio_text: str = "", papers: int = 40
+) -> Path:
     about = " ".join(["Work on robust and efficient learning systems at scale."] * 60)
-    awards = "\n".join(f"  - {{date: {2000 + i}, title: Award number {i} for sustained excellence, "
-                       f"organization: Society {i}}}" for i in range(25))  # fmt: skip
-    interests = "\n".join(f"  - {{title: Topic {i}, details: 'methods, systems, theory, applications'}}"
-                          for i in range(12))  # fmt: skip
-    education = "\n".join(f"  - {{start: {1990 + 2 * i}, end: {1992 + 2 * i}, degree: Degree {i}, "
-                          f"institution: University {i}}}" for i in range(6))  # fmt: skip
-    bio = f"bio:\n  text: {bio_text}\n  publications: 40\n  awards: 25\n" if bio_text else \
-        "bio:\n  publications: 40\n  awards: 25\n"  # fmt: skip
-    yaml = (f"name: Jane Doe\nheadline: Professor\naffiliation: Some University\n"
-            f"about: {about}\n{bio}interests:\n{interests}\nawards:\n{awards}\neducation:\n{education}\n")  # fmt: skip
+    awards = "\n".join(
+        f"  - {{date: {2000 + i}, title: Award number {i} for sustained excellence, "
+        f"organization: Society {i}}}"
+        for i in range(25)
+    )
+    interests = "\n".join(
+        f"  - {{title: Topic {i}, details: 'methods, systems, theory, applications'}}"
+        for i in range(12)
+    )
+    education = "\n".join(
+        f"  - {{start: {1990 + 2 * i}, end: {1992 + 2 * i}, degree: Degree {i}, "
+        f"institution: University {i}}}"
+        for i in range(6)
+    )
+    bio = (
+        f"bio:\n  text: {bio_text}\n  publications: 40\n  awards: 25\n"
+        if bio_text
+        else "bio:\n  publications: 40\n  awards: 25\n"
+    )
+    yaml = (
+        f"name: Jane Doe\nheadline: Professor\naffiliation: Some University\n"
+        f"about: {about}\n{bio}interests:\n{interests}\nawards:\n{awards}\n"
+        f"education:\n{education}\n"
+    )
     entries = "\n".join(
         f"@article{{p{i}, title={{A rather long title about topic {i} that wraps over two lines "
         f"in the bio}}, author={{Doe, Jane and Roe, Richard and Poe, Edgar and Moe, Mo}}, "
@@ -84,14 +111,18 @@ def test_an_overlong_record_still_gives_one_page_and_says_what_it_left_out(
     pages, text = page_text(tmp_path / "out" / "bio.pdf")
     assert pages == 1
     assert "Jane Doe" in text and "Some University" in text
-    assert any(note.startswith("bio: ") and "of 40 selected publications shown to fit one page" in note
-               for note in result.notes), result.notes  # fmt: skip
+    assert any(
+        note.startswith("bio: ") and "of 40 selected publications shown to fit one page" in note
+        for note in result.notes
+    ), result.notes
     assert any("of 25 honors shown" in note for note in result.notes), result.notes
     passes, _ = count_passes(data)
     assert passes <= 3
 
 
-def test_a_2000_word_bio_fails_naming_bio_text(write_record: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_2000_word_bio_fails_naming_bio_text(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
     data = overlong_record(write_record, bio_text=" ".join(["word"] * 2000), papers=2)
     with pytest.raises(cv.CVError) as caught:
         cv.build(data, tmp_path / "out", only=["bio"], today=TODAY)
@@ -109,8 +140,10 @@ def make_photo(path: Path, fmt: str, size: int = 400, mode: str = "RGB") -> None
     image.save(path, fmt)
 
 
-@pytest.mark.parametrize(("name", "fmt", "mode"), [("me.jpg", "JPEG", "RGB"), ("me.png", "PNG", "RGBA"),
-                                                    ("me.webp", "WEBP", "RGB")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "fmt", "mode"),
+    [("me.jpg", "JPEG", "RGB"), ("me.png", "PNG", "RGBA"), ("me.webp", "WEBP", "RGB")],
+)
 def test_photos_in_every_format_are_shown(
     write_record: Callable[..., Path], tmp_path: Path, name: str, fmt: str, mode: str
 ) -> None:
@@ -131,11 +164,15 @@ def test_a_huge_photo_is_downsampled(write_record: Callable[..., Path], tmp_path
     assert max(Image.open(io.BytesIO(image.data)).size) <= 600
 
 
-@pytest.mark.parametrize("content", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n\x00\x00truncated"])
+@pytest.mark.parametrize(
+    "content", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n\x00\x00truncated"]
+)
 def test_an_unreadable_photo_is_a_located_error(
     write_record: Callable[..., Path], tmp_path: Path, content: bytes
 ) -> None:
-    data = write_record("name: Jane Doe\nphoto: me.png\n", {"publications.bib": "", "me.png": content})
+    data = write_record(
+        "name: Jane Doe\nphoto: me.png\n", {"publications.bib": "", "me.png": content}
+    )
     with pytest.raises(cv.CVError) as caught:
         cv.build(data, tmp_path / "out", only=["bio"], today=TODAY)
     (problem,) = caught.value.problems
@@ -151,31 +188,48 @@ def test_bio_md_is_a_usable_short_bio(tmp_path: Path) -> None:
     assert "*PhD Candidate in Computer Science, Hong Kong Baptist University*" in text
     paragraph = text.split("\n\n")[2]
     assert 80 <= len(paragraph.split()) <= 250
-    assert paragraph.startswith("Zhenheng Tang is a PhD Candidate in Computer Science at Hong Kong Baptist")
+    assert paragraph.startswith(
+        "Zhenheng Tang is a PhD Candidate in Computer Science at Hong Kong Baptist"
+    )
     assert " I " not in f" {paragraph} " and "I'm" not in paragraph  # third person
     assert "[GitHub: wizard1203](https://github.com/wizard1203)" in text
-    assert "## Selected publications" in text and "**Zhenheng Tang**" in text and "*FedImpro" in text
+    assert (
+        "## Selected publications" in text and "**Zhenheng Tang**" in text and "*FedImpro" in text
+    )
 
 
-def test_short_bio_prefers_bio_text_and_stays_within_250_words(write_record: Callable[..., Path]) -> None:
-    data = write_record(textwrap.dedent("""
+def test_short_bio_prefers_bio_text_and_stays_within_250_words(
+    write_record: Callable[..., Path],
+) -> None:
+    data = write_record(
+        textwrap.dedent("""
         name: Jane Doe
         bio:
           text: |
             Jane Doe studies
             things.
-        """), {"publications.bib": ""})  # fmt: skip
+        """),
+        {"publications.bib": ""},
+    )
     assert short_bio(read_inputs(data).source.record) == "Jane Doe studies things."
     long_about = " ".join(["Robust learning is studied here in depth."] * 100)
-    data = write_record(f"name: Jane Doe\nheadline: Professor\nabout: {long_about}\n", {"publications.bib": ""})
+    data = write_record(
+        f"name: Jane Doe\nheadline: Professor\nabout: {long_about}\n", {"publications.bib": ""}
+    )
     derived = short_bio(read_inputs(data).source.record)
-    assert derived.startswith("Jane Doe is a Professor.") or derived.startswith("Jane Doe is a Professor")
+    assert derived.startswith("Jane Doe is a Professor.") or derived.startswith(
+        "Jane Doe is a Professor"
+    )
     assert len(derived.split()) <= 250
 
 
-def test_markdown_in_bio_text_is_rendered_in_the_pdf(write_record: Callable[..., Path], tmp_path: Path) -> None:
-    data = write_record("name: Jane Doe\nbio:\n  text: Jane studies **robust** things at [Uni](https://uni.example).\n",
-                        {"publications.bib": ""})  # fmt: skip
+def test_markdown_in_bio_text_is_rendered_in_the_pdf(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    data = write_record(
+        "name: Jane Doe\nbio:\n  text: Jane studies **robust** things at [Uni](https://uni.example).\n",
+        {"publications.bib": ""},
+    )
     cv.build(data, tmp_path, only=["bio"], today=TODAY)
     _, text = page_text(tmp_path / "bio.pdf")
     assert "Jane studies robust things at Uni." in text and "**" not in text

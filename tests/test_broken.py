@@ -56,9 +56,15 @@ CASES = [
     Case("yaml-unclosed-flow", "cv.yaml:3:5", "invalid YAML: expected ',' or ']'"),
     Case("yaml-tab-indent", "cv.yaml:3:1", "found character '\\t'"),
     Case("yaml-bad-indent", "cv.yaml:4:2", "invalid YAML: expected <block end>"),
-    Case("yaml-unclosed-quote", "cv.yaml:2:11", "unexpected end of stream (while scanning a quoted"),
+    Case(
+        "yaml-unclosed-quote", "cv.yaml:2:11", "unexpected end of stream (while scanning a quoted"
+    ),
     Case("yaml-duplicate-key", "cv.yaml:3:1", "duplicate key 'headline' (first at line 2)"),
-    Case("yaml-python-tag", "cv.yaml:2:8", "YAML tag '!!python/object/apply:os.system' is not allowed"),
+    Case(
+        "yaml-python-tag",
+        "cv.yaml:2:8",
+        "YAML tag '!!python/object/apply:os.system' is not allowed",
+    ),
     Case("yaml-top-level-list", "cv.yaml:1:1", "expected a mapping of keys"),
     Case("yaml-empty", "cv.yaml:1:1", "cv.yaml is empty"),
     Case("yaml-control-char", "cv.yaml:2:15", "character '\\x07' (U+0007) is not allowed in YAML"),
@@ -68,13 +74,21 @@ CASES = [
     Case("yaml-bad-merge", "cv.yaml:3:7", "expected a mapping or list of mappings for merging"),
     Case("yaml-unknown-key", "cv.yaml:3:3", "unknown key 'emial' in contact"),
     Case("yaml-missing-name", "cv.yaml:1:1", "required key 'name' is missing"),
-    Case("yaml-alias-bomb", "cv.yaml:6:1", "more than 100,000 values once its aliases (*name) are expanded"),
+    Case(
+        "yaml-alias-bomb",
+        "cv.yaml:6:1",
+        "more than 100,000 values once its aliases (*name) are expanded",
+    ),
     Case("yaml-deep-nesting", "cv.yaml:2:108", "values nest more than 100 levels deep"),
     Case("yaml-deep-block", "cv.yaml:103:102", "values nest more than 100 levels deep"),
     Case("yaml-huge-int", "cv.yaml:3:21", "bio.publications: number '1111"),
     Case("yaml-int-tag-word", "cv.yaml:2:11", "headline: 'abc' is not a whole number (tag !!int)"),
     Case("yaml-hex-no-digits", "cv.yaml:3:17", "bio.publications: '0x_' is not a whole number;"),
-    Case("yaml-escaped-control-char", "cv.yaml:2:11", "headline: text holds the control character U+001B"),
+    Case(
+        "yaml-escaped-control-char",
+        "cv.yaml:2:11",
+        "headline: text holds the control character U+001B",
+    ),
     # a value of the wrong type (every field: test_every_field_of_the_wrong_type_is_located)
     Case("type-name-list", "cv.yaml:1:7", "name: expected text, got a list"),
     Case("type-name-empty", "cv.yaml:1:7", "name: must not be empty"),
@@ -83,31 +97,59 @@ CASES = [
     Case("type-news-text", "cv.yaml:2:7", "news: expected a list"),
     Case("type-news-item-text", "cv.yaml:3:5", "news[0]: expected a mapping"),
     Case("type-details-mapping", "cv.yaml:4:14", "experience[0].details: expected a list"),
-    Case("type-interest-number", "cv.yaml:2:21", "interests[1]: expected a mapping (key: value lines) or text"),
-    Case("type-bio-count-word", "cv.yaml:3:17", "bio.publications: expected a whole number, got 'five'"),
+    Case(
+        "type-interest-number",
+        "cv.yaml:2:21",
+        "interests[1]: expected a mapping (key: value lines) or text",
+    ),
+    Case(
+        "type-bio-count-word",
+        "cv.yaml:3:17",
+        "bio.publications: expected a whole number, got 'five'",
+    ),
     Case("type-bio-count-negative", "cv.yaml:3:17", "bio.publications: -1 is too small"),
     Case("type-group-by", "cv.yaml:3:13", "publications.group_by: 'author' is not allowed"),
     Case("type-max-authors-zero", "cv.yaml:3:16", "publications.max_authors: 0 is too small"),
     Case("type-bibtex-number", "cv.yaml:3:11", "publications.bibtex: expected a list"),
     Case("type-section-unknown", "cv.yaml:2:19", "sections[1]: 'newz' is not allowed"),
-    Case("type-document-name", "cv.yaml:3:3", "documents.cv: 'cv' is not valid: 'cv' is already an output"),
+    Case(
+        "type-document-name",
+        "cv.yaml:3:3",
+        "documents.cv: 'cv' is not valid: 'cv' is already an output",
+    ),
     Case("type-accent-color", "cv.yaml:3:17", "theme.accent_color: 'blue' is not valid"),
     Case("type-talk-video-list", "cv.yaml:5:12", "talks[0].video: expected text, got a list"),
     Case("type-service-venues-mapping", "cv.yaml:4:13", "service[0].venues: expected a list"),
     # impossible dates
-    Case("date-month-13", "cv.yaml:3:11", "news[0].date: '2024-13' is not valid: month 13 is not 1-12"),
+    Case(
+        "date-month-13",
+        "cv.yaml:3:11",
+        "news[0].date: '2024-13' is not valid: month 13 is not 1-12",
+    ),
     Case("date-february-30", "cv.yaml:3:11", "day 30 does not exist in February 2023"),
     Case("date-not-a-month", "cv.yaml:3:11", "'Foo' is not a month name"),
     Case("date-year-out-of-range", "cv.yaml:3:11", "the year 1066 is out of range"),
     Case("date-academic-gap", "cv.yaml:3:11", "an academic year runs over two consecutive years"),
     Case("date-list", "cv.yaml:3:11", "news[0].date: a list is not valid"),
-    Case("date-ends-before-start", "cv.yaml:4:10", "experience[0].end: '2019-06' is not valid: the period ends before it starts"),
-    Case("date-arabic-digits", "cv.yaml:3:11", "news[0].date: '٢٠٢٤' is not valid: expected a date such as 2024"),
+    Case(
+        "date-ends-before-start",
+        "cv.yaml:4:10",
+        "experience[0].end: '2019-06' is not valid: the period ends before it starts",
+    ),
+    Case(
+        "date-arabic-digits",
+        "cv.yaml:3:11",
+        "news[0].date: '٢٠٢٤' is not valid: expected a date such as 2024",
+    ),
     # files the record names
     Case("file-bib-missing", "cv.yaml:3:30", "file 'missing.bib' not found"),
     Case("file-bib-outside", "cv.yaml:3:12", "'../x.bib' is outside the data folder"),
     Case("file-scholar-etc-passwd", "cv.yaml:3:12", "'/etc/passwd' is outside the data folder"),
-    Case("file-bib-nul-name", "cv.yaml:3:12", "publications.bibtex[0]: text holds the control character U+0000"),
+    Case(
+        "file-bib-nul-name",
+        "cv.yaml:3:12",
+        "publications.bibtex[0]: text holds the control character U+0000",
+    ),
     Case("photo-missing", "cv.yaml:2:8", "file 'me.jpg' not found"),
     Case("photo-outside", "cv.yaml:2:8", "'../me.jpg' is outside the data folder"),
     Case("photo-truncated-jpeg", "cv.yaml:2:8", "cannot read photo 'me.jpg'"),
@@ -120,26 +162,79 @@ CASES = [
     Case("bib-duplicate-key", "publications.bib:16:1", "duplicate key 'doe2022' (first defined at"),
     Case("bib-case-duplicate-key", "publications.bib:16:1", "as 'doe2022'; keys ignore case"),
     Case("bib-undefined-macro", "publications.bib:16:26", "undefined @string macro 'jmlr'"),
-    Case("bib-crossref-missing", "publications.bib:16:32", "crossref 'proc2020' of entry 'c' not found"),
+    Case(
+        "bib-crossref-missing",
+        "publications.bib:16:32",
+        "crossref 'proc2020' of entry 'c' not found",
+    ),
     Case("bib-no-title", "publications.bib:16:1", "entry 'untitled' has no title"),
     Case("bib-year-words", "publications.bib:17:3", "year 'in press' of entry 'y' is not a number"),
     Case("bib-month-13", "publications.bib:17:3", "month '13' of entry 'mo' is not a month"),
     Case("bib-empty-key", "publications.bib:16:1", "@article entry has no key"),
     Case("bib-duplicate-field", "publications.bib:17:3", "entry 'df' sets field 'title' twice"),
-    Case("bib-bad-author", "publications.bib:17:3", "cannot read author 'Doe, Jane, Jr., Extra, Parts'"),
+    Case(
+        "bib-bad-author",
+        "publications.bib:17:3",
+        "cannot read author 'Doe, Jane, Jr., Extra, Parts'",
+    ),
     Case("bib-latin1", "publications.bib:16:26", "byte 0xe9 is not UTF-8"),
-    Case("bib-crossref-cycle", "publications.bib:17:3", "crossref 'b' of entry 'a' goes round in a loop (a → b → a)"),
-    Case("bib-crossref-self", "publications.bib:17:3", "crossref 'S' of entry 's' goes round in a loop (s → s)"),
-    Case("bib-crossref-inherited-year", "publications.bib:18:3", "year 'soon' of entry 'proc' is not a number"),
-    Case("bib-crossref-inherited-editor", "publications.bib:18:3", "cannot read editor 'Doe, Jane, Jr., Extra, Parts' of entry 'proc'"),
-    Case("bib-crossref-chain-year", "publications.bib:19:3", "year 'soon' of entry 'c' is not a number"),
-    Case("bib-crossref-book-year", "publications.bib:18:3", "year 'soon' of entry 'bk' is not a number"),
-    Case("bib-nul-in-title", "publications.bib:17:3", "field 'title' of entry 'n' holds the control character U+0000"),
-    Case("bib-escape-in-author", "publications.bib:17:3", "field 'author' of entry 'e' holds the control character U+001B"),
-    Case("bib-year-arabic-digits", "publications.bib:17:3", "year '٢٠٢٤' of entry 'ar' is not a number (expected a year like 2024) (write it with the digits 0-9)"),
+    Case(
+        "bib-crossref-cycle",
+        "publications.bib:17:3",
+        "crossref 'b' of entry 'a' goes round in a loop (a → b → a)",
+    ),
+    Case(
+        "bib-crossref-self",
+        "publications.bib:17:3",
+        "crossref 'S' of entry 's' goes round in a loop (s → s)",
+    ),
+    Case(
+        "bib-crossref-inherited-year",
+        "publications.bib:18:3",
+        "year 'soon' of entry 'proc' is not a number",
+    ),
+    Case(
+        "bib-crossref-inherited-editor",
+        "publications.bib:18:3",
+        "cannot read editor 'Doe, Jane, Jr., Extra, Parts' of entry 'proc'",
+    ),
+    Case(
+        "bib-crossref-chain-year",
+        "publications.bib:19:3",
+        "year 'soon' of entry 'c' is not a number",
+    ),
+    Case(
+        "bib-crossref-book-year",
+        "publications.bib:18:3",
+        "year 'soon' of entry 'bk' is not a number",
+    ),
+    Case(
+        "bib-nul-in-title",
+        "publications.bib:17:3",
+        "field 'title' of entry 'n' holds the control character U+0000",
+    ),
+    Case(
+        "bib-escape-in-author",
+        "publications.bib:17:3",
+        "field 'author' of entry 'e' holds the control character U+001B",
+    ),
+    Case(
+        "bib-year-arabic-digits",
+        "publications.bib:17:3",
+        "year '٢٠٢٤' of entry 'ar' is not a number (expected a year like 2024) "
+        "(write it with the digits 0-9)",
+    ),
     Case("bib-month-huge", "publications.bib:17:3", "of entry 'mh' is not a month"),
-    Case("bib-missing-comma", "publications.bib:17:3", "missing ',' after field 'title' of entry 'mc'?"),
-    Case("bib-string-bomb", "publications.bib:30:1", "@string 's14' is 163,840 characters long once expanded; expected at most 100,000"),
+    Case(
+        "bib-missing-comma",
+        "publications.bib:17:3",
+        "missing ',' after field 'title' of entry 'mc'?",
+    ),
+    Case(
+        "bib-string-bomb",
+        "publications.bib:30:1",
+        "@string 's14' is 163,840 characters long once expanded; expected at most 100,000",
+    ),
     Case("bib-form-feed", "publications.bib:18:3", "year 'soon' of entry 'ff' is not a number"),
     # Scholar snapshot
     Case("scholar-not-json", "gs_data.json:1:1", "not JSON"),
@@ -152,20 +247,36 @@ CASES = [
     Case("theme-missing", "cv.yaml:2:8", "unknown theme 'fancy'; expected one of: classic"),
     Case("theme-missing-mapping", "cv.yaml:3:9", "unknown theme 'fancy'"),
     Case("template-syntax-error", "theme/cv.html.j2:3", "template error: unexpected '}'"),
-    Case("template-unclosed-block", "theme/cv.html.j2:5", "template error: Encountered unknown tag 'endblock'"),
-    Case("template-undefined", "theme/cv.html.j2:3", "template error: 'dict object' has no attribute 'nickname'"),
+    Case(
+        "template-unclosed-block",
+        "theme/cv.html.j2:5",
+        "template error: Encountered unknown tag 'endblock'",
+    ),
+    Case(
+        "template-undefined",
+        "theme/cv.html.j2:3",
+        "template error: 'dict object' has no attribute 'nickname'",
+    ),
     Case("template-bio-undefined", "theme/bio.html.j2:4", "has no attribute 'nickname'"),
     Case("template-include-missing", "theme/cv.html.j2:3", "template 'nosuch.html.j2' not found"),
-    Case("template-include-parent", "theme/cv.html.j2:3", "template '../../../../etc/passwd' not found"),
+    Case(
+        "template-include-parent",
+        "theme/cv.html.j2:3",
+        "template '../../../../etc/passwd' not found",
+    ),
     Case("template-include-absolute", "theme/cv.html.j2:3", "template '/etc/passwd' not found"),
-    Case("template-sandbox-escape", "theme/cv.html.j2:3", "access to attribute '__class__' of 'str' object is unsafe"),
+    Case(
+        "template-sandbox-escape",
+        "theme/cv.html.j2:3",
+        "access to attribute '__class__' of 'str' object is unsafe",
+    ),
     Case("template-latin1", "theme/cv.html.j2:2:28", "byte 0xe9 is not UTF-8"),
     Case("custom-css-latin1", "theme/custom.css:1:13", "byte 0xe9 is not UTF-8"),
     # right line numbers whatever the line ends and a byte order mark
     Case("crlf-yaml-error", "cv.yaml:4:11", "news[0].date: '2024-13' is not valid"),
     Case("crlf-bib-error", "publications.bib:17:3", "year 'soon' of entry 'y' is not a number"),
     Case("bom-yaml-error", "cv.yaml:2:1", "unknown key 'newz' in the top level"),
-]  # fmt: skip
+]
 
 WORKING = {
     "ok-bom": "html",  # a byte order mark in cv.yaml and the .bib
@@ -277,7 +388,9 @@ def test_a_record_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
     about = "Robust things. " * (loader.MAX_TEXT // 15)  # as long as one text may be
     line = "  - Robust things\n"
     interests = line * ((loader.MAX_BYTES - len(about) - 100) // len(line))
-    (data / "cv.yaml").write_text(f"name: Jane Doe\nabout: {about}\ninterests:\n{interests}", encoding="utf-8")
+    (data / "cv.yaml").write_text(
+        f"name: Jane Doe\nabout: {about}\ninterests:\n{interests}", encoding="utf-8"
+    )
     assert (data / "cv.yaml").stat().st_size > loader.MAX_BYTES - 200
     record = load_record(data).record
     assert len(record.about or "") > loader.MAX_TEXT - 20 and len(record.interests) > 20_000
@@ -285,7 +398,8 @@ def test_a_record_just_under_the_size_limit_is_read(tmp_path: Path) -> None:
 
 def big_bib(entries: int, prefix: str = "k") -> str:
     return "".join(
-        f"@article{{{prefix}{i},\n  title = {{Title {i}}},\n  author = {{Doe, Jane and Roe, Richard}},\n"
+        f"@article{{{prefix}{i},\n  title = {{Title {i}}},\n"
+        "  author = {Doe, Jane and Roe, Richard},\n"
         f"  journal = {{Journal of Things}},\n  year = {{{2000 + i % 25}}}\n}}\n\n"
         for i in range(entries)
     )

@@ -38,14 +38,31 @@ def test_example_is_a_cv_of_several_pages_with_every_section(example_pdf: Path) 
     reader = pypdf.PdfReader(example_pdf)
     assert 2 <= len(reader.pages) <= 6
     text = pdf_text(example_pdf)
-    titles = ["About Me", "News", "Work & Research Experience", "Teaching", "Professional Activities",
-              "Awards and Prizes", "Publications", "Educations", "Internships"]  # fmt: skip
+    titles = [
+        "About Me",
+        "News",
+        "Work & Research Experience",
+        "Teaching",
+        "Professional Activities",
+        "Awards and Prizes",
+        "Publications",
+        "Educations",
+        "Internships",
+    ]
     positions = [text.index(title) for title in titles]
     assert positions == sorted(positions), "sections are in the homepage's order"
     assert "Invited Talks" not in text  # the seed's talks are Lorem ipsum placeholders
-    for phrase in ["Zhenheng Tang", "Hong Kong Baptist University", "COMP 7940",
-                   "Research Performance Award", "FedImpro", "GossipFL", "Virtual Homogeneity Learning",
-                   "Prof. Xiaowen Chu", "IEEE Transactions on Neural Networks and Learning Systems"]:  # fmt: skip
+    for phrase in [
+        "Zhenheng Tang",
+        "Hong Kong Baptist University",
+        "COMP 7940",
+        "Research Performance Award",
+        "FedImpro",
+        "GossipFL",
+        "Virtual Homogeneity Learning",
+        "Prof. Xiaowen Chu",
+        "IEEE Transactions on Neural Networks and Learning Systems",
+    ]:
         assert phrase in text, phrase
     assert "Lorem" not in text and "Kaiming" not in text
     assert "\\" not in text and "{" not in text, "no raw LaTeX reaches the page"
@@ -93,9 +110,14 @@ def test_fonts_are_the_bundled_ones_and_embedded(example_pdf: Path) -> None:
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = (
+                font.get("/FontDescriptor")
+                or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
             descriptor = descriptor.get_object()
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font[
+                "/BaseFont"
+            ]
             fonts.add(str(font["/BaseFont"]).split("+", 1)[-1])
     assert fonts, "no fonts found"
     assert all(name.startswith("Source-Serif-Pro") for name in fonts), fonts  # never DejaVu
@@ -109,9 +131,16 @@ def test_owner_is_bold_in_author_lists(example_pdf: Path) -> None:
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
     def build_in_process(out: Path, seed: str) -> bytes:
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "cv", "build", "--data", str(EXAMPLE), "--out", str(out)],
-                       check=True, env=env, cwd=REPO, capture_output=True)  # fmt: skip
-        return b"".join((out / name).read_bytes() for name in ("cv.pdf", "bio.pdf", "cv.html", "bio.md"))
+        subprocess.run(
+            [sys.executable, "-m", "cv", "build", "--data", str(EXAMPLE), "--out", str(out)],
+            check=True,
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+        )
+        return b"".join(
+            (out / name).read_bytes() for name in ("cv.pdf", "bio.pdf", "cv.html", "bio.md")
+        )
 
     assert build_in_process(tmp_path / "a", "1") == build_in_process(tmp_path / "b", "2")
 
@@ -130,7 +159,9 @@ def test_a_failed_build_leaves_the_previous_outputs_untouched(
     out = tmp_path / "out"
     cv.build(data, out, today=TODAY)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    (data / "cv.yaml").write_text("name: Jane Doe\nnews: [{date: 2024-13, text: x}]\n", encoding="utf-8")
+    (data / "cv.yaml").write_text(
+        "name: Jane Doe\nnews: [{date: 2024-13, text: x}]\n", encoding="utf-8"
+    )
     with pytest.raises(cv.CVError):
         cv.build(data, out, today=TODAY)
     after = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -25,8 +25,13 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_python_dash_m_works_and_shows_the_version() -> None:
-    result = subprocess.run([sys.executable, "-m", "cv", "--version"], capture_output=True, text=True,
-                            cwd=REPO, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "cv", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("cv ")
 
@@ -37,8 +42,12 @@ def test_check_accepts_the_example() -> None:
     assert "ok (11 publications)" in result.stdout
 
 
-def test_bad_input_exits_1_with_located_lines_and_no_traceback(write_record: Callable[..., Path]) -> None:
-    data = write_record("name: X\ncontact:\n  emial: a@b.c\nnews: [{date: 2024-13, text: t}]\n", BIB)
+def test_bad_input_exits_1_with_located_lines_and_no_traceback(
+    write_record: Callable[..., Path],
+) -> None:
+    data = write_record(
+        "name: X\ncontact:\n  emial: a@b.c\nnews: [{date: 2024-13, text: t}]\n", BIB
+    )
     result = runner.invoke(app, ["check", "--data", str(data)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
@@ -49,7 +58,9 @@ def test_bad_input_exits_1_with_located_lines_and_no_traceback(write_record: Cal
     assert "Traceback" not in result.output
 
 
-def test_build_with_bad_input_writes_nothing(write_record: Callable[..., Path], tmp_path: Path) -> None:
+def test_build_with_bad_input_writes_nothing(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
     data = write_record("name: X\nnews: 3\n", BIB)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "--data", str(data), "--out", str(out)])
@@ -58,14 +69,18 @@ def test_build_with_bad_input_writes_nothing(write_record: Callable[..., Path], 
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["build", "--only", "poster", "--data", str(EXAMPLE), "--out", str(tmp_path)])
+    result = runner.invoke(
+        app, ["build", "--only", "poster", "--data", str(EXAMPLE), "--out", str(tmp_path)]
+    )
     assert result.exit_code == 2
     assert "unknown output" in result.stderr
     assert runner.invoke(app, ["build", "--no-such-flag"]).exit_code == 2
 
 
 def test_build_only_html_reports_what_it_wrote(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["build", "--data", str(EXAMPLE), "--out", str(tmp_path), "--only", "html"])
+    result = runner.invoke(
+        app, ["build", "--data", str(EXAMPLE), "--out", str(tmp_path), "--only", "html"]
+    )
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "cv.html").is_file() and not (tmp_path / "cv.pdf").exists()
     header, row, done = result.stdout.splitlines()
@@ -81,9 +96,14 @@ def test_themes_lists_classic() -> None:
 
 
 def test_help_does_not_import_weasyprint() -> None:
-    code = "import sys; from cv.cli import app; sys.argv=['cv','--help']\ntry: app()\nexcept SystemExit: pass\n" \
-           "print('weasyprint' in sys.modules)"  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import sys; from cv.cli import app; sys.argv=['cv','--help']\n"
+        "try: app()\nexcept SystemExit: pass\n"
+        "print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip().endswith("False")
 
 

@@ -25,7 +25,9 @@ from cv.dates import format_range, parse_date, range_sort_key
         (2020, "2020", (2020, 0, 0)),
     ],
 )
-def test_every_documented_form_parses(text: str | int, display: str, key: tuple[int, int, int]) -> None:
+def test_every_documented_form_parses(
+    text: str | int, display: str, key: tuple[int, int, int]
+) -> None:
     date = parse_date(text)
     assert str(date) == display
     assert date.sort_key == key
@@ -51,8 +53,14 @@ def test_sorting_newest_first_mixes_precisions_sensibly() -> None:
     written = ["2021", "Spring 2023", "present", "2022/23", "2023-01", "Jan 2024", "2023 Fall"]
     ordered = sorted((parse_date(t) for t in written), key=lambda d: d.sort_key, reverse=True)
     assert [d.text for d in ordered] == [
-        "present", "Jan 2024", "2023 Fall", "Spring 2023", "2023-01", "2022/23", "2021",
-    ]  # fmt: skip
+        "present",
+        "Jan 2024",
+        "2023 Fall",
+        "Spring 2023",
+        "2023-01",
+        "2022/23",
+        "2021",
+    ]
 
 
 def test_ranges_show_and_sort_by_end_then_start() -> None:

@@ -21,7 +21,9 @@ def text_of(path: Path) -> tuple[int, str]:
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_the_example_short_cv_keeps_its_sections_selected_papers_and_two_pages(tmp_path: Path) -> None:
+def test_the_example_short_cv_keeps_its_sections_selected_papers_and_two_pages(
+    tmp_path: Path,
+) -> None:
     result = cv.build(EXAMPLE, tmp_path, only=["cv-short"], today=TODAY)
     assert [o.path.name for o in result.outputs] == ["cv-short.pdf"]
     pages, text = text_of(tmp_path / "cv-short.pdf")
@@ -60,7 +62,11 @@ def test_tags_and_since_pick_entries(write_record: Callable[..., Path], tmp_path
     )
     cv.build(data, tmp_path, only=["research", "no-teaching"], today=TODAY)
     _, research = text_of(tmp_path / "research.pdf")
-    assert "Research news" in research and "Teaching news" not in research and "Untagged" not in research
+    assert (
+        "Research news" in research
+        and "Teaching news" not in research
+        and "Untagged" not in research
+    )
     assert "Paper number 59" in research and "Paper number 55" in research
     assert "Paper number 54" not in research
     _, no_teaching = text_of(tmp_path / "no-teaching.pdf")
@@ -68,7 +74,9 @@ def test_tags_and_since_pick_entries(write_record: Callable[..., Path], tmp_path
     assert "Teaching news" not in no_teaching
 
 
-def test_a_page_limit_is_respected_and_reported(write_record: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_page_limit_is_respected_and_reported(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
     data = write_record(
         """
         name: Jane Doe
@@ -82,12 +90,16 @@ def test_a_page_limit_is_respected_and_reported(write_record: Callable[..., Path
     pages, text = text_of(tmp_path / "one-page.pdf")
     assert full_pages > 1 and pages == 1
     (note,) = result.notes
-    assert note.startswith("one-page: ") and "of 60 publications entries shown to fit 1 page" in note
+    assert (
+        note.startswith("one-page: ") and "of 60 publications entries shown to fit 1 page" in note
+    )
     assert "Paper number 59" in text  # the newest stay
 
 
 def test_documents_are_validated(write_record: Callable[..., Path]) -> None:
-    data = write_record("name: X\ndocuments:\n  bio: {pages: 0}\n  'a b': {}\n", {"publications.bib": ""})
+    data = write_record(
+        "name: X\ndocuments:\n  bio: {pages: 0}\n  'a b': {}\n", {"publications.bib": ""}
+    )
     with pytest.raises(cv.CVError) as caught:
         cv.check(data)
     messages = [str(p) for p in caught.value.problems]

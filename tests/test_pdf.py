@@ -77,7 +77,8 @@ def test_a_render_reads_nothing_outside_and_asks_no_server(
     <link rel="attachment" href="{secret.as_uri()}">
     <style>@font-face {{ font-family: X; src: url({base}/font.ttf), local(DejaVu Sans); }}
     body {{ background: url({base}/bg.png); }}</style></head>
-    <body><img src="{base}/img.png"><img src="{secret.as_uri()}"><a rel="attachment" href="../secret.txt">a</a>
+    <body><img src="{base}/img.png"><img src="{secret.as_uri()}">
+    <a rel="attachment" href="../secret.txt">a</a>
     <svg><image href="{base}/svg.png"/></svg><object data="{base}/o.pdf"></object>
     <iframe src="{base}/frame.html"></iframe><p>text</p></body></html>"""
     rendered = write_pdf(html, base_url=data, roots=[data])

@@ -45,8 +45,9 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
     serial = cv.build(EXAMPLE, tmp_path / "serial", today=cv.builder.dt.date(2026, 11, 1))
 
     assert built(tmp_path / "parallel") == built(tmp_path / "serial")
-    assert [(o.kind, o.path.name, o.pages) for o in parallel.outputs] == \
-        [(o.kind, o.path.name, o.pages) for o in serial.outputs]  # fmt: skip
+    assert [(o.kind, o.path.name, o.pages) for o in parallel.outputs] == [
+        (o.kind, o.path.name, o.pages) for o in serial.outputs
+    ]
     assert (parallel.warnings, parallel.notes) == (serial.warnings, serial.notes)
 
 
@@ -61,8 +62,9 @@ def test_help_and_check_do_not_import_weasyprint(command: list[str]) -> None:
         "    assert not end.code, end.code\n"
         "print('weasyprint' in sys.modules, 'PIL' in sys.modules, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                            check=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert result.stderr.strip().splitlines()[-1] == "False False"
 
 
@@ -136,9 +138,13 @@ def test_cv_build_forks_its_pdf_worker_first_and_writes_the_same_bytes(
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "TMPDIR": str(temporary)}
-    run = subprocess.run([sys.executable, "-c", WORKER_CLI, str(EXAMPLE), str(tmp_path / "cli")],
-                         cwd=REPO, env=environ_without_bytecode_flag(environment),
-                         capture_output=True, text=True)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", WORKER_CLI, str(EXAMPLE), str(tmp_path / "cli")],
+        cwd=REPO,
+        env=environ_without_bytecode_flag(environment),
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     # One fork, before the builder (and the record) was even imported; the parent imported
     # WeasyPrint only later, for the bio.
@@ -280,9 +286,14 @@ def test_a_build_that_fails_while_its_worker_lays_out_ends_it_and_keeps_the_outp
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     environment = {**os.environ, "TMPDIR": str(temporary)}
-    run = subprocess.run([sys.executable, "-c", WORKER_CLI, str(data), str(out)], cwd=REPO,
-                         env=environ_without_bytecode_flag(environment), capture_output=True,
-                         text=True, timeout=120)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", WORKER_CLI, str(data), str(out)],
+        cwd=REPO,
+        env=environ_without_bytecode_flag(environment),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1
     lines = run.stderr.strip().splitlines()
     assert "bio.text is 2000 words" in lines[0] and lines[-1] == "[(False, False)] True"

@@ -123,9 +123,11 @@ def test_watch_collects_a_builds_garbage_before_the_next_change(tmp_path: Path) 
         arrived.release()
 
     thread = threading.Thread(
-        target=watch, args=(data, tmp_path / "out"),
-        kwargs={"only": ["html"], "report": report, "stop": stop, "debounce_ms": 50}, daemon=True,
-    )  # fmt: skip
+        target=watch,
+        args=(data, tmp_path / "out"),
+        kwargs={"only": ["html"], "report": report, "stop": stop, "debounce_ms": 50},
+        daemon=True,
+    )
     thread.start()
     try:
         assert arrived.acquire(timeout=30) and arrived.acquire(timeout=30), "no rebuild"
@@ -142,8 +144,9 @@ def long_record(folder: Path, papers: int, document: bool = False) -> Path:
     """A record whose CV takes far longer to lay out (seconds) than the test waits for it."""
     folder.mkdir(parents=True)
     documents = "documents:\n  long:\n    title: Long CV\n" if document else ""
-    (folder / "cv.yaml").write_text(f"name: Jane Doe\nheadline: Professor\n{documents}",
-                                    encoding="utf-8")  # fmt: skip
+    (folder / "cv.yaml").write_text(
+        f"name: Jane Doe\nheadline: Professor\n{documents}", encoding="utf-8"
+    )
     entries = "\n".join(
         f"@article{{p{i}, title={{A rather long title about topic {i} that wraps over two lines}}, "
         f"author={{Doe, Jane and Roe, Richard and Poe, Edgar and Moe, Mo}}, "
@@ -180,7 +183,9 @@ def children(pid: int) -> list[int]:
 
 
 def wait_for(
-    condition: Callable[[], bool], seconds: float, what: str,
+    condition: Callable[[], bool],
+    seconds: float,
+    what: str,
     build: subprocess.Popen[bytes] | None = None,
 ) -> None:
     """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``, or as soon as
@@ -202,8 +207,14 @@ def started(argv: list[str], temporary: Path) -> Iterator[subprocess.Popen[bytes
     """
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "TMPDIR": str(temporary)}
     with open(f"{argv[-1]}.stderr", "wb") as printed:
-        process = subprocess.Popen(argv, cwd=REPO, env=environment, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=printed)  # fmt: skip
+        process = subprocess.Popen(
+            argv,
+            cwd=REPO,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=printed,
+        )
     try:
         yield process
     finally:
@@ -221,8 +232,19 @@ def test_the_pdf_worker_of_a_killed_build_ends_and_removes_its_font_copies(tmp_p
     data = long_record(tmp_path / "data", papers=1500)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    argv = [sys.executable, "-m", "cv", "build", "-q", "--only", "cv", "--data", str(data),
-            "--out", str(tmp_path / "out")]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "cv",
+        "build",
+        "-q",
+        "--only",
+        "cv",
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "out"),
+    ]
     with started(argv, temporary) as build:
         wait_for(lambda: children(build.pid) != [], 30, "the build forked its PDF worker", build)
         [worker] = children(build.pid)
@@ -238,8 +260,7 @@ def test_the_child_of_a_killed_build_laying_out_beside_it_ends(tmp_path: Path) -
     data = long_record(tmp_path / "data", papers=1500, document=True)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    code = ("import sys, cv\n"
-            "cv.build(sys.argv[1], sys.argv[2], only=['cv', 'long'])\n")  # fmt: skip
+    code = "import sys, cv\ncv.build(sys.argv[1], sys.argv[2], only=['cv', 'long'])\n"
     argv = [sys.executable, "-c", code, str(data), str(tmp_path / "out")]
     with started(argv, temporary) as build:
         wait_for(lambda: children(build.pid) != [], 60, "the build forked a child", build)

@@ -125,9 +125,11 @@ def test_relative_fields_warn_without_a_web_address(tmp_path: Path, bib: str) ->
     result, out = build(tmp_path, bib)
     assert_no_machine_links(out)
     relative = relative_assets((CORPUS / bib).read_text(encoding="utf-8"))
-    missing = [(key, field, value) for key, field, value in relative
-               if not any(f"{field} of entry '{key}'" in w and repr(value) in w
-                          for w in result.warnings)]  # fmt: skip
+    missing = [
+        (key, field, value)
+        for key, field, value in relative
+        if not any(f"{field} of entry '{key}'" in w and repr(value) in w for w in result.warnings)
+    ]
     assert missing == [], result.warnings
 
 

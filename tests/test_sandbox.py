@@ -145,7 +145,8 @@ RUNTIME = {
     "huge-center-filter": ("{{ 'x'|center(10**9) }}", "the largest allowed is 100,000"),
     "huge-format-filter": ("{{ '%999999999d'|format(1) }}", "format width"),
     "huge-replace-filter": (
-        "{{ ('x' * 1000000)|replace('x', 'y' * 100000) }}", "would make too much text"
+        "{{ ('x' * 1000000)|replace('x', 'y' * 100000) }}",
+        "would make too much text",
     ),
     "huge-ljust-method": ("{{ 'x'.ljust(10**9) }}", "the largest allowed is 100,000"),
     "huge-range": ("{% for i in range(10**9) %}{% endfor %}", "MAX_RANGE"),
@@ -192,7 +193,9 @@ def test_a_template_running_past_its_deadline_is_stopped(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sandbox, "DEADLINE", 0.5)
-    with_template(data, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    with_template(
+        data, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
     refused(data, tmp_path, "took longer than 0.5 s")
 
 
@@ -246,3 +249,72 @@ def test_a_template_cannot_put_a_script_in_the_page(name: str, data: Path, tmp_p
     # Located at its line where it is written out; made from pieces, at the template.
     hidden = name in ("script-by-safe", "javascript-link")
     assert ("theme/cv.html.j2: " if hidden else "theme/cv.html.j2:3: ") in message
+
+
+# Found by a red-team run against the first version of these checks, which parsed the page
+# with html.parser: each reached a browser as live script.
+BROWSER_PARSED = {
+    "cdata": "<![CDATA[ ><script>alert(1)</script> ]]>",
+    "comment-open-close": "<!--><script>alert(1)</script>-->",
+    "comment-dash": "<!---><img src=x onerror=alert(1)>-->",
+    "comment-bang": "<!-- --!><img src=x onerror=alert(1)>-->",
+    "svg-style": "<svg><style><img src=x onerror=alert(1)></style></svg>",
+    "xmp-attribute": '<xmp><p title="</xmp><img src=x onerror=alert(1)>"></xmp>',
+    "noembed": '<noembed><p title="</noembed><img src=x onerror=alert(1)>"></noembed>',
+    "iframe-srcdoc": '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
+    "svg-animate": '<svg><a><animate attributeName="href" values="0;javascript:alert(1)"/>'
+    "<text>x</text></a></svg>",
+    "data-link": '<a href="data:image/svg+xml,&lt;svg onload=alert(1)&gt;">x</a>',
+    "use-bomb": "<svg>" + '<use href="#a"/>' * 60 + "</svg>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROWSER_PARSED))
+def test_the_page_is_checked_as_a_browser_reads_it(name: str, data: Path, tmp_path: Path) -> None:
+    with_template(data, BROWSER_PARSED[name])
+    refused(data, tmp_path, "the page would hold")
+
+
+def test_checking_a_pathological_page_is_bounded_by_the_deadline(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "DEADLINE", 1.0)
+    with_template(data, '{{ ("<div>" * 50000)|safe }}')  # an HTML parser takes minutes
+    refused(data, tmp_path, "took longer than 1 s")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% set s = 'x' * 1999999 %}{% for i in range(1000) %}{{ s }}{% endfor %}",
+        "{% set x %}{% for i in range(1000) %}{{ 'y' * 1999999 }}{% endfor %}{% endset %}"
+        "{{ x|length }}",
+        "{% filter upper %}{% for i in range(1000) %}{{ 'y' * 1999999 }}{% endfor %}"
+        "{% endfilter %}",
+    ],
+    ids=["page", "set-block", "filter-block"],
+)
+def test_what_a_template_writes_is_bounded_wherever_it_writes(
+    body: str, data: Path, tmp_path: Path
+) -> None:
+    with_template(data, body)
+    refused(data, tmp_path, "the template wrote more than 30,000,000 characters")
+
+
+def test_the_templates_of_a_build_share_one_time_budget(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "BUILD_BUDGET", 0.0)
+    with_template(data, "{{ meta.title }}")
+    refused(data, tmp_path, "the templates took more than 0 s in this build")
+
+
+def test_a_time_budget_is_spent_across_renders() -> None:
+    with sandbox.budget(0.2):
+        with sandbox.deadline():
+            pass  # takes no time: the budget is left
+        with pytest.raises(sandbox.TemplateTimeout), sandbox.deadline():
+            while True:
+                pass
+        with pytest.raises(sandbox.TemplateTimeout, match="in this build"), sandbox.deadline():
+            pass

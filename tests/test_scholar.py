@@ -58,8 +58,17 @@ def test_counts_by_pubid_with_or_without_the_user() -> None:
 
 def test_counts_by_bibtex_key() -> None:
     def paper(key: str, scholar_id: str) -> Publication:
-        return Publication(key, "article", "journal", Markup("T"), (), Markup(""), 2024, None,
-                           google_scholar_id=scholar_id)  # fmt: skip
+        return Publication(
+            key,
+            "article",
+            "journal",
+            Markup("T"),
+            (),
+            Markup(""),
+            2024,
+            None,
+            google_scholar_id=scholar_id,
+        )
 
     scholar = load_scholar(SNAPSHOT)
     papers = [paper("a", "u5HHmVD_uO8C"), paper("b", ""), paper("c", "nope")]

@@ -128,8 +128,12 @@ def test_metadata_bookmarks_and_links(builds, theme: str) -> None:  # type: igno
     assert outline == titles, "one bookmark per section, in order"
     assert len(titles) >= 8
 
-    uris = {a.get_object()["/A"]["/URI"] for p in reader.pages for a in p.get("/Annots", [])
-            if "/URI" in a.get_object().get("/A", {})}  # fmt: skip
+    uris = {
+        a.get_object()["/A"]["/URI"]
+        for p in reader.pages
+        for a in p.get("/Annots", [])
+        if "/URI" in a.get_object().get("/A", {})
+    }
     assert {"https://github.com/wizard1203", "https://arxiv.org/abs/2402.07011"} <= uris
     assert all(uri.startswith(("https://", "http://", "mailto:", "tel:")) for uri in uris), uris
 
@@ -139,8 +143,16 @@ def test_text_extracts_in_reading_order(builds, theme: str) -> None:  # type: ig
     out, _ = builds[theme, "A4"]
     reader = pypdf.PdfReader(out / "cv.pdf")
     first = reader.pages[0].extract_text()
-    order = ["Zhenheng Tang", "PhD Candidate in Computer Science", "About Me", "Democratizing",
-             "Research Interests", "ML optimization", "News", "FedImpro"]  # fmt: skip
+    order = [
+        "Zhenheng Tang",
+        "PhD Candidate in Computer Science",
+        "About Me",
+        "Democratizing",
+        "Research Interests",
+        "ML optimization",
+        "News",
+        "FedImpro",
+    ]
     positions = [first.index(phrase) for phrase in order]
     assert positions == sorted(positions), list(zip(order, positions, strict=True))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -157,9 +169,19 @@ def test_every_section_of_the_full_record_renders_without_warnings(
     result = cv.build(data, tmp_path / "out", theme=theme, only=["cv", "bio"], today=TODAY)
     assert result.warnings == ()
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "out" / "cv.pdf").pages)
-    for title in ["About Me", "News", "Work & Research Experience", "Educations", "Courses Taught",
-                  "Professional Activities", "Awards and Prizes", "Publications", "Invited Talks",
-                  "Internships", "Ада Киспе-Мюллер"]:  # fmt: skip
+    for title in [
+        "About Me",
+        "News",
+        "Work & Research Experience",
+        "Educations",
+        "Courses Taught",
+        "Professional Activities",
+        "Awards and Prizes",
+        "Publications",
+        "Invited Talks",
+        "Internships",
+        "Ада Киспе-Мюллер",
+    ]:
         assert title in text, title
     assert all(
         font.startswith(FAMILY_OF[theme]) for font in embedded_fonts(tmp_path / "out" / "cv.pdf")
@@ -209,10 +231,13 @@ def test_cli_pdf_variant_option(tmp_path: Path) -> None:
 def test_theme_options_become_custom_properties_after_the_theme(
     write_record: Callable[..., Path], tmp_path: Path
 ) -> None:
-    data = write_record("""
+    data = write_record(
+        """
         name: Jane Doe
         theme: {name: modern, accent_color: "#8a1c1c", font_size: 10.5pt, margins: 25mm 20mm}
-    """, {"publications.bib": ""})  # fmt: skip
+    """,
+        {"publications.bib": ""},
+    )
     result = cv.build(data, tmp_path, only=["cv", "html"], today=TODAY)
     assert result.warnings == ()
     page = (tmp_path / "cv.html").read_text(encoding="utf-8")
@@ -252,7 +277,7 @@ def test_bad_theme_options_are_located_errors(write_record: Callable[..., Path])
           font_size: 30pt
           margins: 2 cm
           page_size: A5
-    """)  # fmt: skip
+    """)
     with pytest.raises(cv.CVError) as caught:
         cv.check(data)
     messages = [str(p) for p in caught.value.problems]
@@ -284,22 +309,25 @@ def test_cli_reports_a_bad_option_with_its_line(write_record: Callable[..., Path
 def test_user_templates_replace_and_extend_theme_templates(
     write_record: Callable[..., Path], tmp_path: Path
 ) -> None:
-    data = write_record("""
+    data = write_record(
+        """
         name: Jane Doe
         news: [{date: 2024-01, text: Something happened}]
         awards: [{date: 2020, title: An award}]
-    """, {
-        "publications.bib": "",
-        "theme/sections/news.html.j2": """
+    """,
+        {
+            "publications.bib": "",
+            "theme/sections/news.html.j2": """
             {% extends "base/sections/news.html.j2" %}
             {% block news_text %}<span class="mine">{{ super() }}</span>{% endblock %}
         """,
-        "theme/cv.html.j2": """
+            "theme/cv.html.j2": """
             {% extends "classic/cv.html.j2" %}
             {% block footer %}<footer class="mine">Printed from my record</footer>{% endblock %}
         """,
-        "theme/custom.css": "h2 { color: #ff0000; }\n",
-    })  # fmt: skip
+            "theme/custom.css": "h2 { color: #ff0000; }\n",
+        },
+    )
     result = cv.build(data, tmp_path, only=["cv", "html"], today=TODAY)
     assert result.warnings == ()
     page = (tmp_path / "cv.html").read_text(encoding="utf-8")
@@ -317,14 +345,17 @@ def test_user_templates_replace_and_extend_theme_templates(
 
 
 def test_an_override_can_extend_the_themes_own_version(write_record: Callable[..., Path]) -> None:
-    data = write_record("name: Jane Doe\ntheme: modern\n", {
-        "publications.bib": "",
-        "theme/header.html.j2": '{% extends "modern/header.html.j2" %}',
-        "theme/sections/entries.html.j2": """
+    data = write_record(
+        "name: Jane Doe\ntheme: modern\n",
+        {
+            "publications.bib": "",
+            "theme/header.html.j2": '{% extends "modern/header.html.j2" %}',
+            "theme/sections/entries.html.j2": """
             {% extends "modern/sections/entries.html.j2" %}
             {% block entry_date %}<b>{{ super() }}</b>{% endblock %}
         """,
-    })  # fmt: skip
+        },
+    )
     inputs = cv.check(data)
     assert inputs.theme.folders[0] == data / "theme"
 
@@ -340,10 +371,13 @@ def test_custom_css_wins_in_the_pdf(write_record: Callable[..., Path], tmp_path:
 
 
 def test_an_error_in_a_user_template_is_located(write_record: Callable[..., Path]) -> None:
-    data = write_record("name: Jane Doe\n", {
-        "publications.bib": "",
-        "theme/header.html.j2": "<header>\n{{ person.nmae }}\n</header>\n",
-    })  # fmt: skip
+    data = write_record(
+        "name: Jane Doe\n",
+        {
+            "publications.bib": "",
+            "theme/header.html.j2": "<header>\n{{ person.nmae }}\n</header>\n",
+        },
+    )
     with pytest.raises(cv.CVError) as caught:
         cv.check(data)
     problem = caught.value.problems[0]
@@ -352,10 +386,13 @@ def test_an_error_in_a_user_template_is_located(write_record: Callable[..., Path
 
 
 def test_user_templates_are_sandboxed(write_record: Callable[..., Path]) -> None:
-    data = write_record("name: Jane Doe\n", {
-        "publications.bib": "",
-        "theme/header.html.j2": "{{ person.__class__.__mro__[1].__subclasses__() }}\n",
-    })  # fmt: skip
+    data = write_record(
+        "name: Jane Doe\n",
+        {
+            "publications.bib": "",
+            "theme/header.html.j2": "{{ person.__class__.__mro__[1].__subclasses__() }}\n",
+        },
+    )
     with pytest.raises(cv.CVError, match="unsafe|not safely"):
         cv.check(data)
 
@@ -382,12 +419,15 @@ def test_every_bundled_face_draws_latin() -> None:
 
 
 @pytest.mark.skipif(fonts.cjk_font() is None, reason="the cjk extra is not installed")
-@pytest.mark.parametrize(("text", "declared"), [
-    ("Zoë Ångström — “Fédération” 1–2 € … ™", False),
-    ("唐振衡", True),
-    ("Dvořák", True),  # beyond LATIN: the CJK font is declared, as it might draw a letter
-    ("x → y", True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "declared"),
+    [
+        ("Zoë Ångström — “Fédération” 1–2 € … ™", False),
+        ("唐振衡", True),
+        ("Dvořák", True),  # beyond LATIN: the CJK font is declared, as it might draw a letter
+        ("x → y", True),
+    ],
+)
 def test_the_cjk_font_is_declared_only_for_a_page_that_may_need_it(
     text: str, declared: bool
 ) -> None:
@@ -460,11 +500,14 @@ def test_weasyprint_font_problems_become_warnings(
 ) -> None:
     """A face that cannot load, a glyph no font has, a letter taken from a system font: each is
     a warning (an error under --strict), whatever this machine's fonts are."""
-    data = write_record("name: Jane Doe\nheadline: Kite 🪁 and שלום\n", {
-        "publications.bib": "",
-        "theme/custom.css": '@font-face { font-family: "Broken"; src: url("missing.otf"); }\n'
-                            'h2 { font-family: "Broken", serif; }\n',
-    })  # fmt: skip
+    data = write_record(
+        "name: Jane Doe\nheadline: Kite 🪁 and שלום\n",
+        {
+            "publications.bib": "",
+            "theme/custom.css": '@font-face { font-family: "Broken"; src: url("missing.otf"); }\n'
+            'h2 { font-family: "Broken", serif; }\n',
+        },
+    )
     result = cv.build(data, tmp_path, only=["cv"], today=TODAY)
     warnings = "\n".join(result.warnings)
     assert "Font-face 'Broken' cannot be loaded" in warnings
@@ -544,13 +587,22 @@ def test_cv_html_renders_in_headless_chromium(builds, theme: str, tmp_path: Path
     out, _ = builds[theme, "A4"]
     shot = tmp_path / "shot.png"
     command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
-        f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={shot}",
         "--window-size=1200,1600",
         (out / "cv.html").as_uri(),
-    ]  # fmt: skip
+    ]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     with Image.open(shot) as image:
         assert image.size == (1200, 1600)

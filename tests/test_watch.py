@@ -26,19 +26,24 @@ def test_watch_rebuilds_after_a_change_and_keeps_going_after_an_error(tmp_path: 
         arrived.release()
 
     thread = threading.Thread(
-        target=watch, args=(data, tmp_path / "out"),
-        kwargs={"only": ["html"], "report": report, "stop": stop, "debounce_ms": 50}, daemon=True,
-    )  # fmt: skip
+        target=watch,
+        args=(data, tmp_path / "out"),
+        kwargs={"only": ["html"], "report": report, "stop": stop, "debounce_ms": 50},
+        daemon=True,
+    )
     thread.start()
     try:
         assert arrived.acquire(timeout=30), "no first build"
         assert isinstance(reports[0][0], BuildResult) and reports[0][1] == []
 
-        record.write_text(record.read_text(encoding="utf-8").replace("name: Ada", "name: Grace"),
-                          encoding="utf-8")  # fmt: skip
+        record.write_text(
+            record.read_text(encoding="utf-8").replace("name: Ada", "name: Grace"), encoding="utf-8"
+        )
         assert arrived.acquire(timeout=30), "no rebuild after an edit"
         result, changed = reports[-1]
-        assert isinstance(result, BuildResult) and record.resolve() in [p.resolve() for p in changed]
+        assert isinstance(result, BuildResult) and record.resolve() in [
+            p.resolve() for p in changed
+        ]
         assert "Grace Quispe" in (tmp_path / "out" / "cv.html").read_text(encoding="utf-8")
 
         record.write_text("name: Grace\nnews: 3\n", encoding="utf-8")

@@ -206,9 +206,9 @@ class _Importer:
         lines = self._repaired_lines()
         sections: list[tuple[int, str, list[tuple[int, str]]]] = [(0, "", [])]
         for number, line in lines:
-            heading = re.match(r"^#\s+(.*?)\s*#*\s*$", line)
-            if heading:
-                sections.append((number, heading.group(1), []))
+            heading_match = re.match(r"^#\s+(.*?)\s*#*\s*$", line)
+            if heading_match:
+                sections.append((number, heading_match.group(1), []))
             else:
                 sections[-1][2].append((number, line))
         self._about(sections[0][2])
@@ -493,7 +493,7 @@ class _Importer:
             self._keep(heading, block, "teaching item without a term or year")
             return
         term, rest = found
-        course_parts = []
+        course_parts: list[str] = []
         for piece in split_top(strip_period(rest), ","):
             piece = piece.strip(" ,:;–—-")
             if not piece:

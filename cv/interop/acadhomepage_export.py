@@ -244,18 +244,26 @@ def _projects(record: Record) -> list[str]:
     for p in record.projects:
         text = _link(p.name, p.url)
         extra = ", ".join(_one_line(x) for x in (p.organization, *p.roles, p.description) if x)
-        lines += [f"- {_period(p.start, p.end)}{text}{': ' + extra if extra else ''}", *_details(p.details)]
+        lines += [
+            f"- {_period(p.start, p.end)}{text}{': ' + extra if extra else ''}",
+            *_details(p.details),
+        ]
     return lines
 
 
 def _skills(record: Record) -> list[str]:
-    return [f"- **{_one_line(s.name)}**{' (' + _one_line(s.level) + ')' if s.level else ''}"
-            f"{': ' + ', '.join(s.keywords) if s.keywords else ''}" for s in record.skills]  # fmt: skip
+    return [
+        f"- **{_one_line(s.name)}**{' (' + _one_line(s.level) + ')' if s.level else ''}"
+        f"{': ' + ', '.join(s.keywords) if s.keywords else ''}"
+        for s in record.skills
+    ]
 
 
 def _languages(record: Record) -> list[str]:
-    return [f"- {_one_line(lang.language)}{': ' + _one_line(lang.fluency) if lang.fluency else ''}"
-            for lang in record.languages]  # fmt: skip
+    return [
+        f"- {_one_line(lang.language)}{': ' + _one_line(lang.fluency) if lang.fluency else ''}"
+        for lang in record.languages
+    ]
 
 
 # --- publications ---------------------------------------------------------------------------

@@ -322,6 +322,7 @@ def make_key(first_author: str, year: int | str | None, title: str, taken: set[s
 
 # Reading .bib files back as raw fields (for a lossless JSON Resume export).
 
+
 def read_raw_bibtex(paths: Iterable[Path]) -> dict[str, tuple[str, dict[str, str]]]:
     """Entry type and LaTeX field values of every entry, by lower-cased key.
 

@@ -295,7 +295,8 @@ class _Importer:
         return self._finish()
 
     def _basics(self) -> None:
-        basics = self.data.get("basics") if isinstance(self.data.get("basics"), dict) else {}
+        given = self.data.get("basics")
+        basics: dict[str, Any] = given if isinstance(given, dict) else {}
         name = _str(basics.get("name"))
         if not name:
             name = "Your Name"
@@ -449,7 +450,7 @@ class _Importer:
         )
 
     def _award(self, where: str, obj: dict[str, Any], fields: dict[str, Any]) -> None:
-        item = {key: _str(value) for key, value in fields.items()}
+        item: dict[str, Any] = {key: _str(value) for key, value in fields.items()}
         item["date"] = self._date(fields.get("date"), f"{where}.date")
         extra = self._extra(obj)
         self._overlay(item, extra, ("date",))
@@ -467,7 +468,7 @@ class _Importer:
         if extra.get("section") == "talks" or (
             not extra and _str(obj.get("type")).lower() in ("talk", "presentation")
         ):
-            item = {
+            item: dict[str, Any] = {
                 "title": _str(obj.get("name")),
                 "date": self._date(obj.get("startDate"), f"{where}.startDate"),
                 "event": _str(obj.get("entity")),
@@ -520,7 +521,7 @@ class _Importer:
             and fields_extra.get("title")
         ):
             key = _str(extra.get("key"))
-            fields = {
+            fields: dict[str, str] = {
                 str(name): _str(value) if not isinstance(value, str) else value
                 for name, value in fields_extra.items()
             }
@@ -566,7 +567,7 @@ class _Importer:
             entry_type, venue_field = "article", "journal"
         else:
             entry_type, venue_field = "misc", "howpublished"
-        fields: dict[str, str] = {"title": bibtex_escape(title)}
+        fields = {"title": bibtex_escape(title)}
         if authors:
             fields["author"] = " and ".join(bibtex_escape(name) for name in authors)
         if venue:

@@ -239,7 +239,7 @@ def resume_from(
         if isinstance(interest, str):
             interests.append({"name": interest})
             continue
-        item: dict[str, Any] = {"name": interest.title}
+        item = {"name": interest.title}  # dict[str, Any], as the volunteer items above
         if interest.details:
             keywords = [word.strip() for word in interest.details.split(",") if word.strip()]
             item["keywords"] = keywords
