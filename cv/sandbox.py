@@ -391,24 +391,14 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     return bounded
 
 
-_REFUSED_ELEMENTS = frozenset(
-    {
-        "script",
-        "iframe",
-        "frame",
-        "frameset",
-        "object",
-        "embed",
-        "applet",
-        "base",
-        "portal",
-        "noscript",
-        "noembed",
-        "form",
-        "template",
-    }
-)
-"""What runs code or loads another page in a browser (or hides markup from a parser)."""
+# fmt: off
+_REFUSED_ELEMENTS = frozenset({
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal",
+    "noscript", "noembed", "form", "template", "input", "button", "select", "textarea",
+})
+# fmt: on
+"""What runs code or loads another page in a browser, hides markup from a parser, or makes a
+form of the PDF."""
 
 _LINK_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "poster"})
 _URL_ATTRIBUTES = _LINK_ATTRIBUTES | {

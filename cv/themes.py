@@ -454,7 +454,7 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
 
 
 _ACTIVE_SOURCE = re.compile(
-    r"<\s*(script|iframe|frame|object|embed|applet|base|portal|noscript|noembed|form|template)\b"
+    r"<\s*(script|i?frame|object|embed|applet|base|portal|no(script|embed)|form|template|input|button|select|textarea)\b"
     r"|\son\w+\s*=|srcdoc|javascript:|vbscript:|http-equiv|<\s*use\b",
     re.IGNORECASE,
 )

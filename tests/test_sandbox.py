@@ -266,6 +266,7 @@ BROWSER_PARSED = {
     "<text>x</text></a></svg>",
     "data-link": '<a href="data:image/svg+xml,&lt;svg onload=alert(1)&gt;">x</a>',
     "use-bomb": "<svg>" + '<use href="#a"/>' * 60 + "</svg>",
+    "pdf-form": '<input style="appearance: auto" value="x">',
 }
 
 
