@@ -62,6 +62,18 @@ def record(data: Path, extra: str, website: bool = False) -> None:
     (data / "cv.yaml").write_text(text + extra, encoding="utf-8")
 
 
+def build_with_a_relative_pdf(data: Path, out: Path) -> Result:
+    """Build with one publication whose pdf is al-folio's relative ``paper.pdf``."""
+    (data / "publications.bib").write_text(
+        "@article{a, title = {T}, author = {Doe, Jane}, journal = {J}, year = {2024},\n"
+        "  pdf = {paper.pdf}}\n",
+        encoding="utf-8",
+    )
+    result = build(data, out)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 RELATIVE = """\
 talks:
   - {date: 2023, title: "A talk", url: cv.yaml, slides: ../../etc/passwd, video: //v.example.org/v}
@@ -74,14 +86,8 @@ def test_relative_links_without_a_web_address_become_no_link_and_a_located_warni
     data: Path, tmp_path: Path
 ) -> None:
     record(data, RELATIVE)
-    (data / "publications.bib").write_text(
-        "@article{a, title = {T}, author = {Doe, Jane}, journal = {J}, year = {2024},\n"
-        "  pdf = {paper.pdf}}\n",
-        encoding="utf-8",
-    )
     out = tmp_path / "out"
-    result = build(data, out)
-    assert result.exit_code == 0, result.output
+    result = build_with_a_relative_pdf(data, out)
     for output in ("cv.pdf", "bio.pdf"):
         links = pdf_links(out / output)
         assert not [u for u in links if not u.startswith(("https://", "mailto:"))], links
@@ -110,14 +116,8 @@ def test_relative_links_without_a_web_address_become_no_link_and_a_located_warni
 
 def test_relative_links_resolve_against_the_homepage(data: Path, tmp_path: Path) -> None:
     record(data, RELATIVE + "base_url: https://jane.github.io/\n")
-    (data / "publications.bib").write_text(
-        "@article{a, title = {T}, author = {Doe, Jane}, journal = {J}, year = {2024},\n"
-        "  pdf = {paper.pdf}}\n",
-        encoding="utf-8",
-    )
     out = tmp_path / "out"
-    result = build(data, out)
-    assert result.exit_code == 0, result.output
+    result = build_with_a_relative_pdf(data, out)
     links = pdf_links(out / "cv.pdf")
     assert "https://jane.github.io/cv.yaml" in links
     assert "https://jane.github.io/etc/passwd" in links  # ../ cannot climb above the site
