@@ -64,6 +64,19 @@ def real_path(path: Path) -> Path | None:
         return None
 
 
+def too_long(path: Path) -> bool:
+    """Whether ``path`` cannot be a file name here: a part over 255 bytes, or 4,096 in all."""
+    return len(os.fsencode(path)) > 4096 or any(len(os.fsencode(p)) > 255 for p in path.parts)
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, False instead of an error for a name the system refuses."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def not_a_file(path: Path) -> str | None:
     """What ``path`` is when it exists but is not a regular file ("a named pipe (FIFO)"), else None.
 

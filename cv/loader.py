@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cv.errors import CVError, Problem
-from cv.files import not_a_file, read_bounded, real_path
+from cv.files import is_file, not_a_file, read_bounded, real_path, too_long
 from cv.model import Record
 
 RECORD_FILE = "cv.yaml"
@@ -665,13 +665,15 @@ def check_files(source: Source) -> list[Problem]:
     for path, written, what in named:
         resolved = real_path(source.data_dir / written)
         name = _one_line(written)  # a YAML escape (\n in quotes) can put a line break in a name
-        if resolved is None:
+        if too_long(Path(written)):
+            message = f"'{name[:60]}...' is too long for a file name; expected {what}"
+        elif resolved is None:
             message = f"'{name}' is a symbolic link that loops, or not a file name; expected {what}"
         elif not resolved.is_relative_to(root):
             message = f"'{name}' is outside the data folder; expected {what} in {source.data_dir}"
         elif kind := not_a_file(resolved):
             message = f"'{name}' is {kind}, not a file; expected {what}"
-        elif not resolved.is_file():
+        elif not is_file(resolved):
             message = f"file '{name}' not found; expected {what} at {source.data_dir / name}"
         else:
             continue

@@ -483,3 +483,26 @@ def test_any_json_ish_snapshot_gives_counts_or_located_problems(text: str) -> No
             load_scholar(path)
         except CVError as error:
             assert all(p.file == path and p.line and one_line(p) for p in error.problems)
+
+
+@pytest.mark.parametrize(
+    ("record", "where", "expected"),
+    [
+        ("photo: {long}.jpg\n", "cv.yaml:17:8", "expected an image file"),
+        ("publications: {{bibtex: [{long}.bib]}}\n", "cv.yaml:15:25", "expected a BibTeX file"),
+        ("publications: {{scholar: {long}.json}}\n", "cv.yaml:15:25", "expected a gs_data.json"),
+    ],
+    ids=["photo", "bibtex", "scholar"],
+)
+def test_a_file_name_too_long_for_the_system_is_a_located_error(
+    record: str, where: str, expected: str, tmp_path: Path
+) -> None:
+    """``OSError: File name too long`` came out of check_files as a traceback (and ended watch)."""
+    data = base_folder(tmp_path)
+    text = (data / "cv.yaml").read_text(encoding="utf-8")
+    if record.startswith("publications"):
+        text = text.replace("publications:\n  bibtex: [publications.bib]\n", "")
+    (data / "cv.yaml").write_text(text + record.format(long="a" * 300), encoding="utf-8")
+    result = build(data, tmp_path / "out")
+    message = assert_one_located_error(result, data, where, "is too long for a file name")
+    assert expected in message
