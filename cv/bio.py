@@ -363,9 +363,15 @@ def photo_data_uri(source: Source) -> str | None:
 
     from PIL import Image, UnidentifiedImageError  # only for a record with a photo
 
+    from cv.files import file_size, lookup_problem
+
     path = source.data_dir / name
     expected = "expected a JPEG, PNG or WebP image"
-    if path.stat().st_size > MAX_PHOTO_BYTES:  # a regular file: the loader checked it
+    size = file_size(path)  # the loader checked the file, which may have gone since (cv watch)
+    if size is None:
+        reason = lookup_problem(path) or "is not there any more"
+        raise CVError(source.problem(("photo",), f"photo '{name[:80]}' {reason}; {expected}"))
+    if size > MAX_PHOTO_BYTES:
         raise CVError(
             source.problem(
                 ("photo",),

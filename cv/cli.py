@@ -405,16 +405,23 @@ def export_jsonresume(data: DataOption = Path("data"), out: ExportOutOption = No
 
 
 def main() -> None:
-    """Entry point of the ``cv`` console script."""
-    if sys.argv[1:2] == ["build"]:
-        # WeasyPrint is imported in a child while this process parses the command line and
-        # reads the record (cv.parallel): first of all, as typer's own imports take 0.1 s.
-        parallel.start_pdf_worker()
-    try:
-        app(prog_name="cv")
-    finally:
-        parallel.stop_pdf_worker()
-        _before_exit()
+    """Entry point of the ``cv`` console script.
+
+    SIGINT (Ctrl-C) and SIGTERM end the command promptly and quietly, with exit code 130 or
+    143, its children and its copies of the fonts with it, and nothing written
+    (:func:`cv.parallel.ended_by_signals`).
+    """
+    with parallel.ended_by_signals():
+        if sys.argv[1:2] == ["build"]:
+            # WeasyPrint is imported in a child while this process parses the command line and
+            # reads the record (cv.parallel): first of all, as typer's own imports take 0.1 s.
+            parallel.start_pdf_worker()
+        try:
+            app(prog_name="cv")
+        finally:
+            with parallel.signals_held():  # a stop now would cut the clean-up short
+                parallel.stop_pdf_worker()
+                _before_exit()
 
 
 def _before_exit() -> None:

@@ -4,10 +4,15 @@ A data folder may come from a stranger, so every file a build reads is opened wi
 (a FIFO named ``cv.yaml`` would otherwise wait forever), checked to be a regular file (not a
 device, a socket or a folder) and read up to a size limit plus one byte, which tells a file at
 the limit from a larger one without reading the rest.
+
+A name the record gives may be no name the system takes (300 characters, a NUL byte): every
+look-up of such a path goes through a function here, which says why instead of raising
+``OSError`` ("File name too long") or ``ValueError`` ("embedded null byte").
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -28,6 +33,9 @@ def read_bounded(path: Path, limit: int, expected: str) -> bytes:
         CVError: Located at the file when it is not a regular file, cannot be read, or is
             larger than ``limit``.
     """
+    reason = name_problem(path)
+    if reason:
+        raise CVError.at(f"this name {reason}; expected {expected}", path)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -64,9 +72,63 @@ def real_path(path: Path) -> Path | None:
         return None
 
 
+NAME_MAX = 255
+"""Bytes one part of a path may have (Linux and macOS, on their usual file systems)."""
+
+PATH_MAX = 4096
+"""Bytes a whole path may have (Linux; macOS takes 1,024, and says so when it is longer)."""
+
+TOO_LONG = "is too long for a file name"
+
+
 def too_long(path: Path) -> bool:
-    """Whether ``path`` cannot be a file name here: a part over 255 bytes, or 4,096 in all."""
-    return len(os.fsencode(path)) > 4096 or any(len(os.fsencode(p)) > 255 for p in path.parts)
+    """Whether ``path`` is longer than a path can be: a part over :data:`NAME_MAX` bytes, or
+    :data:`PATH_MAX` in all."""
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeError:
+        return False  # no name at all: name_problem() says so
+    return len(encoded) > PATH_MAX or any(len(part) > NAME_MAX for part in encoded.split(b"/"))
+
+
+def name_problem(path: Path) -> str | None:
+    """Why ``path`` can name no file, from the name alone, as the end of a sentence ("is too
+    long for a file name"); None when it could name one.
+
+    Nothing is looked up: this is for a name that may point outside the data folder.
+    """
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeError:  # a lone surrogate ("\ud800"): no file system takes it
+        return "holds a character that no file name can hold"
+    if b"\0" in encoded:  # a YAML escape ("\0") can put one in
+        return "holds a NUL character, which no file name can hold"
+    return TOO_LONG if too_long(path) else None
+
+
+def lookup_problem(path: Path) -> str | None:
+    """Why the system cannot look ``path`` up, as the end of a sentence ("is too long for a
+    file name", "cannot be a file: Not a directory"); None when it can, whether or not
+    something is there.
+
+    Checked without opening it (a FIFO would wait). The system may refuse a name shorter than
+    :data:`NAME_MAX` (a file system of shorter names): its own reason is given then.
+    """
+    reason = name_problem(path)
+    if reason:
+        return reason
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        code = getattr(error, "errno", None)
+        if code == errno.ENAMETOOLONG:
+            return TOO_LONG
+        if code == errno.ELOOP:
+            return "is a symbolic link that loops"
+        return f"cannot be a file: {getattr(error, 'strerror', None) or error}"
+    return None
 
 
 def is_file(path: Path) -> bool:
@@ -75,6 +137,14 @@ def is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
+
+
+def file_size(path: Path) -> int | None:
+    """The size of the file at ``path`` in bytes; None when it cannot be looked up."""
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return None
 
 
 def not_a_file(path: Path) -> str | None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cv.errors import CVError, Problem
-from cv.files import is_file, not_a_file, read_bounded, real_path, too_long
+from cv.files import is_file, lookup_problem, name_problem, not_a_file, read_bounded, real_path
 from cv.model import Record
 
 RECORD_FILE = "cv.yaml"
@@ -244,7 +244,7 @@ def _compose(text: str, file: Path) -> tuple[Any, Positions, list[Problem]]:
                     first = positions.keys[(*path, key)]
                     problems.append(
                         Problem(
-                            f"duplicate key '{key}' (first at line {first[0]}); "
+                            f"duplicate key '{_one_line(str(key))}' (first at line {first[0]}); "
                             "expected each key once",
                             file,
                             line,
@@ -649,7 +649,11 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def check_files(source: Source) -> list[Problem]:
-    """Every file the record names must exist inside the data folder."""
+    """Every file the record names must exist inside the data folder.
+
+    A name no file can have (too long for the system, a NUL character) is a problem at the
+    value like a missing file: never the ``OSError`` of looking it up (:mod:`cv.files`).
+    """
     record = source.record
     named: list[tuple[Path_, str, str]] = []
     if record.photo:
@@ -663,14 +667,16 @@ def check_files(source: Source) -> list[Problem]:
     problems = []
     root = real_path(source.data_dir) or source.data_dir  # load_record has resolved it once
     for path, written, what in named:
-        resolved = real_path(source.data_dir / written)
-        name = _one_line(written)  # a YAML escape (\n in quotes) can put a line break in a name
-        if too_long(Path(written)):
-            message = f"'{name[:60]}...' is too long for a file name; expected {what}"
-        elif resolved is None:
+        given = source.data_dir / written
+        name = _shown_name(written)
+        if reason := name_problem(given):  # before any look-up, which it would fail
+            message = f"'{name}' {reason}; expected {what}"
+        elif (resolved := real_path(given)) is None:
             message = f"'{name}' is a symbolic link that loops, or not a file name; expected {what}"
         elif not resolved.is_relative_to(root):
             message = f"'{name}' is outside the data folder; expected {what} in {source.data_dir}"
+        elif reason := lookup_problem(resolved):  # only inside: it tells what is there
+            message = f"'{name}' {reason}; expected {what}"
         elif kind := not_a_file(resolved):
             message = f"'{name}' is {kind}, not a file; expected {what}"
         elif not is_file(resolved):
@@ -679,3 +685,10 @@ def check_files(source: Source) -> list[Problem]:
             continue
         problems.append(source.problem(path, message))
     return problems
+
+
+def _shown_name(written: str) -> str:
+    """A file name for a message: on one line (a YAML escape can put a line break in it), and
+    shortened when it is longer than a message line."""
+    name = _one_line(written)
+    return name if len(name) <= 80 else name[:60] + "..."

@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, NoReturn, TypeVar
 
@@ -72,7 +72,8 @@ class Forked(Generic[T]):
 
     Args:
         jobs: Called in order in the child; what they return must pickle.
-        finish: Called in the child after its jobs: it exits without running finalizers.
+        finish: Called in the child after its jobs, or when it is told to stop: it exits
+            without running finalizers.
 
     Raises:
         OSError: No child could be forked (too many processes, no memory).
@@ -96,11 +97,12 @@ class Forked(Generic[T]):
         if pid == 0:  # the child
             os.close(read)
             _run_and_exit(self._jobs, write, finish, mask, parent)
-        _live.add(pid)  # before a stop can come: whoever ends this process ends the child too
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        # All set before a stop can come: whoever ends this process ends the child too.
+        _live.add(pid)
         os.close(write)
         self._pid: int | None = pid
         self._read: int | None = read
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def results(self) -> list[T]:
         """What the child's jobs returned, in order.
@@ -184,8 +186,9 @@ def _run_and_exit(
         gc.freeze()
         if not _ends_with(parent):
             os._exit(1)  # the parent is gone already: nobody waits for the results
-        for stop in _STOPS:  # the parent ending it; Ctrl-C
-            signal.signal(stop, _stop)
+        for stop in _STOPS:  # the parent ending it; Ctrl-C (unless ignored, as in a background job)
+            if signal.getsignal(stop) is not signal.SIG_IGN:
+                signal.signal(stop, _stop)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         payload: tuple[str, Any] = ("failed", None)
         try:
@@ -301,23 +304,16 @@ def end_child(pid: int, grace: float = STOP_GRACE) -> None:
     A child running Python exits within milliseconds, removing its copies of the fonts
     (:func:`_stop`); one stuck in C code never gets to run its handler. Reaped either way.
     """
-    try:
+    with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     deadline = time.monotonic() + grace
     while not _reap(pid, block=False):
         if time.monotonic() >= deadline:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             _reap(pid, block=True)
             return
         time.sleep(0.005)
-
-
-_HELD = {*{signal.SIGTERM, signal.SIGINT}}
 
 
 @contextmanager
@@ -327,7 +323,10 @@ def signals_held() -> Iterator[None]:
     For short steps that must not be cut in the middle: ending a child, renaming outputs into
     place, the clean-up before exit. The block must take bounded time.
     """
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: nothing forks there (can_fork)
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         yield
     finally:
@@ -344,11 +343,6 @@ class Stopped(BaseException):
         super().__init__(signal_number)
         self.signal_number = signal_number
 
-    @property
-    def exit_code(self) -> int:
-        """128 plus the signal's number, as shells report a process ended by it: 130, 143."""
-        return 128 + self.signal_number
-
 
 class _Parent:
     stopping: int | None = None
@@ -361,27 +355,34 @@ def ended_by_signals(grace: float = 1.0) -> Iterator[None]:
 
     The first one raises :class:`Stopped`, so that the code unwinds and cleans up as after any
     failure (children ended, temporary files removed, nothing written); leaving the block
-    after a stop raises ``SystemExit`` with :attr:`Stopped.exit_code`. A library may catch the
+    after a stop raises ``SystemExit(128 + the signal's number)``, as shells report a process
+    the signal ended (130, 143). A library may catch the
     exception and go on (WeasyPrint's SVG drawing catches ``BaseException``): if the process
     has not ended ``grace`` seconds after the stop, or at a second stop, :func:`_end_now` ends
     it without unwinding. The watchdog that waits for ``grace`` is a thread, started only once
     a stop came (nothing forks after that, :func:`can_fork`), and not a timer: ``SIGALRM`` is
     the templates' deadline (:func:`cv.sandbox.deadline`).
 
-    Only from the main thread, which handles signals.
+    Only in the main thread, which handles signals (elsewhere the block runs as it is). A
+    signal ignored when the block starts (SIGINT in a background job) stays ignored.
     """
-    previous = {number: signal.getsignal(number) for number in _HELD}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.getsignal(number) for number in _STOPS}
+    left = threading.Event()
 
     def handle(number: int, _frame: object) -> None:
         if _Parent.stopping is not None:
             _end_now(_Parent.stopping)  # a second stop, or the first one went unheard
         _Parent.stopping = number
-        watchdog = threading.Thread(target=_watch, args=(number, grace), daemon=True)
+        watchdog = threading.Thread(target=_watch, args=(number, grace, left), daemon=True)
         watchdog.start()
         raise Stopped(number)
 
-    for number in _HELD:
-        signal.signal(number, handle)
+    for number, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(number, handle)
     try:
         yield
     except Stopped:
@@ -390,16 +391,20 @@ def ended_by_signals(grace: float = 1.0) -> Iterator[None]:
         with signals_held():
             for number, handler in previous.items():
                 signal.signal(number, handler)
+            if _Parent.stopping is not None:
+                for pid in list(_live):  # one forked as the stop came, before anyone kept it
+                    end_child(pid)
+        left.set()  # the watchdog of a stop, if any, has nothing left to do
         if _Parent.stopping is not None:
-            number, _Parent.stopping = _Parent.stopping, None
-            raise SystemExit(128 + number) from None  # replaces any other way out
+            stopped_by, _Parent.stopping = _Parent.stopping, None
+            raise SystemExit(128 + stopped_by) from None  # replaces any other way out
 
 
-def _watch(number: int, grace: float) -> None:
-    """The watchdog of a stop: end the process if it still runs after ``grace`` seconds."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)  # the main thread handles the signals
-    time.sleep(grace)
-    _end_now(number)
+def _watch(number: int, grace: float, left: threading.Event) -> None:
+    """The watchdog of a stop: end the process if it is still in the block after ``grace`` s."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # the main thread handles the signals
+    if not left.wait(grace):
+        _end_now(number)
 
 
 def _end_now(number: int) -> NoReturn:

@@ -27,11 +27,13 @@ from typer.testing import Result
 from cv import bibtex, loader, scholar
 from cv.bibliography import load_bibliography
 from cv.bibtex import read_entries
+from cv.cli import app
 from cv.errors import CVError
 from cv.loader import load_record
 from cv.scholar import load_scholar
+from cv.watch import watch
 
-from .test_broken import BASE, assert_one_located_error, data_folder, run
+from .test_broken import BASE, assert_one_located_error, data_folder, run, runner
 
 needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 
@@ -485,24 +487,132 @@ def test_any_json_ish_snapshot_gives_counts_or_located_problems(text: str) -> No
             assert all(p.file == path and p.line and one_line(p) for p in error.problems)
 
 
-@pytest.mark.parametrize(
-    ("record", "where", "expected"),
-    [
-        ("photo: {long}.jpg\n", "cv.yaml:17:8", "expected an image file"),
-        ("publications: {{bibtex: [{long}.bib]}}\n", "cv.yaml:15:25", "expected a BibTeX file"),
-        ("publications: {{scholar: {long}.json}}\n", "cv.yaml:15:25", "expected a gs_data.json"),
-    ],
-    ids=["photo", "bibtex", "scholar"],
-)
-def test_a_file_name_too_long_for_the_system_is_a_located_error(
-    record: str, where: str, expected: str, tmp_path: Path
-) -> None:
-    """``OSError: File name too long`` came out of check_files as a traceback (and ended watch)."""
+# --- file names the system refuses ---------------------------------------------------------------
+
+LONG_NAMES = [
+    pytest.param("photo: {long}.jpg\n", "cv.yaml:17:8", "expected an image file", id="photo"),
+    pytest.param(
+        "publications: {{bibtex: [{long}.bib]}}\n",
+        "cv.yaml:15:25",
+        "expected a BibTeX file",
+        id="bibtex",
+    ),
+    pytest.param(
+        "publications: {{scholar: {long}.json}}\n",
+        "cv.yaml:15:25",
+        "expected a gs_data.json",
+        id="scholar",
+    ),
+]
+
+
+def with_record(tmp_path: Path, record: str, long: str = "a" * 300) -> Path:
+    """The base record with ``record`` (``{long}`` replaced by ``long``) in place of its
+    publications when it has its own."""
     data = base_folder(tmp_path)
     text = (data / "cv.yaml").read_text(encoding="utf-8")
     if record.startswith("publications"):
         text = text.replace("publications:\n  bibtex: [publications.bib]\n", "")
-    (data / "cv.yaml").write_text(text + record.format(long="a" * 300), encoding="utf-8")
+    (data / "cv.yaml").write_text(text + record.format(long=long), encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize(("record", "where", "expected"), LONG_NAMES)
+def test_a_file_name_too_long_for_the_system_is_a_located_error(
+    record: str, where: str, expected: str, tmp_path: Path
+) -> None:
+    """``OSError: File name too long`` came out of check_files as a traceback (and ended watch)."""
+    data = with_record(tmp_path, record)
     result = build(data, tmp_path / "out")
     message = assert_one_located_error(result, data, where, "is too long for a file name")
     assert expected in message
+    assert len(message) < 300  # the name shortened, not quoted whole
+
+
+@pytest.mark.parametrize(("record", "where", "expected"), LONG_NAMES)
+def test_cv_check_says_a_file_name_is_too_long(
+    record: str, where: str, expected: str, tmp_path: Path
+) -> None:
+    data = with_record(tmp_path, record)
+    result = runner.invoke(app, ["check", "--data", str(data)])
+    message = assert_one_located_error(result, data, where, "is too long for a file name")
+    assert expected in message
+
+
+def test_a_path_too_long_in_all_is_a_located_error(tmp_path: Path) -> None:
+    """Each part short, the whole over the system's 4,096 bytes."""
+    data = with_record(tmp_path, "photo: {long}x.jpg\n", long="a/" * 2100)
+    result = build(data, tmp_path / "out")
+    assert_one_located_error(result, data, "cv.yaml:17:8", "is too long for a file name")
+
+
+def test_a_path_through_a_file_is_a_located_error(tmp_path: Path) -> None:
+    data = with_record(tmp_path, "photo: publications.bib/x.jpg\n")
+    result = build(data, tmp_path / "out")
+    message = "'publications.bib/x.jpg' cannot be a file: Not a directory"
+    assert_one_located_error(result, data, "cv.yaml:17:8", message)
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("a" * 300 + ".bib", "is too long for a file name"),
+    ("x\0.bib", "holds a NUL character"),
+])  # fmt: skip
+def test_bib_and_snapshot_files_the_system_refuses_are_located_errors(
+    name: str, reason: str, tmp_path: Path
+) -> None:
+    """Called with such a path (the API, a caller other than the loader): no OSError either."""
+    path = tmp_path / name
+    for read in (lambda: read_entries([path]), lambda: load_scholar(path)):
+        with pytest.raises(CVError) as raised:
+            read()
+        [problem] = raised.value.problems
+        assert problem.file == path and reason in problem.message
+
+
+def test_watch_reports_a_file_name_too_long_and_keeps_watching(tmp_path: Path) -> None:
+    """The OSError ended ``cv watch``: it is reported as the problem it is."""
+    data = with_record(tmp_path, "photo: {long}.jpg\n")
+    stop = threading.Event()
+    reports: list[object] = []
+    arrived = threading.Semaphore(0)
+    failures: list[BaseException] = []
+
+    def report(result: object, _changed: list[Path]) -> None:
+        reports.append(result)
+        arrived.release()
+
+    def watching() -> None:
+        try:
+            watch(data, tmp_path / "out", only=["html"], report=report, stop=stop, debounce_ms=50)
+        except BaseException as error:  # noqa: BLE001 - the test fails on it below
+            failures.append(error)
+
+    thread = threading.Thread(target=watching, daemon=True)
+    thread.start()
+    try:
+        assert arrived.acquire(timeout=DEADLINE), "no report of the first build"
+        assert thread.is_alive() and not failures, failures
+    finally:
+        stop.set()
+        thread.join(timeout=DEADLINE)
+    assert not failures, failures
+    [error] = reports
+    assert isinstance(error, CVError)
+    [problem] = error.problems
+    assert (problem.file, problem.line, problem.column) == (data / "cv.yaml", 17, 8)
+    assert "is too long for a file name" in problem.message
+
+
+def test_a_photo_gone_since_the_record_was_read_is_a_located_error(tmp_path: Path) -> None:
+    """``cv watch`` reads the record, then the photo: an editor may have moved it meanwhile."""
+    from cv.bio import photo_data_uri
+
+    data = with_record(tmp_path, "photo: me.jpg\n")
+    (data / "me.jpg").write_bytes(b"")
+    source = load_record(data)
+    (data / "me.jpg").unlink()
+    with pytest.raises(CVError) as raised:
+        photo_data_uri(source)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.column) == (data / "cv.yaml", 17, 8)
+    assert "photo 'me.jpg' is not there any more" in problem.message

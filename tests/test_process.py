@@ -200,20 +200,25 @@ def wait_for(
 
 
 @contextmanager
-def started(argv: list[str], temporary: Path) -> Iterator[subprocess.Popen[bytes]]:
+def started(
+    argv: list[str], temporary: Path, *, session: bool = False
+) -> Iterator[subprocess.Popen[bytes]]:
     """A build in a new process, with its own temporary folder; killed and reaped on leaving.
 
-    What it prints goes to a file beside its last argument (its output folder).
+    What it prints goes to files beside its last argument (its output folder). In a session
+    of its own with ``session``, where a signal can go to its whole process group, as Ctrl-C
+    in a terminal does.
     """
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "TMPDIR": str(temporary)}
-    with open(f"{argv[-1]}.stderr", "wb") as printed:
+    with open(f"{argv[-1]}.stderr", "wb") as printed, open(f"{argv[-1]}.stdout", "wb") as out:
         process = subprocess.Popen(
             argv,
             cwd=REPO,
             env=environment,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=out,
             stderr=printed,
+            start_new_session=session,
         )
     try:
         yield process
@@ -270,3 +275,184 @@ def test_the_child_of_a_killed_build_laying_out_beside_it_ends(tmp_path: Path) -
         build.send_signal(signal.SIGKILL)
         wait_for(lambda: not running(child), 10, "the child ended with the build")
     assert len(font_copies(temporary)) == 1  # the killed parent's own: nothing could remove it
+
+
+# --- a stopped build (SIGTERM, Ctrl-C): it ends at once, quietly, with its child ------------
+
+needs_fork = pytest.mark.skipif(
+    not can_fork(), reason="builds in one process here (not Linux, or one core)"
+)
+STOPS = [
+    pytest.param(signal.SIGTERM, False, id="SIGTERM"),
+    pytest.param(signal.SIGINT, False, id="SIGINT"),
+    pytest.param(signal.SIGINT, True, id="Ctrl-C-to-the-group"),
+]
+
+
+def printed(prefix: Path | str, stream: str = "stderr") -> str:
+    """What a process :func:`started` printed on ``stream``."""
+    return Path(f"{prefix}.{stream}").read_text(encoding="utf-8", errors="replace")
+
+
+def stop(build: subprocess.Popen[bytes], number: int, group: bool) -> None:
+    """Send signal ``number`` to the build, or to its whole process group (Ctrl-C does)."""
+    if group:
+        os.killpg(build.pid, number)
+    else:
+        build.send_signal(number)
+
+
+def ended(build: subprocess.Popen[bytes], seconds: float, what: str) -> int:
+    """The build's exit status, once it has ended within ``seconds``."""
+    wait_for(lambda: build.poll() is not None, seconds, what)
+    return build.returncode
+
+
+@needs_fork
+@pytest.mark.parametrize(("number", "group"), STOPS)
+@pytest.mark.parametrize("child", ["pdf-worker", "beside"])
+def test_a_stopped_build_ends_quietly_with_its_child_and_writes_nothing(
+    tmp_path: Path, number: int, group: bool, child: str
+) -> None:
+    """``pdf-worker``: the child lays out the CV (`--only cv`) while the parent waits for it;
+    ``beside``: the parent lays out the bio and the child a document (`--only bio,long`)."""
+    data = long_record(tmp_path / "data", papers=1500, document=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cv.pdf").write_bytes(b"the CV of the last build")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    only, laying_out = ("cv", 1) if child == "pdf-worker" else ("bio,long", 2)
+    argv = [sys.executable, "-m", "cv", "build", "-q", "--only", only]
+    argv += ["--data", str(data), "--out", str(out)]
+    with started(argv, temporary, session=group) as build:
+        # Copies of the fonts show who lays out now: the worker alone, or the parent and child.
+        wait_for(lambda: len(font_copies(temporary)) == laying_out, 60, "the layouts", build)
+        [forked] = children(build.pid)
+        stop(build, number, group)
+        status = ended(build, 30, "the build ended after the stop")
+        wait_for(lambda: not running(forked), 10, "the child ended with the build")
+    assert status == 128 + number  # 143, 130: as shells report a process the signal ended
+    assert "Traceback" not in printed(out)
+    assert [path.name for path in out.iterdir()] == ["cv.pdf"]  # no temporary file either
+    assert (out / "cv.pdf").read_bytes() == b"the CV of the last build"
+    assert font_copies(temporary) == []  # both removed theirs
+
+
+# Jobs for a child forked by cv.parallel.Forked in a script of its own (``python -c``): a job
+# that goes on after a stop, as a library that catches BaseException does (WeasyPrint drawing
+# an SVG), and one that never runs a signal handler, as in a long call of C code.
+JOBS = """
+import os, signal, sys, time
+from pathlib import Path
+from cv import cli
+from cv.parallel import Forked, in_forked_child
+
+READY = Path(sys.argv[1])
+
+
+def ready():
+    (READY.parent / "writing").write_text(str(os.getpid()))
+    os.replace(READY.parent / "writing", READY)
+
+
+def going_on():
+    ready()
+    while True:
+        try:
+            time.sleep(0.01)
+        except BaseException:
+            pass
+
+
+def swallowing():
+    if not in_forked_child():
+        return "run again by the parent"
+    going_on()
+
+
+def stuck():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    ready()
+    while True:
+        time.sleep(0.01)
+"""
+
+
+def script(name: str, action: str, ready: Path) -> list[str]:
+    """A ``python -c`` command running the jobs above and then ``action``; what it prints goes
+    to files named ``name`` beside ``ready``."""
+    return [sys.executable, "-c", f"{JOBS}\n{action}", str(ready), str(ready.parent / name)]
+
+
+def ready_pid(ready: Path, build: subprocess.Popen[bytes]) -> int:
+    """The process that began a job of :data:`JOBS`, once it has."""
+    wait_for(ready.exists, 60, "the job began", build)
+    return int(ready.read_text(encoding="ascii"))
+
+
+@needs_fork
+def test_a_child_whose_job_swallows_the_stop_ends_when_its_parent_is_killed(
+    tmp_path: Path,
+) -> None:
+    ready = tmp_path / "ready"
+    action = "with Forked([swallowing]) as child:\n    print(child.results())"
+    with started(script("swallowing", action, ready), tmp_path, session=True) as build:
+        child = ready_pid(ready, build)
+        build.send_signal(signal.SIGKILL)
+        # The kernel tells the orphan with SIGTERM (PR_SET_PDEATHSIG), which no job can catch.
+        wait_for(lambda: not running(child), 10, "the orphaned child ended")
+
+
+@needs_fork
+def test_a_child_whose_job_swallows_the_stop_ends_when_told_and_the_parent_runs_it(
+    tmp_path: Path,
+) -> None:
+    ready = tmp_path / "ready"
+    action = "with Forked([swallowing]) as child:\n    print(child.results())"
+    with started(script("swallowing", action, ready), tmp_path, session=True) as build:
+        child = ready_pid(ready, build)
+        os.kill(child, signal.SIGTERM)
+        wait_for(lambda: not running(child), 10, "the child ended when told")
+        assert ended(build, 30, "the parent ended") == 0
+    assert "run again by the parent" in printed(tmp_path / "swallowing", "stdout")
+
+
+@needs_fork
+def test_a_child_that_cannot_handle_the_stop_is_killed_after_a_grace_period(
+    tmp_path: Path,
+) -> None:
+    from cv.parallel import STOP_GRACE
+
+    ready = tmp_path / "ready"
+    action = (
+        "with Forked([stuck]):\n"
+        "    while not READY.exists():\n"
+        "        time.sleep(0.01)\n"
+        "    started = time.monotonic()\n"
+        "print(time.monotonic() - started)\n"  # leaving the block ended the child
+    )
+    with started(script("stuck", action, ready), tmp_path, session=True) as build:
+        child = ready_pid(ready, build)
+        assert ended(build, STOP_GRACE + 30, "the parent ended its child") == 0
+        assert not running(child)  # reaped: killed, as SIGTERM was held back
+    seconds = float(printed(tmp_path / "stuck", "stdout"))
+    assert STOP_GRACE <= seconds < STOP_GRACE + 20, seconds
+
+
+@needs_fork
+@pytest.mark.parametrize(("number", "group"), STOPS)
+def test_a_build_that_swallows_the_stop_still_ends_with_its_child(
+    tmp_path: Path, number: int, group: bool
+) -> None:
+    """The parent itself goes on after the stop (as in an SVG of the bio): it ends anyway."""
+    ready = tmp_path / "ready"
+    action = "cli.app = lambda **_: going_on()\nsys.argv = ['cv', 'build']\ncli.main()\n"
+    with started(script("main", action, ready), tmp_path, session=group) as build:
+        ready_pid(ready, build)
+        [worker] = children(build.pid)  # the PDF worker, importing WeasyPrint or waiting
+        stop(build, number, group)
+        status = ended(build, 30, "the build ended after the stop")
+        wait_for(lambda: not running(worker), 10, "the worker ended with the build")
+    assert status == 128 + number
+    assert "Traceback" not in printed(tmp_path / "main")
