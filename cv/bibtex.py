@@ -25,6 +25,7 @@ from bibtexparser.model import (
     String,
 )
 
+from cv.dates import MONTH_NAMES, MONTHS
 from cv.errors import CVError, Problem
 from cv.files import format_size, read_bounded
 
@@ -78,11 +79,6 @@ class RawEntry:
         return self.origin.get(name, self.key)
 
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @contextmanager
@@ -687,7 +683,7 @@ def collect_entries(
             macros expand so far, that going on would take minutes and the memory; and for a
             file that is not a regular file (a FIFO, a device, a folder).
     """
-    macros = _Macros({abbr: name for abbr, name in zip(MONTHS, _MONTH_NAMES, strict=True)})
+    macros = _Macros({abbr: name for abbr, name in zip(MONTHS, MONTH_NAMES, strict=True)})
     entries: list[RawEntry] = []
     room, fields, size = MAX_ENTRIES, MAX_FIELDS, MAX_BYTES
     for path in map(Path, paths):

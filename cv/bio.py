@@ -22,7 +22,8 @@ from cv.errors import CVError
 from cv.fonts import add_print_fonts
 from cv.loader import Source
 from cv.model import Record
-from cv.render import interest_items, page_css, page_meta, person
+from cv.render import page_css, page_meta, person
+from cv.sections.about import interest_items
 from cv.themes import Theme, render_template
 from cv.views import AwardView, publication_views
 

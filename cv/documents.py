@@ -2,7 +2,7 @@
 
 A document picks sections, filters entries by ``tags`` and publications by ``selected`` and year,
 and may have a page limit. Over the limit, the oldest entries of the least important sections
-are left out first (:data:`TRIMS`), and the build says what it left out.
+are left out first (:func:`trims`), and the build says what it left out.
 """
 
 from __future__ import annotations
@@ -15,26 +15,22 @@ from typing import Any
 from cv.bibliography import Publication
 from cv.errors import CVError
 from cv.loader import Source
-from cv.model import SECTION_TITLES, Document, Record, SectionOptions
-from cv.render import section_order
+from cv.model import Document, Record, SectionOptions
+from cv.sections.base import SectionData, SectionKind
+from cv.sections.registry import kinds, section_order
 
-TAGGED_SECTIONS = (
-    "news",
-    "experience",
-    "education",
-    "teaching",
-    "service",
-    "awards",
-    "talks",
-    "internships",
-)
 
-TRIMS: tuple[tuple[str, int], ...] = (
-    ("news", 3), ("talks", 3), ("internships", 1), ("teaching", 3), ("service", 2), ("awards", 3),
-    ("news", 0), ("talks", 0), ("teaching", 0), ("publications", 10), ("awards", 1),
-    ("service", 0), ("experience", 3), ("publications", 5), ("education", 2), ("publications", 3),
-)  # fmt: skip
-"""The documented order of shortening a document to its page limit: a section down to a count."""
+def trims(record: Record) -> list[tuple[str, int]]:
+    """The order of shortening a document to its page limit: a section down to a count.
+
+    Each section declares its steps (:class:`cv.sections.base.Trim`); they run in rank order,
+    so the least important entries go first, whichever section they are in.
+    """
+    steps = [
+        (trim.rank, kind.key, trim.floor) for kind in kinds(record).values() for trim in kind.trims
+    ]
+    return [(key, floor) for _rank, key, floor in sorted(steps)]
+
 
 MAX_PASSES = 8
 
@@ -45,8 +41,16 @@ def document_record(record: Record, document: Document) -> Record:
     if document.sections is not None:
         update["sections"] = document.sections
     if document.include_tags or document.exclude_tags:
-        for key in TAGGED_SECTIONS:
-            update[key] = [e for e in getattr(record, key) if _wanted(e.tags, document)]
+        custom = dict(record.custom)
+        for kind in kinds(record).values():
+            if not kind.tagged:
+                continue
+            wanted = [e for e in kind.items(record) if _wanted(e.tags, document)]
+            if kind.key in custom:
+                custom[kind.key] = custom[kind.key].model_copy(update={"entries": wanted})
+            else:
+                update[kind.key] = wanted
+        update["custom"] = custom
     return record.model_copy(update=update)
 
 
@@ -86,7 +90,7 @@ def fit_pages(
     lay_out: Callable[[Record], Any],
     source: Source,
 ) -> Fitted:
-    """Lay out ``record`` in at most ``pages`` pages, leaving out entries in :data:`TRIMS` order.
+    """Lay out ``record`` in at most ``pages`` pages, leaving out entries in :func:`trims` order.
 
     Args:
         name: The document's name, for messages.
@@ -101,8 +105,9 @@ def fit_pages(
     for _pass in range(MAX_PASSES):
         laid = lay_out(current)
         if laid.pages <= pages:
+            titles = {kind.key: title for kind, title in _titles(record)}
             notes = tuple(
-                f"{name}: {limits[key]} of {counts[key]} {SECTION_TITLES[key].lower()} "
+                f"{name}: {limits[key]} of {counts[key]} {titles[key].lower()} "
                 f"entries shown to fit {pages} page{'s' if pages != 1 else ''}"
                 for key in counts
                 if limits[key] < counts[key]
@@ -111,7 +116,7 @@ def fit_pages(
         # Entries take about the same room each: leave out the share of them that ran over.
         total = sum(limits.values()) or 1
         excess = math.ceil(total * (laid.pages - pages) / laid.pages * 1.1) or 1
-        if not _trim(limits, excess):
+        if not _trim(limits, excess, trims(record)):
             break
         current = _with_limits(record, limits)
     raise CVError(
@@ -123,10 +128,10 @@ def fit_pages(
     )
 
 
-def _trim(limits: dict[str, int], excess: int) -> bool:
-    """Lower the section limits by ``excess`` entries in :data:`TRIMS` order; False if none left."""
+def _trim(limits: dict[str, int], excess: int, steps: Sequence[tuple[str, int]]) -> bool:
+    """Lower the section limits by ``excess`` entries in ``steps`` order; False if none left."""
     removed = 0
-    for key, floor in TRIMS:
+    for key, floor in steps:
         while key in limits and limits[key] > floor and removed < excess:
             limits[key] -= 1
             removed += 1
@@ -135,9 +140,14 @@ def _trim(limits: dict[str, int], excess: int) -> bool:
     return removed > 0
 
 
+def _titles(record: Record) -> list[tuple[SectionKind, str]]:
+    return [(kind, options.title or kind.title) for kind, options in section_order(record)]
+
+
 def _with_limits(record: Record, limits: dict[str, int]) -> Record:
     sections = []
-    for key, options in section_order(record):
+    for kind, options in section_order(record):
+        key = kind.key
         if key in limits and limits[key] == 0:
             continue
         limit = min(limits[key], options.limit or limits[key]) if key in limits else options.limit
@@ -148,9 +158,9 @@ def _with_limits(record: Record, limits: dict[str, int]) -> Record:
 def section_counts(record: Record, publications: Sequence[Publication]) -> dict[str, int]:
     """How many entries each shown section has, for the page fitting."""
     counts = {}
-    for key, options in section_order(record):
-        if key == "about":
-            continue
-        total = len(publications) if key == "publications" else len(getattr(record, key))
-        counts[key] = min(total, options.limit) if options.limit else total
+    data = SectionData(record, tuple(publications))
+    for kind, options in section_order(record):
+        total = kind.size(data)
+        if total is not None:
+            counts[kind.key] = min(total, options.limit) if options.limit else total
     return counts

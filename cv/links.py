@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from pydantic import BaseModel
 
 from cv.errors import Problem
-from cv.loader import Path_, Source
+
+if TYPE_CHECKING:  # cv.model's sections render with cv.markup, which uses this module
+    from cv.loader import Path_, Source
 
 WEB_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

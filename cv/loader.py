@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 from cv.errors import CVError, Problem
 from cv.files import is_file, lookup_problem, name_problem, not_a_file, read_bounded, real_path
 from cv.model import Record
+from cv.sections.registry import BUILT_IN
 
 RECORD_FILE = "cv.yaml"
 MAX_BYTES = 500_000
@@ -120,7 +121,7 @@ def load_record(data_dir: Path) -> Source:
     except ValidationError as error:
         raise CVError(_problems_from(error, data, positions, file)) from None
     source = Source(record, file, data_dir, positions)
-    problems = check_files(source)
+    problems = check_sections(source) + check_files(source)
     if problems:
         raise CVError(problems)
     return source
@@ -646,6 +647,53 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 # --- files the record names ----------------------------------------------------------------------
+
+
+def check_sections(source: Source) -> list[Problem]:
+    """Every key ``sections:`` names is a section; no ``custom:`` key is a built-in one."""
+    record = source.record
+    problems = []
+    for key in record.custom:
+        if key in BUILT_IN:
+            line, column = source.positions.of(("custom", key), key=True) or (None, None)
+            problems.append(
+                Problem(
+                    f"custom section '{key}' has the key of a built-in section; expected "
+                    f"another key (or the built-in `{key}:` list)",
+                    source.file,
+                    line,
+                    column,
+                )
+            )
+    known = [*BUILT_IN, *(key for key in record.custom if key not in BUILT_IN)]
+    lists: list[tuple[Path_, list[Any] | None]] = [(("sections",), record.sections)]
+    lists += [
+        (("documents", name, "sections"), document.sections)
+        for name, document in record.documents.items()
+    ]
+    for where, sections in lists:
+        for index, item in enumerate(sections or []):
+            for key in [item] if isinstance(item, str) else list(item):
+                if key in known:
+                    continue
+                path = (*where, index) if isinstance(item, str) else (*where, index, key)
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                line, column = source.positions.of(path, key=not isinstance(item, str)) or (
+                    None,
+                    None,
+                )
+                problems.append(
+                    Problem(
+                        f"{_dotted((*where, index))}: unknown section '{key}'; expected one of: "
+                        f"{', '.join(known)} "
+                        "(or a section of your own under `custom:`)",
+                        source.file,
+                        line,
+                        column,
+                        f"did you mean '{close[0]}'?" if close else None,
+                    )
+                )
+    return problems
 
 
 def check_files(source: Source) -> list[Problem]:

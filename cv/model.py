@@ -1,6 +1,7 @@
 """The record: pydantic models of every field of ``cv.yaml``. No I/O here.
 
-One name end to end: the YAML key is the field name is the template variable.
+One name end to end: the YAML key is the field name is the template variable. Each section's
+entry model lives with its section (:mod:`cv.sections`); this module lists the record's fields.
 """
 
 from __future__ import annotations
@@ -10,86 +11,32 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
-    PlainValidator,
-    ValidationInfo,
-    WithJsonSchema,
     field_validator,
 )
 
-from cv.dates import EXPECTED as DATE_EXPECTED
-from cv.dates import Date, parse_date
+from cv.fields import Strict, as_list
+from cv.sections.awards import Award
+from cv.sections.custom import CustomSection
+from cv.sections.education import Education
+from cv.sections.experience import Experience
+from cv.sections.grants import Grant
+from cv.sections.internships import Internship
+from cv.sections.languages import Language
+from cv.sections.memberships import Membership
+from cv.sections.news import NewsItem
+from cv.sections.outreach import Outreach
+from cv.sections.patents import Patent
+from cv.sections.projects import Project
+from cv.sections.service import Service
+from cv.sections.skills import Skill
+from cv.sections.software import Software
+from cv.sections.supervision import Student
+from cv.sections.talks import Talk
+from cv.sections.teaching import Teaching
 
-AcademicDate = Annotated[
-    Date,
-    PlainValidator(parse_date),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string"}, {"type": "integer"}], "description": DATE_EXPECTED}
-    ),
-]
-
-SECTION_TITLES: dict[str, str] = {
-    "about": "About Me",
-    "news": "News",
-    "experience": "Work & Research Experience",
-    "teaching": "Teaching",
-    "service": "Professional Activities",
-    "awards": "Awards and Prizes",
-    "publications": "Publications",
-    "education": "Educations",
-    "talks": "Invited Talks",
-    "internships": "Internships",
-    "projects": "Projects",
-    "skills": "Skills",
-    "languages": "Languages",
-}
-"""Every section, in the homepage's order, with the homepage's titles (then those JSON Resume
-adds)."""
-
-SectionName = Literal[
-    "about", "news", "experience", "teaching", "service", "awards", "publications", "education",
-    "talks", "internships", "projects", "skills", "languages",
-]  # fmt: skip
-
-
-class Strict(BaseModel):
-    """Base of every model: unknown keys are errors, strings are trimmed."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-def _as_list(value: Any) -> Any:
-    """Accept one string where a list of strings is expected."""
-    return [value] if isinstance(value, str) else value
-
-
-_ACADEMIC_YEAR = re.compile(r"\d{4}\s*[/–-]\s*\d{2}(?:\d{2})?")
-
-
-def _ends_after_start(end: Date | None, info: ValidationInfo) -> Date | None:
-    """A period cannot end before it starts (a typo, like 2019 for 2021).
-
-    Compared by year only: terms and academic years do not say their months, and an academic
-    year (2022/23) runs into the next year.
-    """
-    start = info.data.get("start")
-    if end is None or start is None or end.year is None or start.year is None:
-        return end
-    last = end.year + 1 if _ACADEMIC_YEAR.fullmatch(end.text) else end.year
-    if last < start.year:
-        raise ValueError(
-            f"the period ends before it starts ({start.text}); expected an end "
-            "on or after the start"
-        )
-    return end
-
-
-Details = Annotated[list[str], Field(default_factory=list)]
-Tags = Annotated[
-    list[str], Field(default_factory=list, description="labels that documents select by")
-]
+SectionKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""A section's key: a built-in one (``cv.sections.registry.SECTIONS``) or one of ``custom:``."""
 
 
 class Profile(Strict):
@@ -125,136 +72,6 @@ class Bio(Strict):
     awards: int = Field(default=3, ge=0)
 
 
-class NewsItem(Strict):
-    date: AcademicDate
-    text: str
-    tags: Tags
-
-
-class Experience(Strict):
-    start: AcademicDate | None = None
-    end: AcademicDate | None = None
-    role: str
-    organization: str | None = None
-    url: str | None = None
-    location: str | None = None
-    advisor: str | None = None
-    advisor_url: str | None = None
-    details: Details
-    tags: Tags
-
-    _list = field_validator("details", mode="before")(_as_list)
-    _order = field_validator("end")(_ends_after_start)
-
-
-class Education(Strict):
-    start: AcademicDate | None = None
-    end: AcademicDate | None = None
-    degree: str
-    field: str | None = None
-    institution: str
-    url: str | None = None
-    location: str | None = None
-    advisor: str | None = None
-    thesis: str | None = None
-    details: Details
-    tags: Tags
-
-    _list = field_validator("details", mode="before")(_as_list)
-    _order = field_validator("end")(_ends_after_start)
-
-
-class Teaching(Strict):
-    term: AcademicDate
-    role: str | None = None
-    course: str
-    institution: str | None = None
-    details: Details
-    tags: Tags
-
-    _list = field_validator("details", mode="before")(_as_list)
-
-
-class VenueGroup(Strict):
-    label: str
-    venues: list[str]
-
-
-class Service(Strict):
-    role: str
-    groups: list[VenueGroup] = Field(default_factory=list)
-    venues: list[str] = Field(default_factory=list)
-    date: AcademicDate | None = None
-    details: Details
-    tags: Tags
-
-    _list = field_validator("details", mode="before")(_as_list)
-
-
-class Award(Strict):
-    date: AcademicDate
-    title: str
-    organization: str | None = None
-    url: str | None = None
-    details: Details
-    tags: Tags
-
-    _list = field_validator("details", mode="before")(_as_list)
-
-
-class Talk(Strict):
-    date: AcademicDate
-    title: str
-    event: str | None = None
-    location: str | None = None
-    url: str | None = None
-    video: str | None = None
-    slides: str | None = None
-    tags: Tags
-
-
-class Internship(Strict):
-    start: AcademicDate | None = None
-    end: AcademicDate | None = None
-    organization: str
-    url: str | None = None
-    location: str | None = None
-    role: str | None = None
-    mentor: str | None = None
-    details: Details
-    tags: Tags
-
-    _list = field_validator("details", mode="before")(_as_list)
-    _order = field_validator("end")(_ends_after_start)
-
-
-class Skill(Strict):
-    name: str
-    level: str | None = None
-    keywords: list[str] = Field(default_factory=list)
-
-
-class Language(Strict):
-    language: str
-    fluency: str | None = None
-
-
-class Project(Strict):
-    name: str
-    start: AcademicDate | None = None
-    end: AcademicDate | None = None
-    url: str | None = None
-    organization: str | None = None
-    roles: list[str] = Field(default_factory=list)
-    type: str | None = None
-    description: str | None = None
-    details: Details
-    keywords: list[str] = Field(default_factory=list)
-
-    _list = field_validator("details", mode="before")(_as_list)
-    _order = field_validator("end")(_ends_after_start)
-
-
 class Publications(Strict):
     bibtex: list[str] = Field(default_factory=lambda: ["publications.bib"])
     highlight: list[str] | None = None
@@ -263,7 +80,7 @@ class Publications(Strict):
     max_authors: int = Field(default=10, ge=1)
     scholar: str | None = None
 
-    _list = field_validator("bibtex", "highlight", mode="before")(_as_list)
+    _list = field_validator("bibtex", "highlight", mode="before")(as_list)
 
 
 class SectionOptions(Strict):
@@ -271,7 +88,7 @@ class SectionOptions(Strict):
     limit: int | None = Field(default=None, ge=1)
 
 
-SectionEntry = SectionName | dict[SectionName, SectionOptions]
+SectionEntry = SectionKey | dict[SectionKey, SectionOptions]
 
 
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -408,6 +225,15 @@ class Record(Strict):
     skills: list[Skill] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
+    grants: list[Grant] = Field(default_factory=list)
+    supervision: list[Student] = Field(default_factory=list)
+    patents: list[Patent] = Field(default_factory=list)
+    software: list[Software] = Field(default_factory=list)
+    memberships: list[Membership] = Field(default_factory=list)
+    outreach: list[Outreach] = Field(default_factory=list)
+    custom: dict[SectionKey, CustomSection] = Field(
+        default_factory=dict, description="sections of your own: key -> {title, entries}"
+    )
     publications: Publications = Field(default_factory=Publications)
     sections: list[SectionEntry] | None = None
     documents: dict[DocumentName, Document] = Field(default_factory=dict, max_length=MAX_DOCUMENTS)

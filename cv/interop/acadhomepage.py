@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from cv import model
 from cv.errors import CVError
 from cv.interop.files import BibEntry, Imported, Notice, clean_record
+from cv.sections.registry import BUILT_IN, heading_patterns
 from cv.interop.markdown_items import (
     Block,
     find_term,
@@ -45,25 +46,7 @@ PLACEHOLDER_NAME = "Your Name"
 
 #: Heading words -> the record's section, tried in order ("Teaching Experience" is teaching).
 SECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern, re.I))
-    for key, pattern in (
-        ("news", r"\bnews\b|\bupdates?\b|announcements?|what'?s new"),
-        ("publications", r"publications?|papers?\b|preprints?|bibliography"),
-        ("internships", r"internships?"),
-        ("talks", r"\btalks?\b|presentations?|keynotes?|seminars?|lectures? given"),
-        ("teaching", r"teaching|\bcourses?\b|\bta\b"),
-        (
-            "service",
-            r"services?\b|activities|review(?:er|ing)|committees?|volunteer|academic duties",
-        ),
-        (
-            "awards",
-            r"awards?|hono(?:u)?rs?|prizes?|scholarships?|fellowships?|grants?|achievements?",
-        ),
-        ("education", r"educations?|degrees?|academic background|\bstudies\b"),
-        ("experience", r"experiences?|employment|positions?|\bwork\b|career|appointments?"),
-        ("about", r"\babout\b|biography|\bbio\b|research interests?|\bintro"),
-    )
+    (kind.key, re.compile(pattern, re.I)) for kind, pattern in heading_patterns()
 )
 
 _LIQUID = re.compile(r"^\s*\{%.*%\}\s*$")
@@ -214,7 +197,14 @@ class _Importer:
         self._about(sections[0][2])
         for number, heading, body in sections[1:]:
             title = strip_decoration(heading).strip()
-            key = next((key for key, pattern in SECTION_PATTERNS if pattern.search(title)), None)
+            key = next(
+                (
+                    key
+                    for key, pattern in SECTION_PATTERNS
+                    if pattern.search(title) and (key == "publications" or hasattr(self, f"_{key}"))
+                ),
+                None,
+            )
             blocks = parse_blocks(body)
             if key is None:
                 if blocks:
@@ -877,12 +867,12 @@ def _sections(order: list[tuple[str, str]]) -> list[Any] | None:
     for key, title in order:
         seen.setdefault(key, title)
     keys = ["about", *[key for key in seen if key != "about"]]
-    keys += [key for key in model.SECTION_TITLES if key not in keys]
-    default = list(model.SECTION_TITLES)
+    keys += [key for key in BUILT_IN if key not in keys]
+    default = list(BUILT_IN)
     retitled = {
         key: title
         for key, title in seen.items()
-        if key != "about" and title.casefold() != model.SECTION_TITLES[key].casefold()
+        if key != "about" and title.casefold() != BUILT_IN[key].title.casefold()
     }
     if keys == default and not retitled:
         return None

@@ -7,14 +7,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel
 
 from cv.dates import Date, parse_date
 from cv.errors import CVError, Problem
-from cv.model import Record
+
+if TYPE_CHECKING:  # cv.model's sections read Markdown with this package's helpers
+    from cv.model import Record
 
 __all__ = [
     "BibEntry",
@@ -108,6 +110,8 @@ def clean_record(data: dict[str, Any]) -> dict[str, Any]:
         pydantic.ValidationError: When the importer built something the model rejects (a bug:
             every item is validated as it is built).
     """
+    from cv.model import Record
+
     data = _prune(data)
     Record.model_validate(data)
     return data
@@ -129,6 +133,8 @@ _Dumper.add_representer(str, _text)
 
 def dump_record(data: dict[str, Any], header: str = "") -> str:
     """The record as cv.yaml text, keys in the model's order."""
+    from cv.model import Record
+
     order = list(Record.model_fields)
     ordered = {key: data[key] for key in order if key in data}
     text = yaml.dump(

@@ -31,6 +31,8 @@ from cv.interop.files import (
     make_key,
 )
 from cv.interop.jsonresume_export import EXTRA, SCHEMA_URL, dumps, export_jsonresume, resume_from
+from cv.sections.custom import CustomSection, custom_kind
+from cv.sections.registry import BUILT_IN
 
 __all__ = [
     "SCHEMA_URL",
@@ -52,6 +54,11 @@ _NETWORK_NAMES = {
     "twitter": "x",
     "dblp": "dblp",
 }
+_LISTS = ("work", "volunteer", "education", "awards", "publications", "projects")
+_LISTS += ("skills", "languages")
+"""JSON Resume's lists that ``cv export`` writes sections' entries to, marked with their key."""
+_SECTION_KEY = re.compile(r"[a-z][a-z0-9_]*")
+CUSTOM_RESUME = custom_kind("custom", CustomSection(title="custom")).jsonresume
 _JOURNAL = re.compile(r"journal|transactions|magazine|letters|review|nature|science", re.I)
 _CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|meeting|\bconf\b", re.I)
 _PREPRINT = re.compile(r"arxiv|preprint|biorxiv|medrxiv|ssrn", re.I)
@@ -113,7 +120,7 @@ def _strings(value: Any) -> list[str]:
 
 class _Importer:
     def __init__(self, data: dict[str, Any], base_dir: Path | None, source: str) -> None:
-        self.data = data
+        self.data = dict(data)  # the marked items are taken out of its lists (_unmarked)
         self.base_dir = base_dir
         self.source = source
         self.notices: list[Notice] = []
@@ -122,6 +129,19 @@ class _Importer:
         self.keys: set[str] = set()
         self.kept: dict[str, list[str]] = {}
         self.files: dict[str, bytes] = {}
+        self.custom_entries: dict[str, list[dict[str, Any]]] = {}
+
+    def _unmarked(self, list_name: str) -> Any:
+        """The list without the items :meth:`_section_item` reads (kept at their index)."""
+        value = self.data.get(list_name)
+        if not isinstance(value, list):
+            return value
+        return [
+            None
+            if isinstance(obj, dict) and self._section_item(f"{list_name}[{i}]", obj, list_name)
+            else obj
+            for i, obj in enumerate(value)
+        ]
 
     def warn(self, where: str, message: str) -> None:
         self.notices.append(Notice(message, where=where))
@@ -141,6 +161,8 @@ class _Importer:
         for index, item in enumerate(value):
             if isinstance(item, dict):
                 items.append((f"{key}[{index}]", item))
+            elif item is None and key in _LISTS:
+                continue  # read already as an entry of its section
             else:
                 self.warn(
                     f"{key}[{index}]", f"expected an object, got {_str(item)[:40]!r}; not imported"
@@ -201,8 +223,51 @@ class _Importer:
 
     # --- sections -------------------------------------------------------------------------
 
+    def _section_item(self, where: str, obj: dict[str, Any], list_name: str) -> bool:
+        """Read an item ``cv export`` marked with its section; False for any other item.
+
+        The section's :class:`~cv.sections.base.ResumeMap` is inverted: its JSON Resume fields
+        give the entry's, and the ``cv`` property the rest, dates as the record wrote them.
+        """
+        extra = self._extra(obj)
+        key = extra.get("section")
+        if not isinstance(key, str) or not _SECTION_KEY.fullmatch(key):
+            return False
+        kind = BUILT_IN.get(key)
+        resume = kind.jsonresume if kind is not None else CUSTOM_RESUME
+        if resume is None or resume.list != list_name:
+            return False
+        item: dict[str, Any] = {}
+        for name, target in resume.fields.items():
+            value = obj.get(target)
+            if name in resume.dates:
+                value = self._date(value, f"{where}.{target}")
+            if value not in (None, "", []):
+                item[name] = value
+        if "end" in resume.dates and item.get("start") and not item.get("end"):
+            item["end"] = "present"  # JSON Resume leaves the end of a current one out
+        self._overlay(item, extra, resume.dates)
+        if kind is None:  # an entry of one of the record's own sections
+            entry = {name: value for name, value in item.items() if value not in (None, "", [])}
+            try:
+                model.CustomEntry.model_validate(entry)
+            except ValidationError as error:
+                detail = error.errors()[0]
+                field = ".".join(str(part) for part in detail["loc"])
+                self._keep(key, where, _describe(obj), f"not understood ({field}: {detail['msg']})")
+                return True
+            self.custom_entries.setdefault(key, []).append(entry)
+            return True
+        assert kind.model is not None  # a section with a JSON Resume place has entries
+        self._add(
+            key, item, kind.model, where, kind.title, _describe(obj), f"an entry of {kind.title}"
+        )
+        return True
+
     def run(self) -> Imported:
         self._basics()
+        for list_name in _LISTS:
+            self.data[list_name] = self._unmarked(list_name)
         for where, obj in self._items("work"):
             section = self._extra(obj).get("section")
             if section == "teaching":
@@ -604,6 +669,11 @@ class _Importer:
                 self.warn(f"{EXTRA}.{key}", f"not imported: {detail['msg']}")
                 continue
             self.record[key] = value
+        custom = self.record.get("custom")
+        custom = self.record["custom"] = dict(custom) if isinstance(custom, dict) else {}
+        for key, entries in self.custom_entries.items():
+            section = dict(custom.get(key) or {"title": key.replace("_", " ").capitalize()})
+            custom[key] = section | {"entries": [*section.get("entries", []), *entries]}
         if "affiliation" not in self.record and EXTRA not in self.data:  # not from `cv export`
             current = next(
                 (

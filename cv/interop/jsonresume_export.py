@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from cv import model
 from cv.dates import PRESENT_WORDS
 from cv.interop.files import iso_date, load_for_export, record_form
+from cv.sections.base import ResumeMap
+from cv.sections.registry import kinds
 
 __all__ = ["EXTRA", "SCHEMA_URL", "dumps", "export_jsonresume", "resume_from"]
 
@@ -34,24 +36,12 @@ _NETWORKS = {  # contact field -> (network name, profile URL pattern)
     "x": ("X", "https://x.com/{}"),
     "dblp": ("DBLP", "https://dblp.org/pid/{}.html"),
 }
-_MAPPED = {
-    "name",
-    "headline",
-    "photo",
-    "contact",
-    "about",
-    "interests",
-    "experience",
-    "education",
-    "teaching",
-    "service",
-    "awards",
-    "talks",
-    "internships",
-    "skills",
-    "languages",
-    "projects",
-}
+_BASICS = {"name", "headline", "photo", "contact", "about", "interests"}
+"""Record fields written as JSON Resume's basics and interests."""
+
+_LISTS = ("work", "volunteer", "education", "awards", "publications", "skills", "languages")
+_LISTS += ("interests", "projects")
+"""JSON Resume's lists, in the schema's order."""
 
 
 def export_jsonresume(data_dir: Path | str = "data") -> dict[str, Any]:
@@ -79,18 +69,16 @@ def _url(value: str | None, pattern: str = "https://{}") -> str | None:
     )
 
 
-def _mapped(
-    item: BaseModel, mapping: dict[str, str], dates: tuple[str, ...] = ()
-) -> dict[str, Any]:
+def _mapped(item: BaseModel, resume: ResumeMap) -> dict[str, Any]:
     """Standard JSON fields of an item, plus the ``cv`` extra with everything else."""
     form = record_form(item)
     out: dict[str, Any] = {}
-    extra: dict[str, Any] = {name: value for name, value in form.items() if name not in mapping}
-    for name, target in mapping.items():
+    extra = {name: value for name, value in form.items() if name not in resume.fields}
+    for name, target in resume.fields.items():
         if name not in form:
             continue
         value = form[name]
-        if name in dates:
+        if name in resume.dates:
             iso = iso_date(value)
             if iso:
                 out[target] = iso
@@ -98,17 +86,28 @@ def _mapped(
                 extra[name] = value
         else:
             out[target] = value
-    for name in dates:
-        if name == "end" and "start" in form and "end" not in form:
-            extra["end"] = None  # JSON Resume reads a missing end date as "still there"
-    if extra:
-        out[EXTRA] = extra
+    if "end" in resume.dates and "start" in form and "end" not in form:
+        extra["end"] = None  # JSON Resume reads a missing end date as "still there"
+    if resume.derived is not None:
+        out = {**resume.derived(item), **out}
+    out[EXTRA] = extra
     return out
 
 
-def _marked(item: dict[str, Any], section: str) -> dict[str, Any]:
-    item.setdefault(EXTRA, {})["section"] = section
-    return item
+def section_items(record: model.Record) -> dict[str, list[dict[str, Any]]]:
+    """Every entry of every section that has a JSON Resume place, by JSON Resume list.
+
+    Each item's ``cv`` property names its section, so that the importer puts it back there.
+    """
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for kind in kinds(record).values():
+        if kind.jsonresume is None:
+            continue
+        for entry in kind.items(record):
+            item = _mapped(entry, kind.jsonresume)
+            item[EXTRA]["section"] = kind.key
+            lists.setdefault(kind.jsonresume.list, []).append(item)
+    return lists
 
 
 def resume_from(
@@ -140,100 +139,7 @@ def resume_from(
     profiles += [record_form(profile) for profile in contact.profiles]
     if profiles:
         basics["profiles"] = profiles
-    work_fields = {
-        "organization": "name",
-        "role": "position",
-        "url": "url",
-        "location": "location",
-        "start": "startDate",
-        "end": "endDate",
-        "details": "highlights",
-    }
-    work = [_mapped(e, work_fields, ("start", "end")) for e in record.experience]
-    work += [
-        _marked(_mapped(i, work_fields, ("start", "end")), "internships")
-        for i in record.internships
-    ]
-    work += [
-        _marked(
-            _mapped(
-                t,
-                {
-                    "institution": "name",
-                    "role": "position",
-                    "course": "summary",
-                    "term": "startDate",
-                    "details": "highlights",
-                },
-                ("term",),
-            ),
-            "teaching",
-        )
-        for t in record.teaching
-    ]
-    volunteer = []
-    for s in record.service:
-        item = _mapped(s, {"role": "position", "date": "startDate"}, ("date",))
-        highlights = (
-            [f"{g.label}: {', '.join(g.venues)}" for g in s.groups]
-            + list(s.venues)
-            + list(s.details)
-        )
-        if highlights:
-            item["highlights"] = highlights
-        volunteer.append(item)
-    education = [
-        _mapped(
-            e,
-            {
-                "institution": "institution",
-                "url": "url",
-                "field": "area",
-                "degree": "studyType",
-                "start": "startDate",
-                "end": "endDate",
-            },
-            ("start", "end"),
-        )
-        for e in record.education
-    ]
-    awards = []
-    for a in record.awards:
-        item = _mapped(a, {"title": "title", "date": "date", "organization": "awarder"}, ("date",))
-        if a.details:
-            item["summary"] = " ".join(a.details)
-        awards.append(item)
-    projects = [
-        _marked(
-            _mapped(
-                t,
-                {"title": "name", "date": "startDate", "event": "entity", "url": "url"},
-                ("date",),
-            ),
-            "talks",
-        )
-        | {"type": "talk"}
-        for t in record.talks
-    ]
-    projects += [
-        _mapped(
-            p,
-            {
-                "name": "name",
-                "start": "startDate",
-                "end": "endDate",
-                "url": "url",
-                "organization": "entity",
-                "roles": "roles",
-                "type": "type",
-                "description": "description",
-                "details": "highlights",
-                "keywords": "keywords",
-            },
-            ("start", "end"),
-        )
-        for p in record.projects
-    ]
+    lists = section_items(record)
     interests = []
     for interest in record.interests:
         if isinstance(interest, str):
@@ -246,23 +152,24 @@ def resume_from(
             if ", ".join(keywords) != interest.details:
                 item[EXTRA] = {"details": interest.details}
         interests.append(item)
-    resume: dict[str, Any] = {
-        "$schema": SCHEMA_URL,
-        "basics": basics,
-        "work": work,
-        "volunteer": volunteer,
-        "education": education,
-        "awards": awards,
-        "publications": [_publication(p, raw) for p in publications],
-        "skills": [record_form(s) for s in record.skills],
-        "languages": [record_form(lang) for lang in record.languages],
-        "interests": interests,
-        "projects": projects,
-    }
+    lists["publications"] = [
+        *(_publication(p, raw) for p in publications),
+        *lists.get("publications", []),
+    ]
+    lists["interests"] = interests
+    resume: dict[str, Any] = {"$schema": SCHEMA_URL, "basics": basics}
+    resume |= {name: lists[name] for name in _LISTS if name in lists}
     resume = {key: value for key, value in resume.items() if value}
     form = record_form(record)
     # always present: it also says the resume comes from `cv export` (see the importer)
-    resume[EXTRA] = {key: value for key, value in form.items() if key not in _MAPPED}
+    written = _BASICS | {kind.key for kind in kinds(record).values() if kind.jsonresume}
+    extra = {key: value for key, value in form.items() if key not in written}
+    if "custom" in extra:  # the entries are in projects; the titles are kept here
+        extra["custom"] = {
+            key: {name: value for name, value in section.items() if name != "entries"}
+            for key, section in extra["custom"].items()
+        }
+    resume[EXTRA] = extra
     resume["meta"] = {"version": "v1.0.0"}
     return resume
 

@@ -1,0 +1,89 @@
+"""Work and research experience: positions, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+from cv import markup
+from cv.dates import format_range
+from cv.fields import Details, Period, Tags
+from cv.sections.base import (
+    ResumeMap,
+    SectionData,
+    SectionKind,
+    Trim,
+    entry,
+    inline_all,
+    join,
+    link,
+    md_details,
+    md_link,
+    md_parts,
+    md_period,
+    newest_first,
+    one_line,
+    strong,
+)
+from cv.views import Entry
+
+
+class Experience(Period):
+    role: str
+    organization: str | None = None
+    url: str | None = None
+    location: str | None = None
+    advisor: str | None = None
+    advisor_url: str | None = None
+    details: Details
+    tags: Tags
+
+
+def view(e: Experience, _data: SectionData) -> Entry:
+    advisor = link(e.advisor, e.advisor_url)
+    subtitle = join(
+        join(link(e.organization, e.url), markup.inline(e.location)),
+        Markup("advised by ") + advisor if advisor else None,
+        sep="; ",
+    )
+    return entry(
+        format_range(e.start, e.end), strong(markup.inline(e.role)), subtitle, inline_all(e.details)
+    )
+
+
+def markdown(items: Sequence[Experience]) -> list[str]:
+    lines = []
+    for e in items:
+        text = md_parts(e.role, md_link(e.organization, e.url))
+        if e.location:
+            text += f" · {one_line(e.location)}"
+        if e.advisor:
+            text += f", advised by {md_link(e.advisor, e.advisor_url)}"
+        lines += [f"- {md_period(e.start, e.end)}{text}", *md_details(e.details)]
+    return lines
+
+
+WORK = {
+    "organization": "name",
+    "role": "position",
+    "url": "url",
+    "location": "location",
+    "start": "startDate",
+    "end": "endDate",
+    "details": "highlights",
+}
+"""The JSON Resume ``work`` fields of a position (internships use them too)."""
+
+SECTION = SectionKind(
+    key="experience",
+    title="Work & Research Experience",
+    model=Experience,
+    view=view,
+    sort=lambda e: newest_first(e.start, e.end),
+    markdown=markdown,
+    jsonresume=ResumeMap("work", WORK, ("start", "end")),
+    heading=r"experiences?|employment|positions?|\bwork\b|career|appointments?",
+    heading_rank=90,
+    trims=(Trim(130, 3),),
+)
