@@ -79,8 +79,6 @@ class RawEntry:
         return self.origin.get(name, self.key)
 
 
-
-
 @contextmanager
 def _quiet_splitter() -> Iterator[None]:
     """Drop bibtexparser's log lines for broken blocks: each becomes a located Problem."""

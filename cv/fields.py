@@ -9,8 +9,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
-from pydantic import field_validator as field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+)
 
 from cv.dates import EXPECTED as DATE_EXPECTED
 from cv.dates import Date, parse_date
@@ -35,15 +42,20 @@ def as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Details = Annotated[list[str], BeforeValidator(as_list), Field(default_factory=list)]
+_TEXTS_SCHEMA = WithJsonSchema(
+    {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+
+Details = Annotated[list[str], BeforeValidator(as_list), _TEXTS_SCHEMA, Field(default_factory=list)]
 """Lines under an entry, in Markdown; one string is a list of one."""
 
-Names = Annotated[list[str], BeforeValidator(as_list), Field(default_factory=list)]
+Names = Annotated[list[str], BeforeValidator(as_list), _TEXTS_SCHEMA, Field(default_factory=list)]
 """People (investigators, inventors); one string is a list of one."""
 
 Tags = Annotated[
     list[str],
     BeforeValidator(as_list),
+    _TEXTS_SCHEMA,
     Field(default_factory=list, description="labels that documents select by"),
 ]
 

@@ -194,6 +194,9 @@ DocumentName = Annotated[
 ]
 
 
+MAX_CUSTOM = 50
+"""The most ``custom:`` sections a record may have."""
+
 MAX_DOCUMENTS = 20
 """The most ``documents:`` a record may make (each is laid out in every build)."""
 
@@ -232,7 +235,9 @@ class Record(Strict):
     memberships: list[Membership] = Field(default_factory=list)
     outreach: list[Outreach] = Field(default_factory=list)
     custom: dict[SectionKey, CustomSection] = Field(
-        default_factory=dict, description="sections of your own: key -> {title, entries}"
+        default_factory=dict,
+        max_length=MAX_CUSTOM,
+        description="sections of your own: key -> {title, entries}",
     )
     publications: Publications = Field(default_factory=Publications)
     sections: list[SectionEntry] | None = None

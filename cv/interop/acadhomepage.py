@@ -19,7 +19,6 @@ from pydantic import BaseModel, ValidationError
 from cv import model
 from cv.errors import CVError
 from cv.interop.files import BibEntry, Imported, Notice, clean_record
-from cv.sections.registry import BUILT_IN, heading_patterns
 from cv.interop.markdown_items import (
     Block,
     find_term,
@@ -39,6 +38,7 @@ from cv.interop.text import (
     strip_decoration,
     strip_period,
 )
+from cv.sections.registry import BUILT_IN, heading_patterns
 
 __all__ = ["import_acadhomepage", "read_acadhomepage", "SECTION_PATTERNS", "PLACEHOLDER_NAME"]
 

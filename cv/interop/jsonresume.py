@@ -31,7 +31,7 @@ from cv.interop.files import (
     make_key,
 )
 from cv.interop.jsonresume_export import EXTRA, SCHEMA_URL, dumps, export_jsonresume, resume_from
-from cv.sections.custom import CustomSection, custom_kind
+from cv.sections.custom import CustomEntry, CustomSection, custom_kind
 from cv.sections.registry import BUILT_IN
 
 __all__ = [
@@ -54,7 +54,7 @@ _NETWORK_NAMES = {
     "twitter": "x",
     "dblp": "dblp",
 }
-_LISTS = ("work", "volunteer", "education", "awards", "publications", "projects")
+_LISTS: tuple[str, ...] = ("work", "volunteer", "education", "awards", "publications", "projects")
 _LISTS += ("skills", "languages")
 """JSON Resume's lists that ``cv export`` writes sections' entries to, marked with their key."""
 _SECTION_KEY = re.compile(r"[a-z][a-z0-9_]*")
@@ -239,6 +239,8 @@ class _Importer:
             return False
         item: dict[str, Any] = {}
         for name, target in resume.fields.items():
+            if name in extra and extra[name] is None:
+                continue  # written for other tools only (ResumeMap.derived)
             value = obj.get(target)
             if name in resume.dates:
                 value = self._date(value, f"{where}.{target}")
@@ -250,7 +252,7 @@ class _Importer:
         if kind is None:  # an entry of one of the record's own sections
             entry = {name: value for name, value in item.items() if value not in (None, "", [])}
             try:
-                model.CustomEntry.model_validate(entry)
+                CustomEntry.model_validate(entry)
             except ValidationError as error:
                 detail = error.errors()[0]
                 field = ".".join(str(part) for part in detail["loc"])

@@ -39,8 +39,8 @@ _NETWORKS = {  # contact field -> (network name, profile URL pattern)
 _BASICS = {"name", "headline", "photo", "contact", "about", "interests"}
 """Record fields written as JSON Resume's basics and interests."""
 
-_LISTS = ("work", "volunteer", "education", "awards", "publications", "skills", "languages")
-_LISTS += ("interests", "projects")
+_LISTS: tuple[str, ...] = ("work", "volunteer", "education", "awards", "publications")
+_LISTS += ("skills", "languages", "interests", "projects")
 """JSON Resume's lists, in the schema's order."""
 
 
@@ -90,6 +90,9 @@ def _mapped(item: BaseModel, resume: ResumeMap) -> dict[str, Any]:
         extra["end"] = None  # JSON Resume reads a missing end date as "still there"
     if resume.derived is not None:
         out = {**resume.derived(item), **out}
+        for name, target in resume.fields.items():
+            if name not in form and target in out:
+                extra[name] = None  # a field for other tools, not the entry's: never read back
     out[EXTRA] = extra
     return out
 
@@ -140,12 +143,12 @@ def resume_from(
     if profiles:
         basics["profiles"] = profiles
     lists = section_items(record)
-    interests = []
+    interests: list[dict[str, Any]] = []
     for interest in record.interests:
         if isinstance(interest, str):
             interests.append({"name": interest})
             continue
-        item = {"name": interest.title}  # dict[str, Any], as the volunteer items above
+        item: dict[str, Any] = {"name": interest.title}
         if interest.details:
             keywords = [word.strip() for word in interest.details.split(",") if word.strip()]
             item["keywords"] = keywords

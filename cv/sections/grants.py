@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from markupsafe import Markup
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from cv import markup
 from cv.dates import format_range
@@ -59,8 +59,24 @@ def _currency(value: Any) -> Any:
     return value
 
 
-Amount = Annotated[float | int, BeforeValidator(_amount), Field(examples=[500000, "1,200,000"])]
-Currency = Annotated[str, BeforeValidator(_currency), Field(examples=["USD", "EUR"])]
+Amount = Annotated[
+    float | int,
+    BeforeValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\d[\d,\s_'’]*(\.\d+)?$"},
+            ],
+            "examples": [500000, "1,200,000"],
+        }
+    ),
+]
+Currency = Annotated[
+    str,
+    BeforeValidator(_currency),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$", "examples": ["USD", "EUR"]}),
+]
 
 
 class Grant(Period):
