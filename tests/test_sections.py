@@ -393,3 +393,26 @@ def test_too_many_custom_sections_is_an_error(tmp_path: Path) -> None:
 def test_kinds_of_a_record_never_let_a_custom_key_replace_a_built_in(tmp_path: Path) -> None:
     record = Record.model_validate({"name": "X", "custom": {"grants": {"title": "Fake"}}})
     assert kinds(record)["grants"] is BUILT_IN["grants"]
+
+
+def test_the_sections_page_lists_every_section_and_field() -> None:
+    page = (REPO / "docs" / "sections.md").read_text(encoding="utf-8")
+    rows = {
+        match.group(1): match.group(0)
+        for match in re.finditer(r"^\| `(\w+)` \|.*$", page, re.MULTILINE)
+    }
+    for kind in SECTIONS:
+        assert kind.key in rows, kind.key
+        assert f"| {kind.title} |" in rows[kind.key], kind.key
+        for field in kind.model.model_fields if kind.model else ():
+            assert f"`{field}`" in rows[kind.key], (kind.key, field)
+
+
+def test_the_readme_faculty_example_is_a_valid_record(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = next(
+        block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "grants:" in block
+    )
+    data = _professor(tmp_path, "name: Ada Lovelace\n" + example)
+    record = load_record(data).record
+    assert record.grants[0].currency == "USD" and record.custom["editorial"].entries
