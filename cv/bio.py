@@ -17,13 +17,13 @@ from markupsafe import Markup
 
 from cv import markup
 from cv.bibliography import Publication
-from cv.dates import range_sort_key
 from cv.errors import CVError
 from cv.fonts import add_print_fonts
 from cv.loader import Source
 from cv.model import Record
 from cv.render import page_css, page_meta, person
 from cv.sections.about import interest_items
+from cv.sections.registry import BUILT_IN
 from cv.themes import Theme, render_template
 from cv.views import AwardView, publication_views
 
@@ -103,8 +103,8 @@ def bio_content(
     record: Record, publications: Sequence[Publication], citations: Mapping[str, int] | None = None
 ) -> BioContent:
     """Pick what the bio shows: the short text, selected papers, key honors, degrees."""
-    awards = sorted(record.awards, key=lambda a: a.date.sort_key, reverse=True)[: record.bio.awards]
-    degrees = sorted(record.education, key=lambda e: range_sort_key(e.start, e.end), reverse=True)
+    awards = BUILT_IN["awards"].ordered(record)[: record.bio.awards]  # as the CV shows them
+    degrees = BUILT_IN["education"].ordered(record)
     interests = interest_items(record)
     return BioContent(
         text=short_bio(record),

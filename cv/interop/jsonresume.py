@@ -249,6 +249,9 @@ class _Importer:
         if "end" in resume.dates and item.get("start") and not item.get("end"):
             item["end"] = "present"  # JSON Resume leaves the end of a current one out
         self._overlay(item, extra, resume.dates)
+        model_fields = (kind.model if kind is not None and kind.model else CustomEntry).model_fields
+        order = [*model_fields, *item]
+        item = {name: item[name] for name in dict.fromkeys(order) if name in item}
         if kind is None:  # an entry of one of the record's own sections
             entry = {name: value for name, value in item.items() if value not in (None, "", [])}
             try:
