@@ -307,9 +307,12 @@ BAD = [
     (
         "grants:\n  - {title: G, amount: $500K}\n",
         "2:24",
-        "grants[0].amount: '$500K' is not valid: expected an amount as a number",
+        "grants[0].amount: '$500K' is not valid: a currency symbol does not say",
     ),
     ("grants:\n  - {title: G, amount: -5}\n", "2:24", "expected an amount of zero or more"),
+    ("grants:\n  - {title: G, amount: $750000}\n", "2:24", "a currency symbol does not say"),
+    ("grants:\n  - {title: G, amount: about 5k}\n", "2:24", "such as 500000, 500,000, 500k"),
+    ("grants:\n  - {title: G, amount: 5k NOK, currency: USD}\n", "2:5", "the amount says NOK"),
     ("grants:\n  - {title: G, currency: $}\n", "2:26", "expected a three-letter currency code"),
     ("grants:\n  - {title: G, start: 2020, end: 2019}\n", "2:34", "the period ends before"),
     ("supervision:\n  - {name: A, level: Professor}\n", "2:22", "expected 'PhD', 'MSc', 'BSc'"),
@@ -416,3 +419,59 @@ def test_the_readme_faculty_example_is_a_valid_record(tmp_path: Path) -> None:
     data = _professor(tmp_path, "name: Ada Lovelace\n" + example)
     record = load_record(data).record
     assert record.grants[0].currency == "USD" and record.custom["editorial"].entries
+
+
+# --- a real professor's record (tests/records/professor: see its header for the sources) ------
+
+PROFESSOR_DATA = REPO / "tests" / "records" / "professor"
+_MAIN_TEXT = ("title", "name", "organization", "role", "course", "degree", "text", "language")
+
+
+def _squashed(text: str) -> str:
+    """Text with no spaces, hyphens or soft hyphens: line breaks and hyphenation do not count."""
+    return re.sub(r"[\s\u00ad\-‐‑–—]+", "", text)
+
+
+def _main_text(entry: typing.Any) -> str:
+    import html as html_module
+
+    from cv import markup
+
+    value = next(getattr(entry, name) for name in _MAIN_TEXT if getattr(entry, name, None))
+    return html_module.unescape(re.sub(r"<[^>]+>", "", str(markup.inline(value))))
+
+
+def test_a_real_professors_cv_shows_every_entry_of_every_section(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    record = load_record(PROFESSOR_DATA).record
+    shown = [kind for kind, _options in section_order(record) if kind.model is not None]
+    assert {kind.key for kind in shown} >= {*FACULTY, *record.custom}
+    cv.build(PROFESSOR_DATA, tmp_path, only=["cv"], today=dt.date(2026, 1, 1), strict=True)
+    pdf = PdfReader(tmp_path / "cv.pdf")
+    text = _squashed(" ".join(page.extract_text() or "" for page in pdf.pages))
+    for kind in shown:
+        for entry in kind.items(record):
+            assert _squashed(_main_text(entry)) in text, (kind.key, _main_text(entry))
+    titles = [item.title for item in pdf.outline if not isinstance(item, list)]
+    expected = [options.title or kind.title for kind, options in section_order(record)]
+    assert titles == [t for t in expected if t in titles] and len(titles) >= len(shown)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [  # as real CVs write amounts (tests/real/faculty: Mittner, Guo, Denolle, Poisot)
+        ("500k NOK", "NOK 500,000"),
+        ("GBP 69k", "GBP 69,000"),
+        ("3 million NOK", "NOK 3,000,000"),
+        ("1.1M", "1,100,000"),
+        ("785,819.00", "785,819"),
+        ("1 200 000", "1,200,000"),
+        ("62000.5", "62,000.50"),
+        (880490, "880,490"),
+    ],
+)
+def test_grant_amounts_as_people_write_them(written: typing.Any, shown: str) -> None:
+    from cv.sections.grants import Grant, amount_text
+
+    assert amount_text(Grant(title="G", amount=written)) == shown

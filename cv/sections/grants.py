@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Annotated, Any
 
 from markupsafe import Markup
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from cv import markup
 from cv.dates import format_range
@@ -30,24 +31,52 @@ from cv.sections.base import (
 )
 from cv.views import Entry
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_WRITTEN = re.compile(
+    r"(?P<before>[A-Za-z]{3})?\s*(?P<number>\d[\d,\s_'’]*(?:\.\d+)?)\s*"
+    r"(?P<scale>k|K|m|M|million|thousand)?\s*(?P<after>[A-Za-z]{3})?"
+)
+_SCALES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000}
+_EXPECTED_AMOUNT = (
+    "expected an amount as a number, such as 500000, 500,000, 500k or 1.2M "
+    "(a currency code may come with it: USD 500,000, 500k NOK)"
+)
 
 
 def _amount(value: Any) -> Any:
-    """A number, also written with thousands separators ("500,000", "1 200 000")."""
+    """A number, also written as people write amounts: "500,000", "1 200 000", "500k", "1.2M"."""
     if isinstance(value, bool):
-        raise ValueError("expected an amount as a number, such as 500000")
+        raise ValueError(_EXPECTED_AMOUNT)
     if isinstance(value, str):
-        digits = re.sub(r"[,\s_'’]", "", value)
-        if not _NUMBER.fullmatch(digits):
+        written = _WRITTEN.fullmatch(value.strip())
+        if re.match(r"\s*[$€£¥₹]", value):
             raise ValueError(
-                "expected an amount as a number, such as 500000 or 500,000 "
-                "(the currency goes in `currency:`, such as USD)"
+                "a currency symbol does not say which currency ($ is USD, CAD, AUD, ...); "
+                + _EXPECTED_AMOUNT
             )
-        value = float(digits) if "." in digits else int(digits)
+        if written is None or (written["before"] and written["after"]):
+            raise ValueError(_EXPECTED_AMOUNT)
+        digits = re.sub(r"[,\s_'’]", "", written["number"])
+        exact = Decimal(digits) * _SCALES.get((written["scale"] or "").lower(), 1)
+        value = int(exact) if exact == exact.to_integral_value() else float(exact)
     if isinstance(value, int | float) and value < 0:
         raise ValueError("expected an amount of zero or more")
     return value
+
+
+def _currency_in_amount(data: Any) -> Any:
+    """Take the currency code written with the amount ("USD 500,000", "500k NOK")."""
+    if not isinstance(data, dict) or not isinstance(data.get("amount"), str):
+        return data
+    written = _WRITTEN.fullmatch(data["amount"].strip())
+    code = written and (written["before"] or written["after"])
+    if not code:
+        return data
+    given = data.get("currency")
+    if isinstance(given, str) and given.strip().upper() != code.upper():
+        raise ValueError(
+            f"the amount says {code.upper()} and `currency:` says {given.strip()}; expected one"
+        )
+    return {**data, "currency": code}
 
 
 def _currency(value: Any) -> Any:
@@ -66,9 +95,13 @@ Amount = Annotated[
         {
             "anyOf": [
                 {"type": "number", "minimum": 0},
-                {"type": "string", "pattern": r"^\d[\d,\s_'’]*(\.\d+)?$"},
+                {
+                    "type": "string",
+                    "pattern": r"^([A-Za-z]{3}\s*)?\d[\d,\s_'’]*(\.\d+)?\s*"
+                    r"(k|K|m|M|million|thousand)?\s*([A-Za-z]{3})?$",
+                },
             ],
-            "examples": [500000, "1,200,000"],
+            "examples": [500000, "1,200,000", "500k NOK"],
         }
     ),
 ]
@@ -80,6 +113,8 @@ Currency = Annotated[
 
 
 class Grant(Period):
+    _currency_written = model_validator(mode="before")(_currency_in_amount)
+
     title: str
     funder: str | None = None
     program: str | None = None
