@@ -2,7 +2,7 @@
 
 Two families ship as pip packages (Source Serif Pro and Source Sans Pro, each with regular,
 italic, semibold, semibold italic, bold and bold italic faces). Noto Sans CJK JP is used for
-Chinese, Japanese and Korean when the optional extra ``cv[cjk]`` is installed.
+Chinese, Japanese and Korean when the optional extra ``academic-cv[cjk]`` is installed.
 
 What the fonts cannot draw is found before rendering, from the fonts' character maps
 (:func:`undrawable`), and after it, from the fonts WeasyPrint actually embedded
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from cv.bibliography import Publication
     from cv.loader import Source
 
-CJK_EXTRA = "cv[cjk]"
+CJK_EXTRA = "academic-cv[cjk]"
 """What to install for Chinese, Japanese and Korean names (the Noto CJK font package)."""
 
 CJK_FAMILY = "Noto Sans CJK JP"
@@ -154,7 +154,7 @@ _CJK_RANGES = (
 
 
 def missing_glyphs_message(chars: list[str]) -> str:
-    """``no installed font can draw 唐, 振, 衡 (install cv[cjk])``; at most 12 characters named."""
+    """``no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])``; at most 12 characters named."""
     shown = ", ".join(chars[:12]) + (f" and {len(chars) - 12} more" if len(chars) > 12 else "")
     hint = f" (install {CJK_EXTRA})" if cjk_font() is None and any(map(is_cjk, chars)) else ""
     return f"no installed font can draw {shown}{hint}"
@@ -185,7 +185,7 @@ def glyph_warnings(source: Source, publications: Iterable[Publication]) -> list[
     letters from a system font without a word, or draw empty boxes.
 
     Returns:
-        ``cv.yaml:2:14: no installed font can draw 唐, 振, 衡 (install cv[cjk])``, located at the
+        ``cv.yaml:2:14: no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])``, located at the
         first value that has one, and the same for each .bib file.
     """
     warnings = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from cv import __version__
 from cv.errors import CVError, Problem
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
@@ -15,6 +16,9 @@ FILES = {
     ".github/workflows/cv.yml": "workflow.yml",
 }
 """Where each file goes in the new project, and its source in :data:`SCAFFOLD`."""
+
+VERSION_MARK = "__CV_VERSION__"
+"""Stands in the scaffold's workflow for the version that writes it: the build is pinned to it."""
 
 
 def schema_json() -> str:
@@ -49,7 +53,12 @@ def init_project(folder: Path) -> list[Path]:
     written = []
     for path, source in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = schema_json() if source is None else source.read_text(encoding="utf-8")
+        text = schema_json() if source is None else scaffold_text(source)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def scaffold_text(source: Path) -> str:
+    """The text of a scaffold file as ``cv init`` writes it, pinned to this version of cv."""
+    return source.read_text(encoding="utf-8").replace(VERSION_MARK, __version__)
