@@ -16,6 +16,12 @@ last build (``--rebuilds``, 200 by default): a warm process must not grow.
 Python and WeasyPrint, to compare before and after a change:
 ``git archive COMMIT | tar -x -C DIR``.
 
+``--only fork`` compares forked and in-turn builds of the same tree in the same rounds: each
+``cv build`` (``--only cv``, ``--only cv,bio``, all outputs) and a cold and a warm ``cv.build``,
+once as the tree does it and once with ``cv.parallel.can_fork`` answering False (a tree without
+``cv.parallel.can_fork`` never forks, and both give the same). Its table gives wall and CPU time
+(user + system of the process and every child it forked and reaped), paired per round.
+
 Nothing here is a test: timings depend on the machine, and the suite never asserts one.
 """
 
@@ -347,6 +353,113 @@ Path(sys.argv[2]).write_text(html, encoding="utf-8")
 """
 
 
+FORKS = """
+import sys
+mode, argv = sys.argv[1], sys.argv[2:]
+if mode == "in-turn":  # the same tree, never forking (a tree without the switch never does)
+    import cv.parallel
+    if hasattr(cv.parallel, "can_fork"):
+        cv.parallel.can_fork = lambda: False
+if argv[0] == "api":  # a program calling cv.build, not the command line
+    import cv
+    cv.build(argv[1], argv[2])
+else:
+    from cv.cli import main
+    sys.argv = ["cv", *argv]
+    main()
+"""
+
+WARM_FORKS = """
+import json, os, resource, statistics, sys, time
+mode, data, out, builds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if mode == "in-turn":
+    import cv.parallel
+    if hasattr(cv.parallel, "can_fork"):
+        cv.parallel.can_fork = lambda: False
+import cv
+
+def cpu():  # this process and the children it reaped
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+cv.build(data, out, only=["cv", "bio"])  # imports and warm-up
+walls, cpus = [], []
+for _ in range(builds):
+    started, used = time.perf_counter(), cpu()
+    cv.build(data, out, only=["cv", "bio"])
+    walls.append(time.perf_counter() - started)
+    cpus.append(cpu() - used)
+print(json.dumps({"wall": statistics.median(walls), "cpu": statistics.median(cpus)}))
+"""
+
+FORK_MODES = ("forked", "in-turn")
+FORK_CASES = ("cv", "cvbio", "all", "api", "warm")
+
+
+def fork_benches(work: Path) -> list[Bench]:
+    """Pairs of rows, forked and in turn, for :func:`fork_table` (``--only fork``)."""
+    out = work / "out-forks"
+    data = str(EXAMPLE)
+    cases = [
+        ("cv", "`cv build --only cv`", ["build", "-q", "--only", "cv"]),
+        ("cvbio", "`cv build --only cv,bio`", ["build", "-q", "--only", "cv,bio"]),
+        ("all", "`cv build` (5 outputs)", ["build", "-q"]),
+    ]
+    rows = []
+    for mode in FORK_MODES:
+        for key, name, argv in cases:
+            command = [*python_snippet(FORKS), mode, *argv, "--data", data, "--out", str(out)]
+            rows.append(Bench(f"{mode}-{key}", f"{name}, {mode}", cold(command)))
+        api = [*python_snippet(FORKS), mode, "api", data, str(out / "api")]
+        rows.append(Bench(f"{mode}-api", f"`cv.build(data, out)` cold, {mode}", cold(api)))
+        rows.append(
+            Bench(
+                f"{mode}-warm",
+                f"warm `cv.build(..., only=['cv', 'bio'])`, median of 10, {mode}",
+                warm_forks(mode, data, str(out / "warm")),
+            )
+        )
+    return rows
+
+
+def warm_forks(mode: str, data: str, out: str) -> Callable[[], Sample]:
+    def sample() -> Sample:
+        _, peak, _, printed = run([*python_snippet(WARM_FORKS), mode, data, out, "10"])
+        inner = json.loads(printed.strip().splitlines()[-1])
+        return Sample(inner["wall"], peak, inner["cpu"], None, inner)
+
+    return sample
+
+
+def fork_table(rows: list[Bench]) -> str:
+    """Forked against in turn: medians of wall and CPU time, and the ratios paired per round."""
+    by_key = {row.key: row for row in rows if row.samples}
+    lines = [
+        "| benchmark | runs | wall forked | wall in turn | wall ratio (paired) "
+        "| CPU forked | CPU in turn | CPU ratio (paired) | peak forked | peak in turn |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        if not row.key.startswith("forked-") or row.key not in by_key:
+            continue
+        case = row.key.removeprefix("forked-")
+        turn = by_key.get(f"in-turn-{case}")
+        if turn is None:
+            continue
+        pairs = list(zip(row.samples, turn.samples, strict=False))
+        wall = statistics.median(a.seconds / b.seconds for a, b in pairs)
+        cpu = statistics.median(a.cpu / b.cpu for a, b in pairs)
+        name = row.name.removesuffix(", forked")
+        lines.append(
+            f"| {name} | {len(pairs)} | {row.seconds:.3f} s | {turn.seconds:.3f} s | "
+            f"{row.seconds / turn.seconds:.2f} × ({wall:.2f} ×) | {row.cpu:.3f} s | "
+            f"{turn.cpu:.3f} s | {row.cpu / turn.cpu:.2f} × ({cpu:.2f} ×) | "
+            f"{row.peak_mb:.0f} MB | {turn.peak_mb:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
 def in_process(code: str, args: list[str], key: str) -> Callable[[], Sample]:
     """A child that times a step itself (the import excluded) and prints it as JSON."""
 
@@ -484,6 +597,7 @@ def benches(
             heavy=True,
         ),
     ]
+    rows += fork_benches(work)
     if rendercv is not None:
         rows.append(
             Bench(
@@ -736,7 +850,8 @@ def main() -> None:
         "--only",
         help="comma-separated keys: help, check, cv, bare, cvbio, all, watch, "
         "rebuilds, watchrss, p250, p1000, bib, "
-        "rendercv",
+        "rendercv; fork (forked against in-turn builds: forked-cv, in-turn-cv, "
+        "... -cvbio, -all, -api, -warm)",
     )
     parser.add_argument(
         "--rebuilds",
@@ -776,6 +891,8 @@ def main() -> None:
         )
         if args.only:
             keys = {key.strip() for key in args.only.split(",")}
+            if "fork" in keys:
+                keys |= {f"{mode}-{case}" for mode in FORK_MODES for case in FORK_CASES}
             rows = [row for row in rows if row.key in keys]
         for round_ in range(max(args.runs, heavy_runs)):
             for row in rows:
@@ -795,7 +912,11 @@ def main() -> None:
                 ),
                 flush=True,
             )
-    text = table(rows)
+    others = [row for row in rows if not row.key.startswith(FORK_MODES)]
+    tables = [table(others)] if others else []
+    if len(others) < len(rows):
+        tables.append(fork_table(rows))
+    text = "\n\n".join(tables)
     print(text)
     if args.markdown:
         args.markdown.write_text(f"{header}\n\n{text}\n", encoding="utf-8")

@@ -7,31 +7,22 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cv.bibliography import Publication, derive_highlight, load_bibliography
-from cv.bio import Plan, bio_content, bio_markdown, fit_one_page, photo_data_uri, render_bio
-from cv.documents import document_publications, document_record, fit_pages, section_counts
+from cv.bio import bio_content, photo_data_uri, render_bio
 from cv.errors import CVError, Problem
-from cv.fonts import font_folders, glyph_warnings
+from cv.fonts import glyph_warnings
 from cv.links import link_base, record_link_problems
 from cv.loader import Source, load_record
 from cv.markup import relative_to
-from cv.model import Document, Record
-from cv.parallel import Forked, can_fork, pdf_worker
-from cv.render import hidden_sections, person, render_html
+from cv.outputs import UnknownOutput as UnknownOutput  # raised by build; importable from here
+from cv.outputs import chosen_outputs, prepare
+from cv.render import hidden_sections, render_html
 from cv.sandbox import budget as template_budget
 from cv.scholar import Scholar, load_scholar
 from cv.themes import Theme, load_theme
-
-if TYPE_CHECKING:
-    from cv.pdf import Laid, Rendered
-
-OUTPUTS = ("cv", "bio", "html", "md")
-"""What ``build`` can write, by name: cv.pdf, bio.pdf, cv.html and bio.md."""
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u")
 """Standards the PDFs can be written to besides plain tagged PDF: accessible, and archival."""
@@ -165,7 +156,8 @@ def build(
     Args:
         data_dir: The folder holding ``cv.yaml`` and the .bib files.
         out_dir: Where to write; created when missing.
-        only: Some of :data:`OUTPUTS` and of the record's ``documents:``; all by default.
+        only: Names of outputs: some of :data:`cv.outputs.OUTPUTS` and of the record's
+            ``documents:``; all by default.
         theme: A theme name that overrides the record's ``theme.name``.
         today: The "last updated" date; by default from ``SOURCE_DATE_EPOCH`` or the clock.
         strict: Turn warnings (a font that failed to load, a refused resource) into errors.
@@ -174,6 +166,7 @@ def build(
 
     Raises:
         CVError: For any problem in the input, located in its file.
+        UnknownOutput: ``only`` names an output the record does not have.
     """
     if pdf_variant not in (None, *PDF_VARIANTS):
         raise ValueError(
@@ -209,223 +202,34 @@ def _build(
     step: Callable[[str], None],
     pdf_variant: str | None,
 ) -> BuildResult:
-    """:func:`build` once the inputs are read."""
+    """:func:`build` once the inputs are read: make the chosen outputs in turn, then write them."""
     record = inputs.source.record
-    kinds = _outputs(only, record.documents)
-    # A bad photo fails before any PDF is made.
-    photo = photo_data_uri(inputs.source) if "bio" in kinds else None
-
-    content = None
-    if "bio" in kinds or "md" in kinds:
-        citations = inputs.scholar.by_key(inputs.publications) if inputs.scholar else None
-        content = bio_content(record, inputs.publications, citations)
-    roots = [data_dir, *inputs.theme.folders, *font_folders()]
-
-    def cv_print_html() -> str:
-        return render_html(
-            record, inputs.publications, inputs.theme, today=today, scholar=inputs.scholar
-        )
-
-    def cv_pdf() -> _Made:
-        from cv.pdf import write_pdf  # WeasyPrint is imported only when a PDF is made
-
-        pdf = write_pdf(cv_print_html(), base_url=data_dir, roots=roots, variant=pdf_variant)
-        return _Made("cv", "cv.pdf", pdf.data, pdf.pages, pdf.warnings)
-
-    def bio_pdf() -> _Made:
-        from cv.pdf import layout
-
-        assert content is not None
-
-        def lay_out(plan: Plan, measure: bool) -> Laid:
-            html = render_bio(record, content, plan, inputs.theme, photo=photo, measure=measure)
-            return layout(html, base_url=data_dir, roots=roots)
-
-        fitted = fit_one_page(content, lay_out, inputs.source)
-        pdf = fitted.layout.to_pdf(pdf_variant)
-        return _Made("bio", "bio.pdf", pdf.data, pdf.pages, pdf.warnings, fitted.notes)
-
-    def cv_html() -> _Made:
-        html = render_html(
-            record,
-            inputs.publications,
-            inputs.theme,
-            today=today,
-            for_print=False,
-            scholar=inputs.scholar,
-        )
-        return _Made("html", "cv.html", html.encode("utf-8"))
-
-    def document_pdf(name: str, document: Document) -> Callable[[], _Made]:
-        def make() -> _Made:
-            pdf, notes = _document_pdf(name, document, inputs, data_dir, today, pdf_variant)
-            return _Made(name, f"{name}.pdf", pdf.data, pdf.pages, pdf.warnings, notes)
-
-        return make
-
-    def bio_md() -> _Made:
-        assert content is not None
-        links = [(link.text, link.url) for link in person(record)["contacts"]]
-        return _Made("md", "bio.md", bio_markdown(record, content, links).encode("utf-8"))
-
-    pdfs: list[tuple[str, Callable[[], _Made]]] = []
-    if "cv" in kinds:
-        pdfs.append(("cv.pdf", cv_pdf))
-    if "bio" in kinds:
-        pdfs.append(("bio.pdf", bio_pdf))
-    pdfs += [
-        (f"{name}.pdf", document_pdf(name, document))
-        for name, document in record.documents.items()
-        if name in kinds
+    kinds = chosen_outputs(only, record)
+    context = prepare(inputs, kinds, data_dir, today, pdf_variant)
+    warnings = [
+        *inputs.warnings,
+        *hidden_sections(record),
+        *glyph_warnings(inputs.source, inputs.publications),
     ]
-    others: list[tuple[str, Callable[[], _Made]]] = []
-    if "html" in kinds:
-        others.append(("cv.html", cv_html))
-    if "md" in kinds:
-        others.append(("bio.md", bio_md))
-    with pdf_worker("cv" in kinds) as worker:
-        if worker is not None:  # started by the CLI, it imported WeasyPrint meanwhile
-            step("cv.pdf")
-            worker.submit(cv_print_html(), base_url=data_dir, roots=roots, variant=pdf_variant)
-            pdfs = pdfs[1:]  # everything else is made here while the worker lays out the CV
-        warnings = [
-            *inputs.warnings,
-            *hidden_sections(record),
-            *glyph_warnings(inputs.source, inputs.publications),
-        ]
-        by_name = _make_all(pdfs, others, step, record.lang, fork=worker is None)
-        if worker is not None:
-            cv = worker.result()
-            by_name["cv.pdf"] = _Made(
-                "cv", "cv.pdf", cv.data, cv.pages, cv.warnings, seconds=cv.seconds
-            )
-    order = [
-        "cv.pdf",
-        "bio.pdf",
-        "cv.html",
-        *(f"{name}.pdf" for name in record.documents),
-        "bio.md",
+    made = []
+    for kind in kinds:
+        step(kind.file)
+        started = time.perf_counter()
+        output = kind.make(context.for_output(kind))
+        made.append((kind, output, time.perf_counter() - started))
+    warnings += [
+        f"{kind.file}: {message}" for kind, output, _ in made for message in output.warnings
     ]
-    made = [by_name[name] for name in order if name in by_name]
-    warnings += [f"{m.name}: {message}" for m in made for message in m.warnings]
-    notes = [note for m in made for note in m.notes]
-    rendered = [(m.kind, m.name, m.data, m.pages, m.seconds) for m in made]
+    notes = [note for _, output, _ in made for note in output.notes]
 
     if strict and warnings:
         raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
-    write_all_atomically([(out_dir / name, data) for _, name, data, _, _ in rendered])
+    write_all_atomically([(out_dir / kind.file, output.data) for kind, output, _ in made])
     outputs = [
-        Output(kind, out_dir / name, len(data), pages, seconds)
-        for kind, name, data, pages, seconds in rendered
+        Output(kind.name, out_dir / kind.file, len(output.data), output.pages, seconds)
+        for kind, output, seconds in made
     ]
     return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
-
-
-@dataclass(frozen=True)
-class _Made:
-    """One output in memory, before anything is written."""
-
-    kind: str
-    name: str
-    data: bytes
-    pages: int | None = None
-    warnings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    seconds: float = 0.0
-
-
-def _make_all(
-    pdfs: list[tuple[str, Callable[[], _Made]]],
-    others: list[tuple[str, Callable[[], _Made]]],
-    step: Callable[[str], None],
-    lang: str,
-    *,
-    fork: bool = True,
-) -> dict[str, _Made]:
-    """Make every output; with two PDFs or more, all but the first in a forked child.
-
-    The first PDF is the CV when it is built, the longest to lay out: the bio and the documents
-    are laid out beside it (:mod:`cv.parallel`), so that on two cores a build of the CV and the
-    bio takes about as long as the CV alone. The child is forked once WeasyPrint is imported
-    and the hyphenation patterns are read, which it then need not do again. Where forking is
-    not safe (:func:`cv.parallel.can_fork`), or not ``fork`` (a :class:`~cv.parallel.PdfWorker`
-    already lays out the CV on the other core), everything is made here in turn.
-    """
-    beside = pdfs[1:] if fork and len(pdfs) > 1 and can_fork() else []
-    if not beside:
-        return {name: _timed(name, job, step) for name, job in [*pdfs, *others]}
-    from cv import pdf
-
-    pdf.load_hyphenation(lang)
-    jobs = [partial(_timed, name, job) for name, job in beside]
-    try:
-        child = Forked(jobs, finish=pdf.release_font_configuration)
-    except OSError:  # no process to spare: everything here, in turn
-        return _make_all(pdfs, others, step, lang, fork=False)
-    for name, _ in beside:
-        step(name)
-    with child:
-        made = {name: _timed(name, job, step) for name, job in [pdfs[0], *others]}
-        made.update(zip([name for name, _ in beside], child.results(), strict=True))
-    return made
-
-
-def _timed(name: str, job: Callable[[], _Made], step: Callable[[str], None] | None = None) -> _Made:
-    if step is not None:
-        step(name)
-    started = time.perf_counter()
-    made = job()
-    return replace(made, seconds=time.perf_counter() - started)
-
-
-class UnknownOutput(ValueError):
-    """``only`` names an output that is neither built-in nor one of the record's documents."""
-
-
-def _outputs(only: Iterable[str] | None, documents: Iterable[str]) -> list[str]:
-    known = [*OUTPUTS, *documents]
-    if only is None:
-        return known
-    kinds = [kind.strip() for kind in only if kind.strip()]
-    unknown = [kind for kind in kinds if kind not in known]
-    if unknown or not kinds:
-        raise UnknownOutput(
-            f"unknown output {', '.join(unknown) or 'none'}; expected some of: {', '.join(known)}"
-        )
-    return kinds
-
-
-def _document_pdf(
-    name: str,
-    document: Document,
-    inputs: Inputs,
-    data_dir: Path,
-    today: dt.date,
-    variant: str | None = None,
-) -> tuple[Rendered, tuple[str, ...]]:
-    """Render one of the record's ``documents:``, within its page limit."""
-    from cv.pdf import layout
-
-    record = document_record(inputs.source.record, document)
-    publications = document_publications(inputs.publications, document)
-    roots = [data_dir, *inputs.theme.folders, *font_folders()]
-
-    def lay_out(shown: Record) -> Laid:
-        html = render_html(
-            shown,
-            publications,
-            inputs.theme,
-            today=today,
-            scholar=inputs.scholar,
-            title=document.title or "Curriculum Vitae",
-        )
-        return layout(html, base_url=data_dir, roots=roots)
-
-    if document.pages is None:
-        return lay_out(record).to_pdf(variant), ()
-    counts = section_counts(record, publications)
-    fitted = fit_pages(name, record, counts, document.pages, lay_out, inputs.source)
-    return fitted.layout.to_pdf(variant), fitted.notes
 
 
 def write_atomically(path: Path, data: bytes) -> None:

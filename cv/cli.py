@@ -13,6 +13,7 @@ import typer
 
 from cv import __version__, parallel
 from cv.errors import CVError
+from cv.outputs import OUTPUTS
 
 if TYPE_CHECKING:
     from cv.builder import BuildResult
@@ -32,7 +33,11 @@ DataOption = Annotated[
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")]
 OnlyOption = Annotated[
     str | None,
-    typer.Option(help="Comma-separated outputs: cv, bio, html, md, or a document of cv.yaml."),
+    typer.Option(
+        help="Comma-separated outputs: "
+        + ", ".join(f"{kind.name} ({kind.file})" for kind in OUTPUTS)
+        + ", or a document of cv.yaml."
+    ),
 ]
 
 
@@ -116,8 +121,8 @@ def _progress(enabled: bool) -> Iterator[object]:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    # Redrawn at each step, without rich's refresh thread: a build forks (cv.parallel), which
-    # is only done from a process with a single thread.
+    # Redrawn at each step, without rich's refresh thread: with the main thread alone, a stop
+    # (SIGINT, SIGTERM) always reaches the thread that handles it, even in a blocking call.
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -158,8 +163,8 @@ def build(
     pdf_variant: PdfVariantOption = None,
 ) -> None:
     """Build the CV and the bio: cv.pdf, bio.pdf, cv.html, bio.md (and the record's documents)."""
-    from cv.builder import UnknownOutput
     from cv.builder import build as build_outputs
+    from cv.outputs import UnknownOutput
 
     started = time.perf_counter()
     try:
@@ -408,19 +413,14 @@ def main() -> None:
     """Entry point of the ``cv`` console script.
 
     SIGINT (Ctrl-C) and SIGTERM end the command promptly and quietly, with exit code 130 or
-    143, its children and its copies of the fonts with it, and nothing written
+    143, its copies of the fonts removed and nothing written
     (:func:`cv.parallel.ended_by_signals`).
     """
     with parallel.ended_by_signals():
-        if sys.argv[1:2] == ["build"]:
-            # WeasyPrint is imported in a child while this process parses the command line and
-            # reads the record (cv.parallel): first of all, as typer's own imports take 0.1 s.
-            parallel.start_pdf_worker()
         try:
             app(prog_name="cv")
         finally:
             with parallel.signals_held():  # a stop now would cut the clean-up short
-                parallel.stop_pdf_worker()
                 _before_exit()
 
 

@@ -154,7 +154,7 @@ _CJK_RANGES = (
 
 
 def missing_glyphs_message(chars: list[str]) -> str:
-    """``no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])``; at most 12 characters named."""
+    """``no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])``: at most 12 named."""
     shown = ", ".join(chars[:12]) + (f" and {len(chars) - 12} more" if len(chars) > 12 else "")
     hint = f" (install {CJK_EXTRA})" if cjk_font() is None and any(map(is_cjk, chars)) else ""
     return f"no installed font can draw {shown}{hint}"
@@ -185,8 +185,8 @@ def glyph_warnings(source: Source, publications: Iterable[Publication]) -> list[
     letters from a system font without a word, or draw empty boxes.
 
     Returns:
-        ``cv.yaml:2:14: no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])``, located at the
-        first value that has one, and the same for each .bib file.
+        ``cv.yaml:2:14: no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])``,
+        located at the first value that has one, and the same for each .bib file.
     """
     warnings = []
     first: tuple[str | int, ...] | None = None

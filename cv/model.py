@@ -164,7 +164,7 @@ class Document(Strict):
 
 
 def _document_name(name: str) -> str:
-    if name in ("cv", "bio"):
+    if name in ("cv", "bio", "html", "md", "docx"):  # the built-in outputs (cv.outputs.OUTPUTS)
         raise ValueError(f"'{name}' is already an output; expected another name, like cv-short")
     return name
 

@@ -120,8 +120,8 @@ _configurations: dict[int, FontConfiguration] = {}
 def font_configuration() -> FontConfiguration:
     """One font configuration per process (a new one per render leaks memory).
 
-    A child forked by a build (:mod:`cv.parallel`) makes its own: each configuration copies
-    the fonts into a temporary folder of its own, which two processes must not write at once.
+    A process forked by the program calling cv makes its own: each configuration copies the
+    fonts into a temporary folder of its own, which two processes must not write at once.
     """
     pid = os.getpid()
     if pid not in _configurations:
@@ -132,25 +132,14 @@ def font_configuration() -> FontConfiguration:
 def release_font_configuration() -> None:
     """Remove this process's font configuration and its copies of the fonts, at its end.
 
-    A process that ends without collecting its garbage (a forked child, the command line)
-    would leave them in the temporary folder: laid-out documents hold the configuration in
-    reference cycles. A forked child's inherited configuration is its parent's, left alone.
+    A process that ends without collecting its garbage (the command line, a build stopped by
+    a signal) would leave them in the temporary folder: laid-out documents hold the
+    configuration in reference cycles. A forked child's inherited configuration is its
+    parent's, left alone.
     """
     configuration = _configurations.pop(os.getpid(), None)
     if configuration is not None:
         configuration.__del__()  # WeasyPrint's clean-up of a configuration: removes the copies
-
-
-def load_hyphenation(lang: str) -> None:
-    """Read the hyphenation patterns of ``lang`` now; pyphen keeps them for the process.
-
-    A build reads them before it forks (0.05 s), so that the child starts with them.
-    """
-    import pyphen  # a WeasyPrint dependency
-
-    fallback = pyphen.language_fallback(lang)  # as WeasyPrint looks them up
-    if fallback:
-        pyphen.Pyphen(lang=fallback)
 
 
 @dataclass(frozen=True)
@@ -190,20 +179,13 @@ def _frozen_heap(sweep: bool = False) -> Iterator[None]:
 
     Layout makes many objects, and each full collection would also go through everything
     imported and read before it: about 15 % of a layout's time (bench/RESULTS.md). What is
-    frozen goes back to the collector afterwards, garbage included; but in a child forked for
-    a build, which exits once it has laid out (:mod:`cv.parallel`), it stays frozen. A heap
-    that the program calling cv froze is left as it is: unfreezing would unfreeze that too.
+    frozen goes back to the collector afterwards, garbage included. A heap that the program
+    calling cv froze is left as it is: unfreezing would unfreeze that too.
 
     Args:
         sweep: First collect the whole heap if that is due (:class:`_Sweeps`): before a
             layout, when the previous ones' garbage is there to collect.
     """
-    from cv.parallel import in_forked_child
-
-    if in_forked_child():
-        gc.freeze()
-        yield
-        return
     if gc.get_freeze_count():
         yield
         return

@@ -111,3 +111,13 @@ def test_an_unknown_theme_option_is_a_usage_error() -> None:
     result = runner.invoke(app, ["check", "--data", str(EXAMPLE), "--theme", "fancy"])
     assert result.exit_code == 2
     assert "unknown theme 'fancy'; expected one of: classic, modern" in result.stderr
+
+
+def test_only_help_lists_every_registered_output() -> None:
+    from cv.outputs import OUTPUTS
+
+    result = runner.invoke(app, ["build", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())  # the help is wrapped to the terminal's width
+    for kind in OUTPUTS:
+        assert f"{kind.name} ({kind.file})" in text

@@ -27,6 +27,7 @@ from PIL import Image
 from typer.testing import CliRunner, Result
 
 import cv
+import cv.bio
 from cv.cli import app
 
 from .conftest import REPO, TESTDATA
@@ -568,7 +569,7 @@ def test_a_build_failing_in_a_pdf_step_leaves_everything_as_it_was(
     if step == "cv.pdf":
         monkeypatch.setattr(Laid, "to_pdf", crash)
     else:  # the CV is made, then the bio fails (in a child process or here)
-        monkeypatch.setattr(cv.builder, "fit_one_page", crash)
+        monkeypatch.setattr(cv.bio, "fit_one_page", crash)
     with pytest.raises(RuntimeError, match="caught fire"):
         cv.build(data, out, today=TODAY)
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before, (

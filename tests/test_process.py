@@ -1,7 +1,7 @@
-"""A build's processes: a warm one keeps its memory flat, a forked child dies with its parent.
+"""A build's process: a warm one keeps its memory flat, a stopped one ends cleanly.
 
 Nothing here is timed: the garbage collector's state is checked directly, memory against a
-generous bound, and a killed build's child by polling /proc until a deadline.
+generous bound, and a stopped build by polling until a deadline.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import pytest
 import cv
 from cv.builder import BuildResult
 from cv.errors import CVError
-from cv.parallel import can_fork
 from cv.watch import watch
 
 from .conftest import REPO, TESTDATA
@@ -137,16 +136,13 @@ def test_watch_collects_a_builds_garbage_before_the_next_change(tmp_path: Path) 
     assert collected[:1] == [True]  # the first build's, when the second one reported
 
 
-# --- a killed build: its child ends too -------------------------------------------------------
+# --- a stopped build (SIGTERM, Ctrl-C): it ends at once, quietly, and writes nothing ---------
 
 
-def long_record(folder: Path, papers: int, document: bool = False) -> Path:
+def long_record(folder: Path, papers: int) -> Path:
     """A record whose CV takes far longer to lay out (seconds) than the test waits for it."""
     folder.mkdir(parents=True)
-    documents = "documents:\n  long:\n    title: Long CV\n" if document else ""
-    (folder / "cv.yaml").write_text(
-        f"name: Jane Doe\nheadline: Professor\n{documents}", encoding="utf-8"
-    )
+    (folder / "cv.yaml").write_text("name: Jane Doe\nheadline: Professor\n", encoding="utf-8")
     entries = "\n".join(
         f"@article{{p{i}, title={{A rather long title about topic {i} that wraps over two lines}}, "
         f"author={{Doe, Jane and Roe, Richard and Poe, Edgar and Moe, Mo}}, "
@@ -164,12 +160,6 @@ def stat_fields(pid: int) -> list[str] | None:
     except OSError:
         return None
     return stat.rsplit(")", 1)[1].split()  # the name in parentheses may hold anything
-
-
-def running(pid: int) -> bool:
-    """Whether the process exists and has not ended (an orphan's zombie may wait for init)."""
-    fields = stat_fields(pid)
-    return fields is not None and fields[0] not in ("Z", "X")
 
 
 def children(pid: int) -> list[int]:
@@ -232,55 +222,8 @@ def font_copies(temporary: Path) -> list[Path]:
     return list(temporary.glob("weasyprint-*"))
 
 
-@pytest.mark.skipif(not can_fork(), reason="builds in one process here (not Linux, or one core)")
-def test_the_pdf_worker_of_a_killed_build_ends_and_removes_its_font_copies(tmp_path: Path) -> None:
-    data = long_record(tmp_path / "data", papers=1500)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    argv = [
-        sys.executable,
-        "-m",
-        "cv",
-        "build",
-        "-q",
-        "--only",
-        "cv",
-        "--data",
-        str(data),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    with started(argv, temporary) as build:
-        wait_for(lambda: children(build.pid) != [], 30, "the build forked its PDF worker", build)
-        [worker] = children(build.pid)
-        # Its copies of the fonts show that it lays out the CV now (the parent makes none).
-        wait_for(lambda: font_copies(temporary) != [], 60, "the worker began the layout", build)
-        build.send_signal(signal.SIGKILL)
-        wait_for(lambda: not running(worker), 10, "the worker ended with the build")
-    assert font_copies(temporary) == []  # it was told with SIGTERM, and removed them
-
-
-@pytest.mark.skipif(not can_fork(), reason="builds in one process here (not Linux, or one core)")
-def test_the_child_of_a_killed_build_laying_out_beside_it_ends(tmp_path: Path) -> None:
-    data = long_record(tmp_path / "data", papers=1500, document=True)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    code = "import sys, cv\ncv.build(sys.argv[1], sys.argv[2], only=['cv', 'long'])\n"
-    argv = [sys.executable, "-c", code, str(data), str(tmp_path / "out")]
-    with started(argv, temporary) as build:
-        wait_for(lambda: children(build.pid) != [], 60, "the build forked a child", build)
-        [child] = children(build.pid)
-        # Both lay out, each with its copies of the fonts: the parent the CV, the child the other.
-        wait_for(lambda: len(font_copies(temporary)) == 2, 60, "both began their layouts", build)
-        build.send_signal(signal.SIGKILL)
-        wait_for(lambda: not running(child), 10, "the child ended with the build")
-    assert len(font_copies(temporary)) == 1  # the killed parent's own: nothing could remove it
-
-
-# --- a stopped build (SIGTERM, Ctrl-C): it ends at once, quietly, with its child ------------
-
-needs_fork = pytest.mark.skipif(
-    not can_fork(), reason="builds in one process here (not Linux, or one core)"
+needs_posix_signals = pytest.mark.skipif(
+    not hasattr(signal, "pthread_sigmask"), reason="no POSIX signals here"
 )
 STOPS = [
     pytest.param(signal.SIGTERM, False, id="SIGTERM"),
@@ -308,56 +251,45 @@ def ended(build: subprocess.Popen[bytes], seconds: float, what: str) -> int:
     return build.returncode
 
 
-@needs_fork
+@needs_posix_signals
 @pytest.mark.parametrize(("number", "group"), STOPS)
-@pytest.mark.parametrize("child", ["pdf-worker", "beside"])
-def test_a_stopped_build_ends_quietly_with_its_child_and_writes_nothing(
-    tmp_path: Path, number: int, group: bool, child: str
+def test_a_stopped_build_ends_quietly_and_writes_nothing(
+    tmp_path: Path, number: int, group: bool
 ) -> None:
-    """``pdf-worker``: the child lays out the CV (`--only cv`) while the parent waits for it;
-    ``beside``: the parent lays out the bio and the child a document (`--only bio,long`)."""
-    data = long_record(tmp_path / "data", papers=1500, document=True)
+    data = long_record(tmp_path / "data", papers=1500)
     out = tmp_path / "out"
     out.mkdir()
     (out / "cv.pdf").write_bytes(b"the CV of the last build")
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    only, laying_out = ("cv", 1) if child == "pdf-worker" else ("bio,long", 2)
-    argv = [sys.executable, "-m", "cv", "build", "-q", "--only", only]
+    argv = [sys.executable, "-m", "cv", "build", "-q", "--only", "cv,bio"]
     argv += ["--data", str(data), "--out", str(out)]
     with started(argv, temporary, session=group) as build:
-        # Copies of the fonts show who lays out now: the worker alone, or the parent and child.
-        wait_for(lambda: len(font_copies(temporary)) == laying_out, 60, "the layouts", build)
-        [forked] = children(build.pid)
+        # Its copies of the fonts show that it lays out now.
+        wait_for(lambda: font_copies(temporary) != [], 60, "the layout began", build)
+        assert children(build.pid) == []  # a build is one process
         stop(build, number, group)
         status = ended(build, 30, "the build ended after the stop")
-        wait_for(lambda: not running(forked), 10, "the child ended with the build")
     assert status == 128 + number  # 143, 130: as shells report a process the signal ended
     assert "Traceback" not in printed(out)
     assert [path.name for path in out.iterdir()] == ["cv.pdf"]  # no temporary file either
     assert (out / "cv.pdf").read_bytes() == b"the CV of the last build"
-    assert font_copies(temporary) == []  # both removed theirs
+    assert font_copies(temporary) == []  # it removed them
 
 
-# Jobs for a child forked by cv.parallel.Forked in a script of its own (``python -c``): a job
-# that goes on after a stop, as a library that catches BaseException does (WeasyPrint drawing
-# an SVG), and one that never runs a signal handler, as in a long call of C code.
-JOBS = """
-import os, signal, sys, time
+# A command that goes on after a stop, as a library that catches BaseException does
+# (WeasyPrint drawing an SVG), run in a script of its own (``python -c``).
+GOING_ON = """
+import os, sys, time
 from pathlib import Path
 from cv import cli
-from cv.parallel import Forked, in_forked_child
 
 READY = Path(sys.argv[1])
 
 
-def ready():
+def going_on(**_options):
     (READY.parent / "writing").write_text(str(os.getpid()))
     os.replace(READY.parent / "writing", READY)
-
-
-def going_on():
-    ready()
     while True:
         try:
             time.sleep(0.01)
@@ -365,94 +297,23 @@ def going_on():
             pass
 
 
-def swallowing():
-    if not in_forked_child():
-        return "run again by the parent"
-    going_on()
-
-
-def stuck():
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    ready()
-    while True:
-        time.sleep(0.01)
+cli.app = going_on
+sys.argv = ["cv", "build"]
+cli.main()
 """
 
 
-def script(name: str, action: str, ready: Path) -> list[str]:
-    """A ``python -c`` command running the jobs above and then ``action``; what it prints goes
-    to files named ``name`` beside ``ready``."""
-    return [sys.executable, "-c", f"{JOBS}\n{action}", str(ready), str(ready.parent / name)]
-
-
-def ready_pid(ready: Path, build: subprocess.Popen[bytes]) -> int:
-    """The process that began a job of :data:`JOBS`, once it has."""
-    wait_for(ready.exists, 60, "the job began", build)
-    return int(ready.read_text(encoding="ascii"))
-
-
-@needs_fork
-def test_a_child_whose_job_swallows_the_stop_ends_when_its_parent_is_killed(
-    tmp_path: Path,
-) -> None:
-    ready = tmp_path / "ready"
-    action = "with Forked([swallowing]) as child:\n    print(child.results())"
-    with started(script("swallowing", action, ready), tmp_path, session=True) as build:
-        child = ready_pid(ready, build)
-        build.send_signal(signal.SIGKILL)
-        # The kernel tells the orphan with SIGTERM (PR_SET_PDEATHSIG), which no job can catch.
-        wait_for(lambda: not running(child), 10, "the orphaned child ended")
-
-
-@needs_fork
-def test_a_child_whose_job_swallows_the_stop_ends_when_told_and_the_parent_runs_it(
-    tmp_path: Path,
-) -> None:
-    ready = tmp_path / "ready"
-    action = "with Forked([swallowing]) as child:\n    print(child.results())"
-    with started(script("swallowing", action, ready), tmp_path, session=True) as build:
-        child = ready_pid(ready, build)
-        os.kill(child, signal.SIGTERM)
-        wait_for(lambda: not running(child), 10, "the child ended when told")
-        assert ended(build, 30, "the parent ended") == 0
-    assert "run again by the parent" in printed(tmp_path / "swallowing", "stdout")
-
-
-@needs_fork
-def test_a_child_that_cannot_handle_the_stop_is_killed_after_a_grace_period(
-    tmp_path: Path,
-) -> None:
-    from cv.parallel import STOP_GRACE
-
-    ready = tmp_path / "ready"
-    action = (
-        "with Forked([stuck]):\n"
-        "    while not READY.exists():\n"
-        "        time.sleep(0.01)\n"
-        "    started = time.monotonic()\n"
-        "print(time.monotonic() - started)\n"  # leaving the block ended the child
-    )
-    with started(script("stuck", action, ready), tmp_path, session=True) as build:
-        child = ready_pid(ready, build)
-        assert ended(build, STOP_GRACE + 30, "the parent ended its child") == 0
-        assert not running(child)  # reaped: killed, as SIGTERM was held back
-    seconds = float(printed(tmp_path / "stuck", "stdout"))
-    assert STOP_GRACE <= seconds < STOP_GRACE + 20, seconds
-
-
-@needs_fork
+@needs_posix_signals
 @pytest.mark.parametrize(("number", "group"), STOPS)
-def test_a_build_that_swallows_the_stop_still_ends_with_its_child(
+def test_a_build_that_swallows_the_stop_still_ends(
     tmp_path: Path, number: int, group: bool
 ) -> None:
-    """The parent itself goes on after the stop (as in an SVG of the bio): it ends anyway."""
+    """The command itself goes on after the stop (as in an SVG of the bio): it ends anyway."""
     ready = tmp_path / "ready"
-    action = "cli.app = lambda **_: going_on()\nsys.argv = ['cv', 'build']\ncli.main()\n"
-    with started(script("main", action, ready), tmp_path, session=group) as build:
-        ready_pid(ready, build)
-        [worker] = children(build.pid)  # the PDF worker, importing WeasyPrint or waiting
+    argv = [sys.executable, "-c", GOING_ON, str(ready), str(tmp_path / "main")]
+    with started(argv, tmp_path, session=group) as build:
+        wait_for(ready.exists, 60, "the command began", build)
         stop(build, number, group)
         status = ended(build, 30, "the build ended after the stop")
-        wait_for(lambda: not running(worker), 10, "the worker ended with the build")
     assert status == 128 + number
     assert "Traceback" not in printed(tmp_path / "main")

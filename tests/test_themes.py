@@ -456,7 +456,8 @@ def test_without_the_cjk_extra_the_build_names_what_it_cannot_draw(
     data = write_record("name: Zhenheng Tang\nname_native: 唐振衡\n", {"publications.bib": ""})
     result = cv.build(data, tmp_path, only=["html"], today=TODAY)
     assert result.warnings == (
-        f"{data / 'cv.yaml'}:2:14: no installed font can draw 唐, 振, 衡 (install academic-cv[cjk])",
+        f"{data / 'cv.yaml'}:2:14: no installed font can draw 唐, 振, 衡 "
+        "(install academic-cv[cjk])",
     )
     with pytest.raises(cv.CVError, match="no installed font can draw 唐"):
         cv.build(data, tmp_path, only=["html"], today=TODAY, strict=True)
