@@ -1,4 +1,4 @@
-"""BibTeX -> publications: years and dates, kinds, venues, links, names, grouping, numbering.
+"""BibTeX -> publications: fields, years and dates, kinds, links, names, grouping, numbering.
 
 The files are read into raw entries by :mod:`cv.bibtex` (macros, ``#``, crossref, keys). Names
 are split before any LaTeX is decoded (braces keep ``{The XYZ Consortium}`` one author) by
@@ -16,6 +16,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from cv.bibtex import MONTHS, RawEntry, collect_entries
+from cv.citation import DEFAULT_STYLE
 from cv.errors import CVError, Problem
 from cv.latex import latex_to_html, latex_to_text
 from cv.links import ASSET_FIELDS, problem_with, resolve
@@ -55,9 +56,11 @@ class Link:
 
 @dataclass(frozen=True)
 class Publication:
-    """One bibliography entry, decoded and ready for a template.
+    """One bibliography entry: the fields its BibTeX gave, decoded, and what the CV adds.
 
-    ``title`` and ``venue`` are safe HTML; every other text is plain (templates escape it).
+    Citations are made from these fields by :mod:`cv.citation`. The names of works (``title``,
+    ``journal``, ``booktitle``, ``series``) are safe HTML, as they may hold emphasis or math;
+    every other text is plain (templates escape it). An absent field is "".
     """
 
     key: str
@@ -65,7 +68,7 @@ class Publication:
     kind: str
     title: Markup
     authors: tuple[Author, ...]
-    venue: Markup
+    journal: Markup
     year: int | None
     month: int | None
     abbr: str = ""
@@ -82,8 +85,25 @@ class Publication:
     editors: tuple[Author, ...] = ()
     publisher: str = ""
     address: str = ""
-    #: The venue is the proceedings or book the work is part of (shown "In <venue>").
-    contained: bool = False
+    booktitle: Markup = Markup("")
+    series: Markup = Markup("")
+    volume: str = ""
+    #: ``number``, or biblatex's ``issue``.
+    number: str = ""
+    pages: str = ""
+    chapter: str = ""
+    edition: str = ""
+    school: str = ""
+    institution: str = ""
+    organization: str = ""
+    howpublished: str = ""
+    #: BibTeX's ``type`` of a thesis or report ("Habilitation thesis", "Working paper").
+    genre: str = ""
+    #: The DOI itself ("10.1000/xyz"), without a resolver.
+    doi: str = ""
+    #: The arXiv identifier ("2402.07011"), from ``arxiv``, ``eprint`` or the venue's text.
+    arxiv: str = ""
+    url: str = ""
 
     @property
     def has_marks(self) -> bool:
@@ -91,15 +111,9 @@ class Publication:
         return any(author.marks for author in self.authors)
 
     @property
-    def imprint(self) -> str:
-        """Publisher and address of a book, chapter, proceedings or thesis, when not the venue.
-
-        Journals and preprints have none: their publisher is not part of how they are cited.
-        """
-        if self.kind in ("journal", "preprint"):
-            return ""
-        venue = self.venue.striptags()
-        return ", ".join(part for part in (self.publisher, self.address) if part and part != venue)
+    def venue(self) -> Markup:
+        """Where it appeared, as the default citation style writes it: "Journal 12(3), 1–20"."""
+        return DEFAULT_STYLE.cite(self).venue
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,7 @@ def _quoted(value: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Dates, kinds, venues, links
+# Dates, kinds, identifiers, links
 
 
 # ASCII digits only: \d takes any script's digits ("٢٠٢٤"), and int() reads them.
@@ -242,45 +256,12 @@ def _kind(entry_type: str, fields: dict[str, str]) -> str:
     return kind
 
 
-def _journal_venue(fields: dict[str, str]) -> Markup:
-    venue = latex_to_html(fields["journal"])
-    volume = latex_to_html(fields.get("volume", ""))
-    number = latex_to_html(fields.get("number", "") or fields.get("issue", ""))
-    pages = latex_to_html(fields.get("pages", ""))
-    pages = Markup(re.sub(r"(?<=\w)\s*-\s*(?=\w)", "–", str(pages)))
-    if volume:
-        venue = Markup("{} {}").format(venue, volume)
-        if number:
-            venue = Markup("{}({})").format(venue, number)
-    if pages:
-        venue = Markup("{}, {}").format(venue, pages)
-    return venue
-
-
-def _venue(entry_type: str, fields: dict[str, str]) -> Markup:
-    """Where it appeared: journal (volume(number), pages), booktitle, publisher, school, ..."""
-    if fields.get("journal", "").strip():
-        return _journal_venue(fields)
-    if fields.get("booktitle", "").strip():
-        return latex_to_html(fields["booktitle"])
-    if entry_type in ("phdthesis", "mastersthesis", "thesis"):
-        default = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}.get(
-            entry_type, ""
-        )
-        label = latex_to_html(fields.get("type", default))
-        school = latex_to_html(fields.get("school", "") or fields.get("institution", ""))
-        return Markup(", ").join(part for part in (label, school) if part)
-    if entry_type in ("techreport", "report") and fields.get("number", "").strip():
-        label = latex_to_html(fields.get("type", "Technical report"))
-        number = Markup(" ").join(p for p in (label, latex_to_html(fields["number"])) if p)
-        institution = latex_to_html(fields.get("institution", "") or fields.get("publisher", ""))
-        return Markup(", ").join(part for part in (number, institution) if part)
-    for name in ("publisher", "school", "institution", "organization", "howpublished"):
-        value = fields.get(name, "").strip()
-        if value and not re.match(r"\\url|https?://", value):
-            return latex_to_html(value)
-    arxiv = _arxiv_id(fields)
-    return Markup("arXiv:{}").format(arxiv) if arxiv else Markup("")
+def _doi(fields: dict[str, str]) -> str:
+    """The DOI itself, from ``doi`` written bare, as ``doi:...`` or as a resolver's URL."""
+    doi = re.sub(
+        r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", fields.get("doi", ""), flags=re.I
+    )
+    return re.sub(r"\\([_%&#])", r"\1", doi).strip().strip("{}")
 
 
 _LINK_FIELDS = (
@@ -339,10 +320,7 @@ def _links(entry: RawEntry, base: str | None, notices: list[Problem]) -> tuple[L
     arxiv = _arxiv_id(fields)
     if arxiv:
         links.append(Link("arXiv", f"https://arxiv.org/abs/{arxiv}"))
-    doi = re.sub(
-        r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", fields.get("doi", ""), flags=re.I
-    )
-    doi = re.sub(r"\\([_%&#])", r"\1", doi).strip().strip("{}")
+    doi = _doi(fields)
     if doi:
         links.append(Link("DOI", "https://doi.org/" + quote(doi, safe="/:;()[]._-~@!$&'*+,=")))
     if not any(link.label in ("PDF", "HTML") for link in links):
@@ -385,16 +363,16 @@ def _publication(
             (latex_to_text(fields[name]) for name in names if fields.get(name, "").strip()), ""
         )
 
+    def html(name: str) -> Markup:
+        return latex_to_html(fields[name]) if fields.get(name, "").strip() else Markup("")
+
     return Publication(
         key=entry.key,
         entry_type=entry.entry_type,
         kind=_kind(entry.entry_type, fields),
         title=title,
         authors=tuple(authors),
-        venue=_venue(entry.entry_type, fields),
-        contained=bool(
-            fields.get("booktitle", "").strip() and not fields.get("journal", "").strip()
-        ),
+        journal=html("journal"),
         year=year,
         month=month,
         abbr=text("abbr"),
@@ -411,6 +389,21 @@ def _publication(
         editors=tuple(shorten(_authors(entry, matcher, problems, "editor"), max_authors)),
         publisher=text("publisher"),
         address=text("address"),
+        booktitle=html("booktitle"),
+        series=html("series"),
+        volume=text("volume"),
+        number=text("number", "issue"),
+        pages=text("pages"),
+        chapter=text("chapter"),
+        edition=text("edition"),
+        school=text("school"),
+        institution=text("institution"),
+        organization=text("organization"),
+        howpublished=text("howpublished"),
+        genre=text("type"),
+        doi=_doi(fields),
+        arxiv=_arxiv_id(fields),
+        url=_clean_url(fields.get("url", "")),
     )
 
 

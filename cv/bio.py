@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from cv import markup
 from cv.bibliography import Publication
+from cv.citation import format_citation, to_markdown
 from cv.errors import CVError
 from cv.fonts import add_print_fonts
 from cv.loader import Source
@@ -442,14 +443,7 @@ def bio_markdown(
     if content.publications:
         lines += ["## Selected publications", ""]
         for publication in content.publications:
-            authors = ", ".join(
-                f"**{_md_text(a.name)}**" if a.is_owner else _md_text(a.name)
-                for a in publication.authors
-            )
-            venue = Markup(publication.venue).striptags()
-            title = Markup(publication.title).striptags()
-            where = ", ".join(x for x in (venue, str(publication.year or "forthcoming")) if x)
-            lines.append(f"- {authors}. *{_md_text(title)}*. {_md_text(where)}.")
+            lines.append(f"- {to_markdown(format_citation(publication).reference)}")
         lines.append("")
     return "\n".join(lines)
 

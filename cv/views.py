@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
 
+from cv.citation import Style, format_citation, to_text
+
 if TYPE_CHECKING:
     from cv.bibliography import Publication, PublicationGroup
     from cv.names import Author
@@ -126,7 +128,11 @@ class AuthorView:
 @view
 @dataclasses.dataclass(frozen=True)
 class PublicationView:
-    """A publication as templates show it; ``title`` and ``venue`` are safe HTML."""
+    """A publication as templates show it, its citation written by the style.
+
+    ``title``, ``venue``, ``author_line`` and ``venue_line`` are safe HTML; ``venue_line`` is
+    all the CV shows under the authors (venue, editors, imprint, year, note).
+    """
 
     key: str
     entry_type: str
@@ -151,6 +157,8 @@ class PublicationView:
     contained: bool
     imprint: str
     has_marks: bool
+    author_line: Markup
+    venue_line: Markup
     cited: int | None = None
 
 
@@ -185,10 +193,17 @@ class AwardView:
     date: str
 
 
-def publication_view(publication: Publication, scholar: Scholar | None = None) -> PublicationView:
-    """The template's view of a publication, with its citation count when a snapshot has one."""
+def publication_view(
+    publication: Publication, scholar: Scholar | None = None, style: Style | None = None
+) -> PublicationView:
+    """The template's view of a publication, with its citation count when a snapshot has one.
+
+    Its citation is written by ``style`` (the default citation style if none).
+    """
     p = publication
     cited = scholar.cited_by(p.google_scholar_id) if scholar is not None else None
+    formatted = format_citation(p, style)
+    citation = formatted.citation
     return PublicationView(
         key=p.key,
         entry_type=p.entry_type,
@@ -196,7 +211,7 @@ def publication_view(publication: Publication, scholar: Scholar | None = None) -
         title=p.title,
         authors=_authors(p.authors),
         editors=_authors(p.editors),
-        venue=p.venue,
+        venue=citation.venue,
         year=p.year,
         month=p.month,
         abbr=p.abbr,
@@ -210,9 +225,11 @@ def publication_view(publication: Publication, scholar: Scholar | None = None) -
         additional_info=p.additional_info,
         publisher=p.publisher,
         address=p.address,
-        contained=p.contained,
-        imprint=p.imprint,
+        contained=citation.contained,
+        imprint=to_text(citation.imprint),
         has_marks=p.has_marks,
+        author_line=formatted.author_line,
+        venue_line=formatted.venue_line,
         cited=cited,
     )
 
@@ -222,19 +239,23 @@ def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:
 
 
 def publication_views(
-    publications: Iterable[Publication], scholar: Scholar | None = None
+    publications: Iterable[Publication],
+    scholar: Scholar | None = None,
+    style: Style | None = None,
 ) -> tuple[PublicationView, ...]:
-    return tuple(publication_view(p, scholar) for p in publications)
+    return tuple(publication_view(p, scholar, style) for p in publications)
 
 
 def group_views(
-    groups: Iterable[PublicationGroup], scholar: Scholar | None = None
+    groups: Iterable[PublicationGroup],
+    scholar: Scholar | None = None,
+    style: Style | None = None,
 ) -> tuple[PublicationGroupView, ...]:
     """Publication groups as views, each publication with its citation count."""
     return tuple(
         PublicationGroupView(
             group.title,
-            tuple((number, publication_view(p, scholar)) for number, p in group.entries),
+            tuple((number, publication_view(p, scholar, style)) for number, p in group.entries),
         )
         for group in groups
     )

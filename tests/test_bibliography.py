@@ -354,7 +354,7 @@ def test_editors_are_names_too(tmp_path: Path) -> None:
     text = entry(booktitle="{Proc}", editor="{Tang, Zhenheng and Bo Li}", publisher="{PMLR}")
     publication = one(tmp_path, text.replace("@article", "@inproceedings"))
     assert publication.editors == (Author("Zhenheng Tang", is_owner=True), Author("Bo Li"))
-    assert publication.contained and publication.imprint == "PMLR"
+    assert (str(publication.booktitle), publication.publisher) == ("Proc", "PMLR")
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,9 +422,34 @@ def test_thesis_and_report_venues(tmp_path: Path) -> None:
     )
     assert [str(p.venue) for p in load(tmp_path, text)] == [
         "PhD thesis, HKBU",
-        "HKBU",
+        "Technical report, HKBU",
         "Technical report TR-7, HKBU",
     ]
+
+
+def test_the_fields_a_citation_is_made_of_are_kept(tmp_path: Path) -> None:
+    text = (
+        "@incollection{k, title = {T}, booktitle = {The \\emph{Big} Handbook},\n"
+        "  series = {Lecture Notes}, volume = {7}, issue = {2}, pages = {3--9}, chapter = {4},\n"
+        "  edition = {2}, school = {S}, institution = {I}, organization = {O},\n"
+        "  howpublished = {H}, type = {Survey}, doi = {https://doi.org/10.1000/X\\_1},\n"
+        "  eprint = {2402.07011}, archivePrefix = {arXiv}, url = {\\url{https://example.org}}}\n"
+    )
+    p = one(tmp_path, text)
+    assert (str(p.booktitle), str(p.series), str(p.journal)) == (
+        "The <em>Big</em> Handbook",
+        "Lecture Notes",
+        "",
+    )
+    assert (p.volume, p.number, p.pages, p.chapter, p.edition) == ("7", "2", "3–9", "4", "2")
+    assert (p.school, p.institution, p.organization, p.howpublished, p.genre) == (
+        "S",
+        "I",
+        "O",
+        "H",
+        "Survey",
+    )
+    assert (p.doi, p.arxiv, p.url) == ("10.1000/X_1", "2402.07011", "https://example.org")
 
 
 # --------------------------------------------------------------------------------------------
@@ -804,8 +829,8 @@ def test_pdf_shows_inherited_fields_notes_awards_and_annotations(
 ) -> None:
     text = built[0]
     assert (
-        "In Proceedings of the 41st International Conference on Machine Learning, edited by "
-        "Ruslan Salakhutdinov and Zico Kolter, PMLR, Vienna, Austria, 2024. Oral"
+        "In Proceedings of the 41st International Conference on Machine Learning, pp. 1–12, "
+        "edited by Ruslan Salakhutdinov and Zico Kolter, PMLR, Vienna, Austria, 2024. Oral"
     ) in text  # crossref: booktitle from the title, year, editors, publisher, address
     assert text.count("41st International") == 1  # the crossref target is not listed itself
     assert "In Advances in Neural Information Processing Systems 35, 2022." in text  # @string #

@@ -8,11 +8,11 @@ Google Scholar citation span); every other section writes its own dated list (it
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cv.citation import format_citation, to_markdown
 from cv.interop.files import load_for_export
 from cv.model import Record
 from cv.sections.registry import section_order
@@ -86,22 +86,6 @@ def _one_line(text: str | None) -> str:
 # --- publications ---------------------------------------------------------------------------
 
 
-def _markdown(markup: Any) -> str:
-    """Safe HTML from the bibliography (em, strong, sub, sup only) -> Markdown text."""
-    text = str(markup)
-    text = re.sub(r"</?em>", "*", text)
-    text = re.sub(r"</?strong>", "**", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return _one_line(html.unescape(text))
-
-
-def _author(author: Any) -> str:
-    if author.is_others:
-        return "et al."
-    marks = author.marks.replace("*", "\\*")
-    return f"**{author.name}**{marks}" if author.is_owner else f"{author.name}{marks}"
-
-
 def _publications(record: Record, publications: Sequence[Any]) -> list[str]:
     user = record.contact.google_scholar or ""
     user = "" if "/" in user else user
@@ -122,12 +106,13 @@ def _publications(record: Record, publications: Sequence[Any]) -> list[str]:
             "<div class='paper-box-text' markdown=\"1\">",
             "",
         ]
-        title = _markdown(p.title)
+        formatted = format_citation(p)
+        title = to_markdown(formatted.citation.title)
         url = p.links[0].url if p.links else ""
         lines += [f"[{title}]({url})" if url else title, ""]
         if p.authors:
-            lines += [", ".join(_author(author) for author in p.authors), ""]
-        venue = _markdown(p.venue)
+            lines += [to_markdown(formatted.author_line), ""]
+        venue = to_markdown(formatted.citation.venue)
         if venue:
             lines += [f"*{venue}*", ""]
         links = " | ".join(f"[**{link.label}**]({link.url})" for link in p.links)

@@ -8,15 +8,14 @@ gives the same record.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from cv import model
+from cv.citation import format_citation, resume_fields
 from cv.dates import PRESENT_WORDS
 from cv.interop.files import iso_date, load_for_export, record_form
 from cv.sections.base import ResumeMap
@@ -177,19 +176,9 @@ def resume_from(
     return resume
 
 
-def _text(markup: Any) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", str(markup))).split())
-
-
 def _publication(p: Any, raw: dict[str, tuple[str, dict[str, str]]]) -> dict[str, Any]:
-    item: dict[str, Any] = {"name": _text(p.title)}
-    venue = _text(p.venue)
-    if venue:
-        item["publisher"] = venue
-    if p.year:
-        item["releaseDate"] = f"{p.year:04d}" + (f"-{p.month:02d}" if p.month else "")
-    if p.links:
-        item["url"] = p.links[0].url
+    item = resume_fields(format_citation(p))
+    authors = item.pop("authors", None)  # written after the summary, where it always was
     entry = raw.get(p.key.casefold())
     if entry and entry[1].get("abstract"):
         from cv.latex import latex_to_text
@@ -197,7 +186,6 @@ def _publication(p: Any, raw: dict[str, tuple[str, dict[str, str]]]) -> dict[str
         item["summary"] = latex_to_text(entry[1]["abstract"])
     elif p.annotation:
         item["summary"] = p.annotation
-    authors = [("others" if a.is_others else a.name + a.marks) for a in p.authors]
     if authors:
         item["authors"] = authors
     if entry:
