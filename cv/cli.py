@@ -409,6 +409,37 @@ def export_jsonresume(data: DataOption = Path("data"), out: ExportOutOption = No
     _emit(text, out)
 
 
+@import_app.command("rendercv")
+def import_rendercv(
+    file: Annotated[Path, typer.Argument(help="The RenderCV input file (Your_Name_CV.yaml).")],
+    out: ImportOutOption = Path("data"),
+    force: ForceOption = False,
+) -> None:
+    """Turn a RenderCV input file into cv.yaml and publications.bib (its design is not kept)."""
+    from cv.interop.rendercv import read_rendercv
+
+    try:
+        imported = read_rendercv(file)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    _write_import(imported, file, out, force, "import rendercv")
+
+
+@export_app.command("rendercv")
+def export_rendercv(data: DataOption = Path("data"), out: ExportOutOption = None) -> None:
+    """Write the record as a RenderCV input file (render it with `rendercv render FILE`)."""
+    from cv.interop.rendercv import dumps
+    from cv.interop.rendercv import export_rendercv as rendercv_of
+
+    try:
+        text = dumps(rendercv_of(data), str(data))
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+    _emit(text, out)
+
+
 def main() -> None:
     """Entry point of the ``cv`` console script.
 

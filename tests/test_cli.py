@@ -121,3 +121,23 @@ def test_only_help_lists_every_registered_output() -> None:
     text = " ".join(result.stdout.split())  # the help is wrapped to the terminal's width
     for kind in OUTPUTS:
         assert f"{kind.name} ({kind.file})" in text
+
+
+def test_rendercv_export_and_import_on_the_command_line(tmp_path: Path) -> None:
+    exported = tmp_path / "Ex_CV.yaml"
+    result = runner.invoke(
+        app, ["export", "rendercv", "--data", str(EXAMPLE), "--out", str(exported)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert exported.read_text(encoding="utf-8").lstrip("# \n").count("cv:") >= 1
+    result = runner.invoke(app, ["import", "rendercv", str(exported), "--out", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.stderr
+    assert "publications" in result.stdout + result.stderr
+    assert (tmp_path / "d" / "cv.yaml").is_file() and (
+        tmp_path / "d" / "publications.bib"
+    ).is_file()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("cv:\n  name: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "rendercv", str(broken), "--out", str(tmp_path / "e")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: {broken}:"), result.stderr
