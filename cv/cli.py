@@ -13,7 +13,7 @@ import typer
 
 from cv import __version__, parallel
 from cv.errors import CVError
-from cv.outputs import OUTPUTS
+from cv.outputs import OPT_IN_OUTPUTS, OUTPUTS
 
 if TYPE_CHECKING:
     from cv.builder import BuildResult
@@ -36,7 +36,9 @@ OnlyOption = Annotated[
     typer.Option(
         help="Comma-separated outputs: "
         + ", ".join(f"{kind.name} ({kind.file})" for kind in OUTPUTS)
-        + ", or a document of cv.yaml."
+        + ", or a document of cv.yaml; all of these by default. Also "
+        + ", ".join(f"{kind.name} ({kind.file})" for kind in OPT_IN_OUTPUTS)
+        + ", only when named."
     ),
 ]
 

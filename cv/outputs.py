@@ -224,6 +224,18 @@ def make_bio_md(context: Context) -> Made:
     return Made(bio_markdown(context.record, context.bio(), links).encode("utf-8"))
 
 
+def make_cv_docx(context: Context) -> Made:
+    """cv.docx: the record in Word, for forms that take nothing else."""
+    from cv.docx import docx_warnings, theme_style, write_docx
+
+    inputs = context.inputs
+    style = theme_style(inputs.theme, context.record)
+    data = write_docx(
+        context.record, inputs.publications, inputs.scholar, context.today, style=style
+    )
+    return Made(data, warnings=docx_warnings(inputs.theme))
+
+
 def make_document_pdf(name: str, document: Document, context: Context) -> Made:
     """One of the record's ``documents:``, within its page limit."""
     from cv.documents import document_publications, document_record, fit_pages, section_counts
@@ -265,6 +277,9 @@ OUTPUTS = (
 )
 """The built-in outputs, by name: cv.pdf, bio.pdf, cv.html and bio.md."""
 
+OPT_IN_OUTPUTS = (OutputKind("docx", "cv.docx", frozenset(), make_cv_docx),)
+"""Built-in outputs made only when ``only`` names them: cv.docx."""
+
 
 def document_output(name: str, document: Document) -> OutputKind:
     """The output of one of the record's ``documents:``: ``NAME.pdf``."""
@@ -297,7 +312,8 @@ def chosen_outputs(only: Iterable[str] | None, record: Record) -> list[OutputKin
     every = outputs_of(record)
     if only is None:
         return every
-    known = [kind.name for kind in OUTPUTS] + list(record.documents)
+    every += OPT_IN_OUTPUTS
+    known = [kind.name for kind in (*OUTPUTS, *OPT_IN_OUTPUTS)] + list(record.documents)
     names = [name.strip() for name in only if name.strip()]
     unknown = [name for name in names if name not in known]
     if unknown or not names:

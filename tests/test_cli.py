@@ -114,12 +114,12 @@ def test_an_unknown_theme_option_is_a_usage_error() -> None:
 
 
 def test_only_help_lists_every_registered_output() -> None:
-    from cv.outputs import OUTPUTS
+    from cv.outputs import OPT_IN_OUTPUTS, OUTPUTS
 
     result = runner.invoke(app, ["build", "--help"])
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # the help is wrapped to the terminal's width
-    for kind in OUTPUTS:
+    for kind in (*OUTPUTS, *OPT_IN_OUTPUTS):
         assert f"{kind.name} ({kind.file})" in text
 
 
