@@ -111,5 +111,5 @@ def test_documents_are_validated(write_record: Callable[..., Path]) -> None:
 def test_only_accepts_document_names(tmp_path: Path) -> None:
     from cv.builder import UnknownOutput
 
-    with pytest.raises(UnknownOutput, match="expected some of: cv, bio, html, md, cv-short"):
+    with pytest.raises(UnknownOutput, match="expected some of: cv, bio, html, md, docx, cv-short"):
         cv.build(EXAMPLE, tmp_path, only=["cv-long"], today=TODAY)

@@ -16,12 +16,13 @@ from typer.testing import CliRunner
 import cv
 from cv.bibliography import load_bibliography
 from cv.cli import app
+from cv.errors import CVError
 from cv.interop.acadhomepage import import_acadhomepage, read_acadhomepage
 from cv.interop.acadhomepage_export import export_acadhomepage
 from cv.interop.files import dump_bibtex, dump_record, load_for_export, record_form, write_import
 from cv.interop.text import looks_garbled, repair_mojibake
 from cv.loader import load_record
-from cv.model import Record
+from cv.model import MAX_CUSTOM, Record
 
 from .conftest import EXAMPLE
 
@@ -267,9 +268,9 @@ def test_what_is_not_understood_is_kept_as_text_with_a_warning_naming_the_line()
         - [2024.01] A dated item
         - An undated item, still news
 
-        # Projects
-        - Project Alpha: a thing we built
-        - Project Beta
+        # Hobbies
+        Hiking, and a thing we built.
+        More of it.
 
         # Teaching
         - Helped with the robotics club
@@ -282,13 +283,13 @@ def test_what_is_not_understood_is_kept_as_text_with_a_warning_naming_the_line()
     assert warnings[5].startswith(
         "news item without a date at its start; kept as text in `about` under 'News'"
     )
-    assert warnings[7].startswith("section 'Projects' has no place in the record")
+    assert warnings[7].startswith("section 'Hobbies' has no list to make entries of")
     assert warnings[12].startswith("teaching item without a term or year")
     assert warnings[15].startswith("award without a date")
     about = imported.record["about"]
     for kept in (
         "**News**\n\n- An undated item, still news",
-        "**Projects**\n\n- Project Alpha: a thing we built\n- Project Beta",
+        "**Hobbies**\n\n- Hiking, and a thing we built. More of it.",
         "**Teaching**\n\n- Helped with the robotics club",
         "**Awards**\n\n- Best poster award",
     ):
@@ -591,3 +592,485 @@ def test_a_richer_record_survives_the_round_trip_too(tmp_path: Path) -> None:
         "PUB1",
     )
     assert paper.authors == original.authors  # the owner in bold, "and others" kept
+
+
+# --- the faculty sections and the page's own -------------------------------------------------
+
+REAL = Path(__file__).resolve().parent / "real" / "acadhomepage"
+
+FACULTY_PAGE = """
+    # 💰 {grants}
+    - **[PI]:** Robust Edge AI,<br>
+      Funding source: Research Grants Council (GRF), No. 152211/23E, HK$1,200,000, 2024-2026.
+    - *2023 - 2025*, Learning Things (Co-PI), NSF, $300K USD
+    # 🎓 {supervision}
+    ## PhD Students
+    - [Ann Lee](https://ann.example) (co-advised), 2021 - present
+    - Bob Ray, Ph.D. 2020, thesis: *On Robustness*, now at Google
+    # {patents}
+    - **J. Doe**, A. Smith. *A method for robust learning*. US Patent 11,222,333 B2, granted 2022.
+    # 💻 {software}
+    - [**fastlib**](https://github.com/x/fastlib), maintainer, 1.2k stars: A fast library
+    # {memberships}
+    - Senior Member of IEEE
+    - ACM, Member (2015 - present)
+    # 📰 {outreach}
+    - *2024.03*, "Why robust AI matters", BBC Radio 4
+    - *2023*: Interviewed by [Nature](https://nature.example) about AI safety
+    # {projects}
+    - *2020 - 2022*, [Project Alpha](https://alpha.example): A thing we built
+    # {skills}
+    - **Programming:** Python, C++, CUDA
+    # {languages}
+    - English (native)
+    - French: fluent
+    """
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        {"grants": "Grants", "supervision": "Students", "software": "Software"},
+        {"grants": "Funding", "supervision": "Mentoring", "software": "Datasets"},
+        {"outreach": "Outreach"},
+        {"outreach": "Media"},
+        {"outreach": "In the News"},
+    ],
+    ids=["grants-students-software", "funding-mentoring-datasets", "outreach", "media", "news"],
+)
+def test_each_faculty_heading_imports_its_items(headings: dict[str, str]) -> None:
+    words = {
+        "grants": "Grants",
+        "supervision": "Students",
+        "patents": "Patents",
+        "software": "Software",
+        "memberships": "Memberships",
+        "outreach": "Outreach",
+        "projects": "Projects",
+        "skills": "Skills",
+        "languages": "Languages",
+    } | headings
+    imported = import_acadhomepage(_page(FACULTY_PAGE.format(**words)))
+    assert [n for n in imported.notices if n.level == "warning" and "name" not in n.message] == []
+    record = Record.model_validate(imported.record)
+    first, second = record.grants
+    assert (first.title, first.funder, first.number, first.amount, first.currency, first.role) == (
+        "Robust Edge AI",
+        "Research Grants Council (GRF)",
+        "152211/23E",
+        1200000,
+        "HKD",
+        "PI",
+    )
+    assert (first.start.text, first.end.text) == ("2024", "2026")  # type: ignore[union-attr]
+    assert (second.title, second.funder, second.amount, second.currency, second.role) == (
+        "Learning Things",
+        "NSF",
+        300000,
+        "USD",
+        "Co-PI",
+    )
+    ann, bob = record.supervision
+    assert (ann.name, ann.url, ann.level, ann.role, str(ann.end)) == (
+        "Ann Lee",
+        "https://ann.example",
+        "PhD",
+        "co-advisor",
+        "present",
+    )
+    assert (bob.level, bob.thesis, bob.next, str(bob.end)) == (
+        "PhD",
+        "On Robustness",
+        "Google",
+        "2020",
+    )
+    (patent,) = record.patents
+    assert (patent.title, patent.number, patent.status, patent.inventors, str(patent.date)) == (
+        "A method for robust learning",
+        "US Patent 11,222,333 B2",
+        "granted",
+        ["J. Doe", "A. Smith"],
+        "2022",
+    )
+    (software,) = record.software
+    assert (software.name, software.url, software.role, software.stats, software.description) == (
+        "fastlib",
+        "https://github.com/x/fastlib",
+        "maintainer",
+        "1.2k stars",
+        "A fast library",
+    )
+    assert [(m.organization, m.grade) for m in record.memberships] == [
+        ("IEEE", "Senior Member"),
+        ("ACM", "Member"),
+    ]
+    assert [(o.date.text, o.title, o.outlet) for o in record.outreach] == [
+        ("2024-03", "Why robust AI matters", "BBC Radio 4"),
+        ("2023", "Interviewed by [Nature](https://nature.example) about AI safety", None),
+    ]
+    (project,) = record.projects
+    assert (project.name, project.url, project.description) == (
+        "Project Alpha",
+        "https://alpha.example",
+        "A thing we built",
+    )
+    assert [(s.name, s.keywords) for s in record.skills] == [
+        ("Programming", ["Python", "C++", "CUDA"])
+    ]
+    assert [(lang.language, lang.fluency) for lang in record.languages] == [
+        ("English", "native"),
+        ("French", "fluent"),
+    ]
+    keys = [next(iter(item)) if isinstance(item, dict) else item for item in record.sections or []]
+    assert keys[:10] == [
+        "about",
+        "grants",
+        "supervision",
+        "patents",
+        "software",
+        "memberships",
+        "outreach",
+        "projects",
+        "skills",
+        "languages",
+    ]
+
+
+def test_an_item_a_faculty_section_cannot_read_is_kept_with_its_line() -> None:
+    page = _page("""
+        # Students
+        ## Research Staff
+        - Zhijie Rao, Research Assistant (Sept 2023-)
+        ## Undergraduate Students
+        - Zhiyu Wang, Capstone Project Student (Sept 2023-)
+        # Outreach
+        - Talked to a school
+        # Grants
+        - *2020*
+        """)
+    imported = import_acadhomepage(page)
+    warnings = {n.line: n.message for n in imported.notices if n.level == "warning"}
+    assert warnings[3].startswith("student without a level (Postdoc, PhD, MSc, BSc, Intern)")
+    assert warnings[7].startswith("outreach item without a date; kept as text in `about`")
+    assert warnings[9].startswith("not understood as a grant (title: ")
+    (student,) = imported.record["supervision"]
+    assert (student["name"], student["level"], student["end"]) == ("Zhiyu Wang", "BSc", "present")
+    about = imported.record["about"]
+    assert "**Students**\n\n- Zhijie Rao, Research Assistant (Sept 2023-)" in about
+    assert "**Outreach**\n\n- Talked to a school" in about
+    assert "**Grants**\n\n- *2020*" in about
+    notes = [n.message for n in imported.notices if n.level == "note"]
+    assert notes == ["subheading 'Research Staff' is not kept (the CV groups the section itself)"]
+
+
+def test_a_heading_no_section_takes_becomes_a_custom_one(tmp_path: Path) -> None:
+    page = _page("""
+        # 🔥 News
+        - *2024.01*: A thing happened
+
+        # 📚 Editorial Boards
+        - *2020 - present*, Associate Editor, IEEE TPAMI
+        - *2019*, [Guest Editor](https://tpami.example), IEEE TPAMI, Special Issue
+            - On robustness
+
+        Also a reviewer for many journals.
+
+        # Awards
+        - *2021*, Best Paper Award, ICML
+
+        # 指导学生
+        - 李雁姿
+
+        # Hobbies
+        Hiking.
+        """)
+    imported = import_acadhomepage(page)
+    custom = imported.record["custom"]
+    assert custom["editorial_boards"] == {
+        "title": "Editorial Boards",
+        "entries": [
+            {"start": "2020", "end": "present", "title": "Associate Editor, IEEE TPAMI"},
+            {
+                "date": "2019",
+                "title": "Guest Editor",
+                "url": "https://tpami.example",
+                "subtitle": "IEEE TPAMI, Special Issue",
+                "details": ["On robustness"],
+            },
+        ],
+    }
+    assert custom["section"] == {"title": "指导学生", "entries": [{"title": "李雁姿"}]}
+    assert imported.record["sections"][:5] == [
+        "about",
+        "news",
+        "editorial_boards",
+        {"awards": {"title": "Awards"}},
+        "section",
+    ]
+    warnings = {n.line: n.message for n in imported.notices if n.level == "warning"}
+    assert warnings[9] == (
+        "section 'Editorial Boards': its text that is not a list is kept in `about` under it"
+    )
+    assert warnings[17].startswith("section 'Hobbies' has no list to make entries of")
+    about = imported.record["about"]
+    assert "**Editorial Boards**\n\n- Also a reviewer for many journals." in about
+    assert "**Hobbies**\n\n- Hiking." in about
+    data = tmp_path / "data"
+    write_import(imported, data)
+    loaded = load_record(data).record  # the loader takes the custom keys `sections:` names
+    assert [e.title for e in loaded.custom["editorial_boards"].entries] == [
+        "Associate Editor, IEEE TPAMI",
+        "Guest Editor",
+    ]
+
+
+PROFESSOR = """\
+name: Jane Q. Professor
+grants:
+  - title: "CAREER: Robust Learning"
+    funder: National Science Foundation
+    program: CAREER
+    number: "2145678"
+    amount: 550,000
+    currency: usd
+    role: PI
+    investigators: [Jane Q. Professor, John Roe]
+    start: 2022-07
+    end: 2027-06
+    url: https://nsf.example/2145678
+    details: [Renewed in 2025]
+  - {title: Older Grant, funder: DARPA, amount: 1200000.5, currency: EUR, role: Co-PI, start: 2015, end: 2018}
+supervision:
+  - {name: Ann Student, level: PhD, start: 2021-09, end: present, thesis: Robust things, url: "https://ann.example"}
+  - {name: Bob Grad, level: phd, role: Co-Advisor, start: 2015, end: 2020, next: Google}
+  - {name: Carl Post, level: Postdoc, start: 2023, end: present}
+  - {name: Dee Under, level: BSc, start: 2019, end: 2020, details: [Best thesis prize]}
+patents:
+  - title: A Method for Things
+    number: US 11,111,111 B2
+    office: USPTO
+    status: Granted
+    date: 2021-03
+    inventors: [J. Q. Professor, A. Other]
+    url: https://patents.example/1
+  - {title: Another Method, status: filed, date: 2024}
+software:
+  - {name: fastthing, url: "https://github.com/x/fastthing", role: lead, stats: 2.1k stars, description: "Fast things, done right"}
+  - {name: slowthing, description: A dataset of slow things}
+memberships:
+  - {organization: ACM, grade: Senior Member, start: 2015, end: present}
+  - {organization: IEEE}
+outreach:
+  - {date: 2023-05, title: Why robust AI matters, outlet: BBC Radio 4, url: "https://bbc.example"}
+  - {date: 2022, title: Robots in schools}
+projects:
+  - {name: Project Alpha, url: "https://alpha.example", start: 2020, end: 2022, description: A thing we built}
+skills:
+  - {name: Programming, level: expert, keywords: [Python, C++]}
+  - {name: Writing}
+languages:
+  - {language: English, fluency: Native}
+  - {language: French}
+custom:
+  boards:
+    title: Editorial Boards
+    entries:
+      - {start: 2020, end: present, title: Associate Editor, details: [TPAMI]}
+      - {date: 2019, title: Guest Editor, url: "https://tpami.example", subtitle: IEEE TPAMI}
+sections: [about, grants, supervision, boards, patents, software, memberships, outreach, projects,
+  skills, languages]
+publications: {bibtex: []}
+"""  # noqa: E501 - one entry a line
+
+
+def test_import_of_the_export_keeps_every_entry_of_a_professor(
+    write_record: Callable[..., Path],
+) -> None:
+    data = write_record(PROFESSOR, {"publications.bib": ""})
+    imported = import_acadhomepage(export_acadhomepage(data))
+    assert [n for n in imported.notices if n.level == "warning" and "name" not in n.message] == []
+    before = record_form(load_record(data).record)
+    after = record_form(Record.model_validate(imported.record))
+    for section in (
+        "grants",
+        "supervision",
+        "patents",
+        "software",
+        "memberships",
+        "outreach",
+        "projects",
+        "skills",
+        "languages",
+    ):
+        assert after[section] == before[section], section
+    # the key of a section of one's own comes from its heading; its title and entries stay
+    assert after["custom"] == {"editorial_boards": before["custom"]["boards"]}
+    keys = [next(iter(item)) if isinstance(item, dict) else item for item in after["sections"]]
+    assert keys[:8] == [
+        "about",
+        "grants",
+        "supervision",
+        "editorial_boards",
+        "patents",
+        "software",
+        "memberships",
+        "outreach",
+    ]
+
+
+def test_a_hostile_page_gives_bounded_output_and_no_traceback(tmp_path: Path) -> None:
+    """A huge heading, headings that slug to a built-in key or to nothing, Liquid, comments,
+    and thousands of headings: the record is valid, the notices few, and nothing is dropped."""
+    huge = "Grants " + "x" * 200_000
+    many = "\n".join(f"# Topic {n}\n- *2020*, Item {n}\n" for n in range(3000))
+    page = "\n".join(
+        [
+            f"# {huge}",
+            "- an item under a huge heading",
+            "# Languages!",  # slugs to a built-in key
+            "- Python",
+            "# 🎉",
+            "- under a heading of emoji only",
+            '{% if page.lang == "en" %}# 👥 Students{% else %}# 👥 指导学生{% endif %}',
+            "<!-- # Hidden",
+            "- hidden item -->",
+            "# " + "## " * 1000,
+            "- " + "[" * 60,  # the loader refuses 100 open brackets, even in text
+            many,
+        ]
+    )
+    imported = import_acadhomepage(page)
+    record = Record.model_validate(imported.record)
+    assert len(record.custom) == MAX_CUSTOM
+    assert "custom_languages" in record.custom and "languages" not in imported.record
+    assert record.custom["custom_languages"].title == "Languages!"
+    assert all(len(key) <= 48 for key in record.custom)
+    assert len(imported.notices) < 20
+    messages = " | ".join(n.message for n in imported.notices)
+    assert "a heading of 200007 characters is not read as one" in messages
+    assert "Liquid line not read (the site fills it in)" in messages
+    assert "in HTML comments (not shown)" in messages
+    assert f"more headings than the {MAX_CUSTOM} sections of your own" in messages
+    about = record.about or ""
+    assert "an item under a huge heading" in about and "x" * 1000 in about
+    assert "Item 2999" in about  # past the limit: kept as text
+    assert "hidden item" not in about
+    assert len(about) < 2 * len(page)
+    assert f"`about` is {len(about):,} characters, more than the 20,000 cv.yaml takes" in messages
+    data = tmp_path / "data"
+    write_import(imported, data)
+    with pytest.raises(CVError, match="about: text of .* characters is too long"):
+        load_record(data)  # a located error, with the whole text kept to shorten
+
+
+# --- real pages -------------------------------------------------------------------------------
+
+
+def test_a_real_professors_page_imports_grants_and_students() -> None:
+    imported = read_acadhomepage(REAL / "jingcaiguo-about.md")
+    record = Record.model_validate(imported.record)
+    assert [
+        (g.title[:24], g.funder[:26] if g.funder else None, g.number, g.role) for g in record.grants
+    ] == [
+        ("Empowering TinyML with L", "General Research Fund (GRF", "152211/23E", "PI"),
+        ("Entity Anti-fraud Predic", "Young Scientists Fund of t", "62102327", "PI"),
+        ("Learning-Based Anti-Frau", "Fundamental Research Funds", "JBK21YJ04", "PI"),
+    ]
+    assert [(str(g.start), str(g.end)) for g in record.grants] == [
+        ("2024", "2026"),
+        ("2022", "2024"),
+        ("2021", "2021"),
+    ]
+    assert [(s.name, s.level, s.start.text, s.end.text) for s in record.supervision] == [  # type: ignore[union-attr]
+        (name, "BSc", "Sept 2023", "present")
+        for name in ("Zhiyu Wang", "Arnab Mazumder", "Yalun Tang", "Zheyu Zhu", "Junchen Yue")
+    ]
+    warnings = {n.line: n.message for n in imported.notices if n.level == "warning"}
+    assert warnings[225].startswith("student without a level")  # a research assistant
+    assert warnings[226].startswith("student without a level")
+    about = record.about or ""
+    assert "- Zhijie Rao, B.E. (BUPT), M.E. (XMU), Research Assistant (Sept 2023-)" in about
+    assert "**I am fortunate to supervise and work together with these gifted" in about
+    assert "note: about.md:213: skipped 4 lines in HTML comments (not shown)" in [
+        n.format("about.md") for n in imported.notices
+    ]
+    keys = [next(iter(item)) if isinstance(item, dict) else item for item in record.sections or []]
+    assert "talks" not in keys[:8]  # commented out on the page
+    assert keys[:9] == [
+        "about",
+        "education",
+        "news",
+        "publications",
+        "grants",
+        "supervision",
+        "teaching",
+        "service",
+        "awards",
+    ]
+    assert [(a.date.text, a.title) for a in record.awards] == [
+        ("2017", "Hong Kong Ph.D. Fellowship"),
+        ("2013", "Ting Hsing International Scholarship"),
+    ]
+    assert [(s.role, len(s.venues)) for s in record.service][-2:] == [
+        ("Conference PC Member/Reviewer", 12),
+        ("Journal Reviewer", 9),
+    ]
+    assert record.service[0].role == "Publicity Chair"
+    assert [e.advisor for e in record.education][:3] == [
+        "Prof. Song Guo",
+        "Prof. Dacheng Tao",
+        "Prof. Takayuki Furuzuki",
+    ]
+    assert "<a href" not in " ".join(n.text for n in record.news)
+    assert not [n for n in imported.notices if n.level == "warning" and "''" in n.message]
+
+
+def test_a_real_page_imports_patents_and_a_custom_section(tmp_path: Path) -> None:
+    imported = read_acadhomepage(REAL / "tianwenzhou-about.md")
+    record = Record.model_validate(imported.record)
+    assert [(p.title, p.status, p.number, p.details) for p in record.patents] == [
+        (
+            "A method, device, system, and storage medium for image lens flare removal",
+            "granted",
+            "CN118781007A",
+            ["图像杂散光去除方法、装置、系统和介质"],
+        ),
+        (
+            "A method, device, equipment and storage medium for generating medical image reports",
+            None,
+            None,
+            [],
+        ),
+    ]
+    events = record.custom["events"]
+    assert events.title == "Events"
+    assert [e.title for e in events.entries] == [
+        "Attended [ICME 2025, Nantes, France](https://2025.ieeeicme.org/)",
+        "Attended [BMVC 2024, Glasgow, UK](https://bmvc2024.org/)",
+    ]
+    assert [(s.role, len(s.venues)) for s in record.service] == [
+        ("Professional Memberships", 4),
+        ("Conference Reviewing", 8),
+    ]
+    assert record.education[0].field == "**Computer Graphics, Vision and Imaging** (Distinction)"
+    warnings = [n.message for n in imported.notices if n.level == "warning"]
+    assert len(warnings) == 3, warnings  # no name (no config); two papers without a year
+    keys = [next(iter(item)) if isinstance(item, dict) else item for item in record.sections or []]
+    assert keys[:9] == [
+        "about",
+        "news",
+        "education",
+        "awards",
+        "experience",
+        "publications",
+        "service",
+        "patents",
+        "events",
+    ]
+    data = tmp_path / "data"
+    write_import(imported, data)
+    result = cv.build(data, tmp_path / "out", only=["cv"], today=dt.date(2026, 7, 1))
+    pdf = next(output.path for output in result.outputs if output.path.suffix == ".pdf")
+    text = _squash(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
+    for shown in ("Events", "AttendedICME2025", "CN118781007A", "ConferenceReviewing"):
+        assert _squash(shown) in text, shown

@@ -150,6 +150,7 @@ def test_each_section_declares_everything(kind: typing.Any) -> None:
             assert set(kind.jsonresume.dates) <= set(kind.jsonresume.fields)
     if kind.heading:
         re.compile(kind.heading)
+        assert kind.read_markdown is not None, "takes homepage headings but reads no items"
     assert all(trim.floor >= 0 for trim in kind.trims)
 
 

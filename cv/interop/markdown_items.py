@@ -120,7 +120,10 @@ _PREFIXES = [
     )
     for left, right in _WRAPPERS
 ]
-_SUFFIX = re.compile(rf"(?:,\s*|\s*\(\s*|\s+[–—-]\s+){_RANGE}\s*\)?\s*\.?\s*$", re.I)
+# ``(Sept 2023-)``: a period still running, as supervisors list their current students.
+_SUFFIX = re.compile(
+    rf"(?:,\s*|\s*\(\s*|\s+[–—-]\s+){_RANGE}(?P<open>\s*[-–—]\s*(?=\)))?\s*\)?\s*\.?\s*$", re.I
+)
 
 
 def _dates(match: re.Match[str]) -> tuple[str, str | None] | None:
@@ -130,7 +133,7 @@ def _dates(match: re.Match[str]) -> tuple[str, str | None] | None:
     end = normalize_date(match.group("end")) if match.group("end") else None
     if match.group("end") and end is None:
         return None
-    if match.group("now"):
+    if match.group("now") or (match.groupdict().get("open") and end is None):
         end = "present"
     return start, end
 

@@ -181,15 +181,21 @@ def plain(text: str) -> str:
 
 
 def split_top(text: str, separator: str = ",") -> list[str]:
-    """Split on ``separator`` + whitespace outside links, brackets, parentheses and quotes."""
+    """Split on ``separator`` + whitespace outside links, brackets, parentheses, quotes and bold."""
     parts: list[str] = []
     depth = 0
     quoted = False
+    bold = False
+    balanced = text.count("**") % 2 == 0  # an unpaired ** is a literal, not a span
     start = 0
     index = 0
     while index < len(text):
         char = text[index]
         if char == "\\":
+            index += 2
+            continue
+        if balanced and text.startswith("**", index):
+            bold = not bold
             index += 2
             continue
         if char in "[(":
@@ -202,6 +208,7 @@ def split_top(text: str, separator: str = ",") -> list[str]:
             text.startswith(separator, index)
             and not depth
             and not quoted
+            and not bold
             and (index + len(separator) >= len(text) or text[index + len(separator)].isspace())
         ):
             parts.append(text[start:index].strip())

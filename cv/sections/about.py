@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from cv import markup
+from cv.interop.item_parts import markdown_list
+from cv.interop.papers import LOREM
+from cv.interop.text import html_to_markdown, strip_period
 from cv.sections.base import SectionData, SectionKind
 from cv.views import Section
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 def interest_items(record: Any) -> tuple[tuple[Markup, Markup], ...]:
@@ -37,6 +45,45 @@ def markdown(_items: Sequence[Any]) -> list[str]:
     return []  # the introduction comes before the sections (cv.interop.acadhomepage_export)
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """The introduction: paragraphs, ``**labels**``, lists and inline HTML, as Markdown.
+
+    The list under a label or heading that names interests is the research interests
+    (``- Title: details`` or a plain line each).
+    """
+    text = block.text
+    if block.kind == "html" or (block.kind == "paragraph" and "<" in text):
+        source = " ".join(line for _, line in block.lines) if block.kind == "html" else text
+        text = re.sub(r"\[\s*\]\([^)]*\)", "", html_to_markdown(source)).strip()
+        if not re.search(r"\w", text):  # links around images only, badges, scripts
+            if re.search(r"<(?:img|a|iframe|script)\b", source, re.I):
+                widget = "an HTML widget (badge, image or script) with no text"
+                page.note(block.line, f"skipped {widget}")
+            return
+    if LOREM.search(text):
+        page.note(block.line, "skipped the template's Lorem ipsum placeholder")
+        return
+    label = re.fullmatch(r"(\*\*|__)(.+?)\1:?", text.strip())
+    if block.kind == "heading" or label:
+        title = label.group(2) if label else text
+        page.subheading = title
+        if "interest" not in title.lower():
+            page.about.append(f"**{strip_period(title)}**")
+        return
+    interests = "interest" in (heading if page.subheading is None else page.subheading).lower()
+    if block.kind == "item" and interests:
+        for item in block.walk():
+            head, _, details = item.text.partition(":")
+            if details.strip() and len(head) < 80:
+                page.interests.append({"title": head.strip(), "details": strip_period(details)})
+            else:
+                page.interests.append(strip_period(item.text))
+    elif block.kind == "item":
+        page.about.append("\n".join(markdown_list(block)))
+    else:
+        page.about.append(text)
+
+
 SECTION = SectionKind(
     key="about",
     title="About Me",
@@ -49,4 +96,5 @@ SECTION = SectionKind(
     tagged=False,
     make=make,
     entries=lambda _record: (),
+    read_markdown=read_markdown,
 )

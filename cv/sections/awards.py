@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
+from cv.interop.item_parts import GRANT_FUNDER, YEAR, details, linked, trailing_link
+from cv.interop.markdown_items import split_date_prefix, split_date_suffix
+from cv.interop.text import split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -21,6 +25,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Award(Strict):
@@ -54,6 +62,34 @@ def _summary(a: Award) -> dict[str, Any]:
     return {"summary": " ".join(a.details)} if a.details else {}
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2021*, Best Paper Award, ICML. [Link](url)`` (or the year anywhere in the line).
+
+    Also ``**Fellowship (2017),** Awarding body: Council``: the title in bold, its year in it.
+    """
+    bold = re.match(r"^\s*(\*\*|__)(.+?)\1\s*", block.text)
+    text = block.text[bold.end() :] if bold else block.text
+    dated = split_date_prefix(text) or split_date_suffix(text)
+    if dated is None:
+        seen = f"{bold.group(2)} {text}" if bold else text
+        years = re.findall(r"\(((?:19|20)\d{2})\)", seen) or YEAR.findall(seen)
+        if not years:
+            page.keep(heading, block, "award without a date")
+            return
+        dated = (years[-1], None, text)
+    body, url = trailing_link(dated[2])
+    pieces = split_top(strip_period(body.strip(" ,")), ",")
+    if bold:
+        title_text = re.sub(rf"\s*\({re.escape(dated[0])}\)", "", bold.group(2))
+        pieces = [strip_period(title_text.strip(" ,")), *pieces]
+    title, title_url = linked(pieces[0] if pieces else "")
+    organization = ", ".join(pieces[1:])
+    awarder = GRANT_FUNDER.match(organization)
+    item: dict[str, object] = {"date": dated[0], "title": title, "url": url or title_url}
+    item |= {"organization": awarder.group("funder") if awarder else organization}
+    page.add(SECTION.key, {**item, "details": details(block)}, block, "an award")
+
+
 SECTION = SectionKind(
     key="awards",
     title="Awards and Prizes",
@@ -71,4 +107,5 @@ SECTION = SectionKind(
     heading_rank=70,
     trims=(Trim(60, 3), Trim(110, 1)),
     emoji="🎖",
+    read_markdown=read_markdown,
 )

@@ -8,13 +8,15 @@ shortened the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, model_validator
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import AcademicDate, Details, Period, Strict, Tags
+from cv.interop.item_parts import dated, details, linked
+from cv.interop.text import LINK, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -33,6 +35,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 """A custom section's key: lower case, digits and underscores, as a YAML key and a CSS class."""
@@ -94,6 +100,24 @@ def _derived(e: CustomEntry) -> dict[str, Any]:
     return {"type": "custom", **({"startDate": iso} if iso else {})}
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """A list item of a section no built-in one takes: ``- *2024*, [Title](url), more``.
+
+    A date or a period at its start or end is its ``date`` (or ``start``/``end``); a link that
+    begins the line is its title and ``url``, with what follows as the subtitle; otherwise the
+    whole line is the title. Nested items are details.
+    """
+    start, end, body = dated(block.text)
+    when = {"start": start, "end": end} if end else {"date": start}
+    body = strip_period(body)
+    pieces = split_top(body, ",")
+    first = LINK.fullmatch(pieces[0]) if pieces else None
+    title, url = linked(pieces[0]) if first else (body, None)
+    subtitle = ", ".join(pieces[1:]) if first else None
+    fields = {**when, "title": title, "url": url, "subtitle": subtitle, "details": details(block)}
+    page.add(page.section, fields, block, "an entry")
+
+
 def custom_kind(key: str, section: CustomSection) -> SectionKind:
     """The section kind of a record's ``custom.<key>``."""
     return SectionKind(
@@ -120,4 +144,5 @@ def custom_kind(key: str, section: CustomSection) -> SectionKind:
         heading_rank=100,
         trims=(Trim(65, 2), Trim(88, 0)),
         entries=lambda record: record.custom[key].entries,
+        read_markdown=read_markdown,
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.interop.item_parts import DEGREE, INSTITUTION, advisor, dated, linked, location
+from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -26,6 +30,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Education(Period):
@@ -67,6 +75,43 @@ def markdown(items: Sequence[Education]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2015.09 - 2019.06*, B.Sc. in Physics, [University](url) · Paris, advised by X``.
+
+    A nested ``Thesis: *title*`` is the thesis; other nested items are details.
+    """
+    start, end, body = dated(block.text)
+    body, who, _ = advisor(body, split_link=False)
+    main, where = location(body)
+    pieces = split_top(main, ",")
+    degree_at = next((i for i, p in enumerate(pieces) if DEGREE.match(plain(p))), 0)
+    degree = pieces.pop(degree_at) if pieces else ""
+    school_at = next((i for i, p in enumerate(pieces) if INSTITUTION.search(p)), 0)
+    institution_text = pieces.pop(school_at) if pieces else ""
+    if pieces and not where:
+        where = ", ".join(pieces)
+    elif pieces:
+        institution_text = ", ".join([institution_text, *pieces])
+    institution, url = linked(institution_text)
+    field = None
+    split = re.match(r"^(.+?)\s+in\s+(.+)$", degree)
+    if split and DEGREE.match(plain(degree)):
+        degree, field = split.group(1), split.group(2)
+    thesis = None
+    notes = []
+    for child in block.walk()[1:]:
+        found = re.match(r"^(?:\*\*|\*|_)?thesis(?:\*\*|\*|_)?\s*:\s*(.+)$", child.text, re.I)
+        if found and thesis is None:
+            title = found.group(1)
+            thesis = strip_period(plain(title) if title.startswith(("*", "_")) else title)
+        else:
+            notes.append(strip_period(child.text))
+    item = {"start": start, "end": end, "degree": degree, "field": field}
+    item |= {"institution": institution or "", "url": url, "location": where, "advisor": who}
+    item |= {"thesis": thesis, "details": notes}
+    page.add(SECTION.key, item, block, "a degree")
+
+
 SECTION = SectionKind(
     key="education",
     title="Educations",
@@ -90,4 +135,5 @@ SECTION = SectionKind(
     heading_rank=80,
     trims=(Trim(150, 2),),
     emoji="📖",
+    read_markdown=read_markdown,
 )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
+from cv.interop.text import markdown_link, split_top
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -27,6 +31,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Experience(Period):
@@ -64,6 +72,24 @@ def markdown(items: Sequence[Experience]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2022.06 - 2022.10*, Research Intern, [FedML](url) · Remote, advised by [X](url)``."""
+    start, end, body = dated(block.text)
+    body, who, who_url = advisor(body, split_link=True)
+    main, where = location(body)
+    pieces = split_top(main, ",")
+    role = pieces[0] if pieces else ""
+    at = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", role)
+    if len(pieces) == 1 and at and (ROLE_WORDS.search(at.group(1)) or markdown_link(at.group(2))):
+        pieces = [at.group(1), at.group(2)]
+        role = pieces[0]
+    organization, url = linked(", ".join(pieces[1:]))
+    item: dict[str, object] = {"start": start, "end": end, "role": role, "url": url}
+    item |= {"organization": organization, "location": where, "advisor": who}
+    item |= {"advisor_url": who_url, "details": details(block)}
+    page.add(SECTION.key, item, block, "a position")
+
+
 WORK = {
     "organization": "name",
     "role": "position",
@@ -86,4 +112,5 @@ SECTION = SectionKind(
     heading=r"experiences?|employment|positions?|\bwork\b|career|appointments?",
     heading_rank=90,
     trims=(Trim(130, 3),),
+    read_markdown=read_markdown,
 )

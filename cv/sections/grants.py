@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from markupsafe import Markup
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
@@ -13,6 +13,17 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Names, Period, Tags
+from cv.interop.item_parts import (
+    GRANT_FUNDER,
+    GRANT_NUMBER,
+    GRANT_ROLE,
+    GRANT_ROLE_MARK,
+    amount,
+    dated,
+    details,
+    linked,
+)
+from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -30,6 +41,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 _WRITTEN = re.compile(
     r"(?P<before>[A-Za-z]{3})?\s*(?P<number>\d[\d,\s_'’]*(?:\.\d+)?)\s*"
@@ -177,6 +192,49 @@ def _summary(g: Grant) -> dict[str, Any]:
     return {"summary": "; ".join([*parts, *g.details])} if parts or g.details else {}
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2022.07 - 2027.06*, **Title**, Funder, Program, No. 123, USD 500,000, PI; with A, B``.
+
+    Also the ways homepages mark a grant: ``**[PI]:** Title, Funding source: Funder, No.123,
+    2022-2024`` or ``Title (Lead CI), ...``. Pieces that are none of these are the funder, then
+    the program, then details.
+    """
+    start, end, body = dated(block.text)
+    role = None
+    mark = GRANT_ROLE_MARK.match(body)
+    if mark and GRANT_ROLE.fullmatch(mark.group("role")):
+        role, body = mark.group("role"), body[mark.end() :]
+    aside = re.search(r"\s*\(([^()]{1,40})\)", body)
+    if role is None and aside and GRANT_ROLE.fullmatch(aside.group(1).strip()):
+        role, body = aside.group(1).strip(), body[: aside.start()] + body[aside.end() :]
+    body, _, team = strip_period(body).partition("; with ")
+    investigators = split_top(team.replace(" and ", ", "), ",") if team else []
+    pieces = split_top(body, ",")
+    title_text = re.sub(r"^(\*\*|__)(.+)\1$", r"\2", pieces[0].strip()) if pieces else ""
+    title, url = linked(title_text)
+    fields: dict[str, Any] = {"start": start, "end": end, "title": title, "url": url}
+    others: list[str] = []
+    for piece in pieces[1:]:
+        funder = GRANT_FUNDER.match(piece)
+        number = GRANT_NUMBER.match(plain(piece))
+        money = amount(piece)
+        if funder and "funder" not in fields:
+            fields["funder"] = funder.group("funder")
+        elif number and "number" not in fields:
+            fields["number"] = number.group("number")
+        elif money and "amount" not in fields:
+            fields["amount"], fields["currency"] = money
+        elif role is None and GRANT_ROLE.fullmatch(plain(piece).removeprefix("Role: ")):
+            role = plain(piece).removeprefix("Role: ")
+        else:
+            others.append(piece)
+    for name in ("funder", "program"):
+        if others and name not in fields:
+            fields[name] = others.pop(0)
+    fields |= {"role": role, "investigators": investigators, "details": others + details(block)}
+    page.add(SECTION.key, fields, block, "a grant")
+
+
 SECTION = SectionKind(
     key="grants",
     title="Grants and Funding",
@@ -194,4 +252,5 @@ SECTION = SectionKind(
     heading=r"grants?|funding|research support|sponsored research",
     heading_rank=65,
     trims=(Trim(125, 5), Trim(145, 3)),
+    read_markdown=read_markdown,
 )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
+from cv.interop.text import markdown_link, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -27,6 +31,10 @@ from cv.sections.base import (
 )
 from cv.sections.experience import WORK
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Internship(Period):
@@ -62,6 +70,25 @@ def markdown(items: Sequence[Internship]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2019.05 - 2019.08*, Research Intern at [Lab](url), Zürich, mentored by Dr. Z``."""
+    start, end, body = dated(block.text)
+    body, mentor, _ = advisor(body, split_link=False)
+    main, where = location(body)
+    pieces = split_top(main, ",")
+    first = pieces[0] if pieces else ""
+    role = None
+    at = re.match(r"^(.+?)\s+(?:at|@)\s+(.+)$", first)
+    if at and (ROLE_WORDS.search(at.group(1)) or markdown_link(at.group(2))):
+        role, first = at.group(1), at.group(2)
+    organization, url = linked(first)
+    if pieces[1:] and not where:
+        where = strip_period(", ".join(pieces[1:]))
+    item: dict[str, object] = {"start": start, "end": end, "organization": organization, "url": url}
+    item |= {"location": where, "role": role, "mentor": mentor, "details": details(block)}
+    page.add(SECTION.key, item, block, "an internship")
+
+
 SECTION = SectionKind(
     key="internships",
     title="Internships",
@@ -74,4 +101,5 @@ SECTION = SectionKind(
     heading_rank=30,
     trims=(Trim(30, 1),),
     emoji="💻",
+    read_markdown=read_markdown,
 )

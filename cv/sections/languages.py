@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import Strict
+from cv.interop.item_parts import LANGUAGE
+from cv.interop.text import plain, strip_period
 from cv.sections.base import ResumeMap, SectionData, SectionKind, entry, one_line, strong
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Language(Strict):
@@ -26,6 +33,14 @@ def markdown(items: Sequence[Language]) -> list[str]:
     ]
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- English: Native``, ``- French (fluent)`` or ``- German – basic``."""
+    text = plain(strip_period(block.text))
+    found = LANGUAGE.fullmatch(text)
+    language, fluency = (found["language"], found["fluency"]) if found else (text, None)
+    page.add(SECTION.key, {"language": language, "fluency": fluency}, block, "a language")
+
+
 SECTION = SectionKind(
     key="languages",
     title="Languages",
@@ -36,4 +51,5 @@ SECTION = SectionKind(
     heading=r"^languages?$",
     heading_rank=87,
     tagged=False,
+    read_markdown=read_markdown,
 )

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import AcademicDate, Strict, Tags
+from cv.interop.item_parts import whole_text
+from cv.interop.markdown_items import split_date_prefix
+from cv.interop.text import strip_decoration
 from cv.sections.base import SectionData, SectionKind, Trim, entry, md_date, one_line
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class NewsItem(Strict):
@@ -25,6 +33,16 @@ def markdown(items: Sequence[NewsItem]) -> list[str]:
     return [f"- *{md_date(n.date)}*: &nbsp;🎉🎉 {one_line(n.text)}" for n in items]
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2024.01*: &nbsp;🎉🎉 Our paper ...`` (the date first, in any of its spellings)."""
+    dated = split_date_prefix(whole_text(block))
+    if dated is None:
+        page.keep(heading, block, "news item without a date at its start")
+        return
+    body = strip_decoration(dated[2]).lstrip(":–—- ").strip()
+    page.add(SECTION.key, {"date": dated[0], "text": " ".join(body.split())}, block, "a news item")
+
+
 SECTION = SectionKind(
     key="news",
     title="News",
@@ -37,4 +55,5 @@ SECTION = SectionKind(
     heading_rank=10,
     trims=(Trim(10, 3), Trim(70, 0)),
     emoji="🔥",
+    read_markdown=read_markdown,
 )

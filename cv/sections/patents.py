@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Names, Strict, Tags
+from cv.interop.item_parts import (
+    PATENT_NUMBER,
+    PATENT_OFFICE,
+    PATENT_STATUS,
+    dated,
+    details,
+    linked,
+    looks_like_name,
+)
+from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -25,6 +36,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 Status = Annotated[
     Literal["filed", "granted"],
@@ -76,6 +91,46 @@ def _derived(p: Patent) -> dict[str, Any]:
     return out
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2023.05*, [Title](url), Inventor, Inventor, USPTO, US 11,111,111 B2, Granted``.
+
+    Also the title in italics anywhere in the line (``**Me**, A. Other. *A method for ...*``)
+    and the number or the status in parentheses at the end.
+    """
+    start, end, body = dated(block.text)
+    italic = re.search(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)", body)
+    if italic:
+        title_text = strip_period(italic.group(1))
+        rest = body[: italic.start()] + ", " + body[italic.end() :]
+    else:
+        pieces = split_top(body, ",")
+        title_text, rest = (pieces[0] if pieces else ""), ", ".join(pieces[1:])
+    title, url = linked(title_text)
+    fields: dict[str, Any] = {"date": end or start, "title": title, "url": url}
+    aside = re.search(r"\s*\(([^()]*)\)\s*\.?\s*$", rest)
+    pieces = split_top(strip_period(rest[: aside.start()] if aside else rest).strip(" ,.;"), ",")
+    if aside:
+        pieces += split_top(aside.group(1).replace("，", ", "), ",")
+    inventors: list[str] = []
+    notes: list[str] = []
+    for piece in (strip_period(piece).strip(" ,;.") for piece in pieces):
+        status = PATENT_STATUS.fullmatch(plain(piece).lower())
+        if status and "status" not in fields:
+            granted = status.group("status") in ("granted", "issued", "awarded")
+            fields["status"] = "granted" if granted else "filed"
+            fields["date"] = fields["date"] or status.group("date")
+        elif PATENT_NUMBER.fullmatch(plain(piece)) and "number" not in fields:
+            fields["number"] = plain(piece)
+        elif PATENT_OFFICE.fullmatch(plain(piece)) and "office" not in fields:
+            fields["office"] = plain(piece)
+        elif looks_like_name(piece):
+            inventors.append(plain(piece))
+        elif piece:
+            notes.append(piece)
+    fields |= {"inventors": inventors, "details": notes + details(block)}
+    page.add(SECTION.key, fields, block, "a patent")
+
+
 SECTION = SectionKind(
     key="patents",
     title="Patents",
@@ -93,4 +148,5 @@ SECTION = SectionKind(
     heading=r"patents?",
     heading_rank=35,
     trims=(Trim(105, 3),),
+    read_markdown=read_markdown,
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period
+from cv.interop.item_parts import dated, details, linked, split_description
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -24,6 +27,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Project(Period):
@@ -59,6 +66,18 @@ def markdown(items: Sequence[Project]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2020 - 2022*, [Name](url): what it is`` (what follows the colon is the description)."""
+    start, end, body = dated(block.text)
+    bold = re.match(r"^(\*\*|__)(.+?)\1\s*", body)
+    head, description = split_description(body[bold.end() :] if bold else body)
+    if bold:
+        head, description = bold.group(2), ": ".join(p for p in (head, description) if p) or None
+    name, url = linked(head)
+    fields = {"start": start, "end": end, "name": name, "url": url, "description": description}
+    page.add(SECTION.key, {**fields, "details": details(block)}, block, "a project")
+
+
 SECTION = SectionKind(
     key="projects",
     title="Projects",
@@ -85,4 +104,5 @@ SECTION = SectionKind(
     heading=r"\bprojects?\b",
     heading_rank=85,
     tagged=False,
+    read_markdown=read_markdown,
 )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from pydantic import Field
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
+from cv.interop.item_parts import label_colon, unbold
+from cv.interop.markdown_items import split_date_prefix
+from cv.interop.text import LINK, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -22,6 +26,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class VenueGroup(Strict):
@@ -73,6 +81,48 @@ def _highlights(s: Service) -> dict[str, Any]:
     return {"highlights": highlights} if highlights else {}
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- Reviewer: NeurIPS, ICML``, or a role with venues (or ``label: venues``) nested.
+
+    A nested item in italics is a note on the role, not a venue. Plain items under a
+    subheading (``## Journal Reviewer``) are the venues of that role.
+    """
+    dated = split_date_prefix(block.text)
+    date, text = (dated[0], dated[2]) if dated and not dated[1] else (None, block.text)
+    text = strip_period(label_colon(text))
+    groups: list[dict[str, Any]] = []
+    venues: list[str] = []
+    notes: list[str] = []
+    role = unbold(text.rstrip(":"))
+    labelled = split_top(text, ":") if not text.endswith(":") else []
+    if not block.children and len(labelled) > 1 and len(labelled[0]) < 80:
+        if not LINK.search(labelled[0]):
+            role, venues = unbold(labelled[0]), split_top(": ".join(labelled[1:]), ",")
+    elif not block.children and date is None and page.subheading is not None:
+        entries = page.items.get(SECTION.key, [])
+        group = page.group()
+        if entries and entries[-1].get("role") == group and "venues" in entries[-1]:
+            entries[-1]["venues"].append(text)
+            return
+        role, venues = group or role, [text]
+    for child in block.children:
+        if child.children:
+            label = child.text.rstrip(":").strip()
+            members = [strip_period(g.text) for g in child.walk()[1:]]
+            groups.append({"label": label, "venues": members})
+            continue
+        emphasised = re.fullmatch(r"([*_])(?!\1)(.+)\1", child.text.strip())
+        head, colon, tail = child.text.partition(":")
+        if emphasised:
+            notes.append(strip_period(emphasised.group(2)))
+        elif colon and tail.strip() and len(head) < 60 and not LINK.search(head):
+            groups.append({"label": head.strip(), "venues": split_top(strip_period(tail), ",")})
+        else:
+            venues.append(strip_period(child.text))
+    item = {"role": role, "date": date, "groups": groups, "venues": venues, "details": notes}
+    page.add(SECTION.key, item, block, "a service role")
+
+
 SECTION = SectionKind(
     key="service",
     title="Professional Activities",
@@ -85,4 +135,5 @@ SECTION = SectionKind(
     heading=r"services?\b|activities|review(?:er|ing)|committees?|volunteer|academic duties",
     heading_rank=60,
     trims=(Trim(50, 2), Trim(120, 0)),
+    read_markdown=read_markdown,
 )

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from cv import markup
 from cv.fields import Strict
+from cv.interop.item_parts import SKILL, details
+from cv.interop.text import split_top, strip_period
 from cv.sections.base import ResumeMap, SectionData, SectionKind, entry, join, one_line, strong
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Skill(Strict):
@@ -31,6 +38,18 @@ def markdown(items: Sequence[Skill]) -> list[str]:
     ]
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- **Programming** (advanced): Python, C++`` (a line without a colon is one skill)."""
+    text = strip_period(block.text).replace(":**", "**:").replace(":__", "__:")
+    found = SKILL.fullmatch(text)
+    name, level, words = (text, None, "")
+    if found:
+        name, level, words = found["name"], found["level"], found["words"] or ""
+    keywords = [*split_top(words.replace("; ", ", "), ","), *details(block)]
+    fields = {"name": name.strip(), "level": level, "keywords": keywords}
+    page.add(SECTION.key, fields, block, "a skill")
+
+
 SECTION = SectionKind(
     key="skills",
     title="Skills",
@@ -41,4 +60,5 @@ SECTION = SectionKind(
     heading=r"\bskills?\b",
     heading_rank=86,
     tagged=False,
+    read_markdown=read_markdown,
 )

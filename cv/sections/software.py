@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import Details, Strict, Tags
+from cv.interop.item_parts import SOFTWARE_STATS, details, linked, split_description
+from cv.interop.text import split_top
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -20,6 +24,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Software(Strict):
@@ -49,6 +57,23 @@ def markdown(items: Sequence[Software]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- **[name](url)**, maintainer, 2k stars: what it does`` (role and stats optional)."""
+    text = block.text.strip()
+    bold = re.match(r"^(\*\*|__)(.+?)\1", text)
+    head, rest = (bold.group(2), text[bold.end() :]) if bold else ("", text)
+    rest, description = split_description(rest)
+    pieces = split_top(rest, ",")
+    if not bold:
+        head, pieces = (pieces[0] if pieces else ""), pieces[1:]
+    name, url = linked(re.sub(r"^(\*\*|__)(.+)\1$", r"\2", head.strip()))
+    roles = [piece for piece in pieces if not SOFTWARE_STATS.search(piece)]
+    stats = [piece for piece in pieces if SOFTWARE_STATS.search(piece)]
+    fields = {"name": name, "url": url, "role": ", ".join(roles), "stats": ", ".join(stats)}
+    fields |= {"description": description}
+    page.add(SECTION.key, {**fields, "details": details(block)}, block, "a piece of software")
+
+
 SECTION = SectionKind(
     key="software",
     title="Software and Datasets",
@@ -63,4 +88,5 @@ SECTION = SectionKind(
     heading=r"software|datasets?|open[- ]source|\bcode\b|\btools\b",
     heading_rank=55,
     trims=(Trim(45, 3), Trim(95, 1)),
+    read_markdown=read_markdown,
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from markupsafe import Markup
 from pydantic import BeforeValidator
@@ -11,6 +12,8 @@ from pydantic import BeforeValidator
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.interop.item_parts import ADVISING, STUDENT_NEXT, THESIS, dated, level_of, linked
+from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -26,6 +29,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 LEVELS = {
     "Postdoc": "Postdoctoral Researchers",
@@ -105,6 +112,54 @@ def markdown(items: Sequence[Student]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2021.09 - present*, [Name](url), PhD, co-advised, thesis: *T*, next: Google``.
+
+    The level may instead come from the subheading the student is listed under ("PhD
+    Students", "Undergraduate Students"); ``(co-supervised)`` after the name is the role and
+    ``(Sept 2023-)`` at the end a period still running.
+    """
+    start, end, body = dated(block.text)
+    pieces = split_top(strip_period(body), ",")
+    head = pieces[0] if pieces else ""
+    aside = re.fullmatch(r"(.+?[^\]\s])\s*[(（]([^()（）]+)[)）]", head)  # not a link's (url)
+    if aside:
+        head = aside.group(1)
+        pieces[1:1] = split_top(aside.group(2), ",")
+    name, url = linked(re.sub(r"^(\*\*|__)(.+)\1$", r"\2", head.strip()))
+    fields: dict[str, Any] = {"start": start, "end": end, "name": name, "url": url}
+    notes: list[str] = []
+    for piece in [*pieces[1:], *(child.text for child in block.walk()[1:])]:
+        text = plain(piece).strip()
+        thesis = THESIS.match(piece)
+        after = STUDENT_NEXT.match(text)
+        advising = ADVISING.fullmatch(text)
+        graduated = re.fullmatch(r"(.+?)\s*,?\s*\(?((?:19|20)\d{2})\)?", text)  # "Ph.D. 2020"
+        level = level_of(piece, whole=True)
+        if graduated and not level and level_of(graduated.group(1), whole=True):
+            level = level_of(graduated.group(1), whole=True)
+            fields["end"] = fields["end"] or graduated.group(2)
+        if level and "level" not in fields:
+            fields["level"] = level
+        elif advising and "role" not in fields:
+            fields["role"] = "co-advisor" if advising.group("co") else "advisor"
+        elif thesis and "thesis" not in fields:
+            fields["thesis"] = strip_period(plain(thesis.group("thesis")))
+        elif after and "next" not in fields:
+            fields["next"] = strip_period(after.group("next"))
+        else:
+            notes.append(strip_period(piece))
+    if "level" not in fields and level_of(page.subheading or "", whole=False):
+        fields["level"] = level_of(page.group() or "", whole=False)
+    if "level" not in fields:
+        fields["level"] = level_of(heading, whole=False)
+    if fields["level"] is None:
+        levels = ", ".join(LEVELS)
+        page.keep(heading, block, f"student without a level ({levels}) in the line or subheading")
+        return
+    page.add(SECTION.key, {**fields, "details": notes}, block, "a student")
+
+
 SECTION = SectionKind(
     key="supervision",
     title="Students Supervised",
@@ -129,4 +184,5 @@ SECTION = SectionKind(
     heading=r"students?|supervis|mentees?|advisees?|mentoring|\bgroup members\b|\blab members\b",
     heading_rank=45,
     trims=(Trim(115, 5), Trim(135, 3)),
+    read_markdown=read_markdown,
 )

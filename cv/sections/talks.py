@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from cv import markup
 from cv.fields import AcademicDate, Strict, Tags
+from cv.interop.item_parts import linked, location
+from cv.interop.markdown_items import split_date_prefix, split_date_suffix
+from cv.interop.text import split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -21,6 +26,10 @@ from cv.sections.base import (
     one_line,
 )
 from cv.views import Entry, Link
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Talk(Strict):
@@ -60,6 +69,40 @@ def markdown(items: Sequence[Talk]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- *2022.05*, "Title", Event · City \\| [\\[video\\]](url) \\| [\\[slides\\]](url)``."""
+    dated = split_date_prefix(block.text) or split_date_suffix(block.text)
+    if dated is None:
+        page.keep(heading, block, "talk without a date")
+        return
+    body = dated[2]
+    links: dict[str, str] = {}
+    labels = {"video": "video", "slides": "slides", "recording": "video", "youtube": "video"}
+    labels |= {"link": "url", "pdf": "slides"}
+    while True:
+        found = re.search(
+            r"[\s|,;\\]*\[(?:\\\[)?([^\]\\]+?)(?:\\\])?\]\(([^)\s]+)\)[\s.|\\]*$", body
+        )
+        if not found or found.group(1).strip().lower() not in labels:
+            break
+        links[labels[found.group(1).strip().lower()]] = found.group(2)
+        body = body[: found.start()]
+    body = strip_period(body.rstrip(" |\\"))
+    quoted = re.match(r'^\s*["“](.+?)["”]\s*[,.]?\s*(.*)$', body)
+    if quoted:
+        title_text, rest = quoted.group(1), split_top(quoted.group(2), ",")
+    else:
+        pieces = split_top(body, ",")
+        title_text, rest = (pieces[0] if pieces else ""), pieces[1:]
+    title, url = linked(title_text)
+    event, where = location(", ".join(rest[:1]))
+    if len(rest) > 1:
+        where = ", ".join(([where] if where else []) + rest[1:])
+    item = {"date": dated[0], "title": title, "event": event, "location": where}
+    item |= {"url": url or links.get("url"), "video": links.get("video")}
+    page.add(SECTION.key, {**item, "slides": links.get("slides")}, block, "a talk")
+
+
 SECTION = SectionKind(
     key="talks",
     title="Invited Talks",
@@ -77,4 +120,5 @@ SECTION = SectionKind(
     heading_rank=40,
     trims=(Trim(20, 3), Trim(80, 0)),
     emoji="💬",
+    read_markdown=read_markdown,
 )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
+from cv.interop.item_parts import COURSE_CODE, INSTITUTION, TEACHING_ROLE, role_at
+from cv.interop.markdown_items import find_term, split_date_prefix
+from cv.interop.text import split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -19,6 +23,10 @@ from cv.sections.base import (
     strong,
 )
 from cv.views import Entry
+
+if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
+    from cv.interop.reading import PageReader
 
 
 class Teaching(Strict):
@@ -57,6 +65,40 @@ def markdown(items: Sequence[Teaching]) -> list[str]:
     return lines
 
 
+def read_markdown(page: PageReader, heading: str, block: Block) -> None:
+    """``- Fall 2020, Instructor, CS101 Intro, University``, or courses under a role line.
+
+    ``- Teaching Assistant at HKBU`` with the terms nested under it gives each nested course
+    that role and institution.
+    """
+    courses: list[tuple[Block, str | None, str | None]] = [(block, None, None)]
+    if any(find_term(child.text) for child in block.children) and not find_term(block.text):
+        role, institution = role_at(strip_period(block.text).rstrip(":"))
+        courses = [(child, role, institution) for child in block.children]
+    for item, role, institution in courses:
+        dated = split_date_prefix(item.text)
+        found = (dated[0], dated[2]) if dated and not dated[1] else find_term(item.text)
+        if found is None:
+            page.keep(heading, item, "teaching item without a term or year")
+            continue
+        term, rest = found
+        course_parts: list[str] = []
+        for piece in split_top(strip_period(rest), ","):
+            piece = piece.strip(" ,:;–—-")
+            if not piece:
+                continue
+            if role is None and TEACHING_ROLE.search(piece) and len(piece) < 60:
+                role = piece
+            elif institution is None and INSTITUTION.search(piece) and course_parts:
+                institution = piece
+            else:
+                course_parts.append(piece)
+        course = COURSE_CODE.sub(r"\1 ", ", ".join(course_parts))
+        notes = [strip_period(child.text) for child in item.walk()[1:]]
+        fields = {"term": term, "role": role, "course": course, "institution": institution}
+        page.add(SECTION.key, {**fields, "details": notes}, item, "a teaching term")
+
+
 SECTION = SectionKind(
     key="teaching",
     title="Teaching",
@@ -78,4 +120,5 @@ SECTION = SectionKind(
     heading=r"teaching|\bcourses?\b|\bta\b",
     heading_rank=50,
     trims=(Trim(40, 3), Trim(90, 0)),
+    read_markdown=read_markdown,
 )
