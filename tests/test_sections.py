@@ -284,7 +284,9 @@ def test_exports_keep_every_faculty_entry(tmp_path: Path) -> None:
     assert {"Ann Student", "fastthing", "Why robust AI matters", "Associate Editor"} <= set(names)
     assert resume["publications"][0]["name"] == "A Method for Things"
     assert resume["volunteer"][0]["organization"] == "ACM"
-    back = Record.model_validate(import_jsonresume(resume).record)
+    imported = import_jsonresume(resume)
+    assert imported.counts()["keynotes"] == 1 and imported.counts()["grants"] == 2
+    back = Record.model_validate(imported.record)
     for key in FACULTY:
         assert getattr(back, key) == getattr(record, key), key
     assert back.custom == record.custom

@@ -80,12 +80,17 @@ class Imported:
     source: str = ""
 
     def counts(self) -> dict[str, int]:
-        """How many items each list section of the record has (and the publications)."""
+        """How many items each list section of the record has (custom ones and the
+        publications too)."""
         counts = {
             key: len(value)
             for key, value in self.record.items()
             if isinstance(value, list) and key not in ("interests", "sections")
         }
+        custom = self.record.get("custom")
+        for key, section in (custom if isinstance(custom, dict) else {}).items():
+            entries = section.get("entries") if isinstance(section, dict) else None
+            counts[key] = len(entries) if isinstance(entries, list) else 0
         counts["publications"] = len(self.entries)
         return counts
 
