@@ -329,3 +329,15 @@ def looks_like_name(text: str) -> bool:
     if len(words) == 1:
         return bool(re.fullmatch(r"[^\W\d_]{2,4}", text)) and not text.isascii()
     return all(word[0].isupper() or word.lower() in _NAME_PARTICLES for word in words)
+
+
+# --- what kind of venue a free-text venue is (a JSON Resume or RenderCV publication) ----------
+
+JOURNAL = re.compile(
+    r"journal|transactions|magazine|letters|review|nature|science|proceedings of the national"
+    r"|\bpnas\b|\d+\s*\(\d+\)",
+    re.I,
+)
+CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|meeting|\bconf\b", re.I)
+PREPRINT = re.compile(r"arxiv|preprint|biorxiv|medrxiv|ssrn|psyarxiv|chemrxiv", re.I)
+THESIS = re.compile(r"thesis|dissertation|proquest", re.I)

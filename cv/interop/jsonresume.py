@@ -30,6 +30,7 @@ from cv.interop.files import (
     iso_date,
     make_key,
 )
+from cv.interop.item_parts import CONFERENCE, JOURNAL, PREPRINT
 from cv.interop.jsonresume_export import EXTRA, SCHEMA_URL, dumps, export_jsonresume, resume_from
 from cv.sections.custom import CustomEntry, CustomSection, custom_kind
 from cv.sections.registry import BUILT_IN
@@ -59,9 +60,6 @@ _LISTS += ("skills", "languages")
 """JSON Resume's lists that ``cv export`` writes sections' entries to, marked with their key."""
 _SECTION_KEY = re.compile(r"[a-z][a-z0-9_]*")
 CUSTOM_RESUME = custom_kind("custom", CustomSection(title="custom")).jsonresume
-_JOURNAL = re.compile(r"journal|transactions|magazine|letters|review|nature|science", re.I)
-_CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|meeting|\bconf\b", re.I)
-_PREPRINT = re.compile(r"arxiv|preprint|biorxiv|medrxiv|ssrn", re.I)
 
 
 def read_jsonresume(path: Path) -> Imported:
@@ -623,13 +621,13 @@ class _Importer:
         if date:
             parsed = parse_date(date)
             year, month = parsed.year, parsed.month
-        if _PREPRINT.search(venue) or (arxiv and not venue):
+        if PREPRINT.search(venue) or (arxiv and not venue):
             entry_type, venue_field = "misc", "howpublished"
-        elif _CONFERENCE.search(venue):
+        elif CONFERENCE.search(venue):
             entry_type, venue_field = "inproceedings", "booktitle"
         elif (
             venue
-            and not _JOURNAL.search(venue)
+            and not JOURNAL.search(venue)
             and re.search(r"\bpress\b|publish|books?\b", venue, re.I)
         ):
             entry_type, venue_field = "book", "publisher"

@@ -35,6 +35,7 @@ from cv.interop.files import (
     make_key,
     normalize_date,
 )
+from cv.interop.item_parts import CONFERENCE, JOURNAL, PREPRINT, THESIS
 from cv.interop.markdown_items import split_date_prefix, split_date_suffix
 from cv.interop.rendercv_export import (
     NETWORKS,
@@ -149,14 +150,6 @@ _LABELLED = re.compile(
 )
 _EMPHASIS = re.compile(r"^(\*{1,3}|_{1,2})(.+?)\1$")
 _MARKS = re.compile(r"(?:\\?[*†‡])+$")
-_JOURNAL = re.compile(
-    r"journal|transactions|magazine|letters|review|nature|science|proceedings of the national"
-    r"|\bpnas\b|\d+\s*\(\d+\)",
-    re.I,
-)
-_CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|meeting|\bconf\b", re.I)
-_PREPRINT = re.compile(r"arxiv|preprint|biorxiv|medrxiv|ssrn|psyarxiv|chemrxiv", re.I)
-_THESIS = re.compile(r"thesis|dissertation|proquest", re.I)
 
 Path_ = tuple[str | int, ...]
 
@@ -1007,11 +1000,11 @@ def _label_of(text: str, labels: dict[str, Label]) -> tuple[Label | None, str]:
 
 def _publication_type(venue: str) -> tuple[str, str]:
     """The BibTeX entry type of a venue, and the field it goes in."""
-    if not venue or _PREPRINT.search(venue) or _THESIS.search(venue):
+    if not venue or PREPRINT.search(venue) or THESIS.search(venue):
         return "misc", "howpublished"
-    if _JOURNAL.search(venue):
+    if JOURNAL.search(venue):
         return "article", "journal"
-    if _CONFERENCE.search(venue) or _CONFERENCES.search(venue):
+    if CONFERENCE.search(venue) or _CONFERENCES.search(venue):
         return "inproceedings", "booktitle"
     return "article", "journal"
 
