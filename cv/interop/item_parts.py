@@ -333,11 +333,11 @@ def looks_like_name(text: str) -> bool:
 
 # --- what kind of venue a free-text venue is (a JSON Resume or RenderCV publication) ----------
 
-JOURNAL = re.compile(
+VENUE_JOURNAL = re.compile(
     r"journal|transactions|magazine|letters|review|nature|science|proceedings of the national"
     r"|\bpnas\b|\d+\s*\(\d+\)",
     re.I,
 )
-CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|meeting|\bconf\b", re.I)
-PREPRINT = re.compile(r"arxiv|preprint|biorxiv|medrxiv|ssrn|psyarxiv|chemrxiv", re.I)
-THESIS = re.compile(r"thesis|dissertation|proquest", re.I)
+VENUE_CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|meeting|\bconf\b", re.I)
+VENUE_PREPRINT = re.compile(r"arxiv|preprint|biorxiv|medrxiv|ssrn|psyarxiv|chemrxiv", re.I)
+VENUE_THESIS = re.compile(r"thesis|dissertation|proquest", re.I)

@@ -30,7 +30,7 @@ from cv.interop.files import (
     iso_date,
     make_key,
 )
-from cv.interop.item_parts import CONFERENCE, JOURNAL, PREPRINT
+from cv.interop.item_parts import VENUE_CONFERENCE, VENUE_JOURNAL, VENUE_PREPRINT
 from cv.interop.jsonresume_export import EXTRA, SCHEMA_URL, dumps, export_jsonresume, resume_from
 from cv.sections.custom import CustomEntry, CustomSection, custom_kind
 from cv.sections.registry import BUILT_IN
@@ -621,13 +621,13 @@ class _Importer:
         if date:
             parsed = parse_date(date)
             year, month = parsed.year, parsed.month
-        if PREPRINT.search(venue) or (arxiv and not venue):
+        if VENUE_PREPRINT.search(venue) or (arxiv and not venue):
             entry_type, venue_field = "misc", "howpublished"
-        elif CONFERENCE.search(venue):
+        elif VENUE_CONFERENCE.search(venue):
             entry_type, venue_field = "inproceedings", "booktitle"
         elif (
             venue
-            and not JOURNAL.search(venue)
+            and not VENUE_JOURNAL.search(venue)
             and re.search(r"\bpress\b|publish|books?\b", venue, re.I)
         ):
             entry_type, venue_field = "book", "publisher"

@@ -35,7 +35,7 @@ from cv.interop.files import (
     make_key,
     normalize_date,
 )
-from cv.interop.item_parts import CONFERENCE, JOURNAL, PREPRINT, THESIS
+from cv.interop.item_parts import VENUE_CONFERENCE, VENUE_JOURNAL, VENUE_PREPRINT, VENUE_THESIS
 from cv.interop.markdown_items import split_date_prefix, split_date_suffix
 from cv.interop.rendercv_export import (
     NETWORKS,
@@ -1000,11 +1000,11 @@ def _label_of(text: str, labels: dict[str, Label]) -> tuple[Label | None, str]:
 
 def _publication_type(venue: str) -> tuple[str, str]:
     """The BibTeX entry type of a venue, and the field it goes in."""
-    if not venue or PREPRINT.search(venue) or THESIS.search(venue):
+    if not venue or VENUE_PREPRINT.search(venue) or VENUE_THESIS.search(venue):
         return "misc", "howpublished"
-    if JOURNAL.search(venue):
+    if VENUE_JOURNAL.search(venue):
         return "article", "journal"
-    if CONFERENCE.search(venue) or _CONFERENCES.search(venue):
+    if VENUE_CONFERENCE.search(venue) or _CONFERENCES.search(venue):
         return "inproceedings", "booktitle"
     return "article", "journal"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cv.sections import (
     about,
@@ -120,8 +120,3 @@ def heading_patterns() -> list[tuple[SectionKind, str]]:
     """The AcadHomepage headings each section takes, in the order they are tried."""
     ordered = sorted((kind for kind in SECTIONS if kind.heading), key=lambda k: k.heading_rank)
     return [(kind, kind.heading) for kind in ordered]
-
-
-def record_fields() -> dict[str, Any]:
-    """The record's list field of each built-in section with entries: key -> entry model."""
-    return {kind.key: kind.model for kind in SECTIONS if kind.model is not None}
