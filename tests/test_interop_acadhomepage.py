@@ -27,7 +27,7 @@ from cv.model import MAX_CUSTOM, Record
 from .conftest import EXAMPLE
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "interop"
-SEED = FIXTURES / "homepage-about.md"  # shared/seed/homepage-about.md, byte for byte
+SEED = FIXTURES / "homepage-about.md"  # the example's homepage, byte for byte
 MOJIBAKE = ("ğŸ", "â€", "Ã", "ï¬", "Â")
 runner = CliRunner()
 
