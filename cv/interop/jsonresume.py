@@ -271,12 +271,8 @@ class _Importer:
         self._basics()
         for list_name in _LISTS:
             self.data[list_name] = self._unmarked(list_name)
-        for where, obj in self._items("work"):
-            section = self._extra(obj).get("section")
-            if section == "teaching":
-                self._teaching(where, obj)
-            else:
-                self._work(where, obj, "internships" if section == "internships" else "experience")
+        for where, obj in self._items("work"):  # what _section_item left: another tool's
+            self._work(where, obj)
         for where, obj in self._items("volunteer"):
             self._volunteer(where, obj)
         for where, obj in self._items("education"):
@@ -426,7 +422,7 @@ class _Importer:
                     "(put the image in the data folder and set `photo:`)",
                 )
 
-    def _work(self, where: str, obj: dict[str, Any], section: str) -> None:
+    def _work(self, where: str, obj: dict[str, Any]) -> None:
         item: dict[str, Any] = {
             "organization": _str(obj.get("name") or obj.get("company")),
             "role": _str(obj.get("position")),
@@ -441,32 +437,11 @@ class _Importer:
         }
         if item["start"] and not item["end"]:
             item["end"] = "present"
-        extra = self._extra(obj)
-        self._overlay(item, extra, ("start", "end"))
-        if section == "experience":
-            if not item.get("role"):
-                item["role"] = item.get("organization") or ""
-                item.pop("organization", None)
-            self._add(section, item, model.Experience, where, "Work", _describe(obj), "a position")
-        else:
-            if not item.get("organization"):
-                item["organization"] = item.pop("role", "")
-            self._add(
-                section, item, model.Internship, where, "Work", _describe(obj), "an internship"
-            )
-
-    def _teaching(self, where: str, obj: dict[str, Any]) -> None:
-        item: dict[str, Any] = {
-            "institution": _str(obj.get("name")),
-            "role": _str(obj.get("position")),
-            "course": _str(obj.get("summary")),
-            "term": self._date(obj.get("startDate"), f"{where}.startDate"),
-            "details": _strings(obj.get("highlights")),
-        }
-        self._overlay(item, self._extra(obj), ("term",))
-        self._add(
-            "teaching", item, model.Teaching, where, "Teaching", _describe(obj), "a teaching term"
-        )
+        self._overlay(item, self._extra(obj), ("start", "end"))
+        if not item.get("role"):
+            item["role"] = item.get("organization") or ""
+            item.pop("organization", None)
+        self._add("experience", item, model.Experience, where, "Work", _describe(obj), "a position")
 
     def _volunteer(self, where: str, obj: dict[str, Any]) -> None:
         extra = self._extra(obj)
@@ -533,9 +508,7 @@ class _Importer:
 
     def _project(self, where: str, obj: dict[str, Any]) -> None:
         extra = self._extra(obj)
-        if extra.get("section") == "talks" or (
-            not extra and _str(obj.get("type")).lower() in ("talk", "presentation")
-        ):
+        if not extra and _str(obj.get("type")).lower() in ("talk", "presentation"):
             item: dict[str, Any] = {
                 "title": _str(obj.get("name")),
                 "date": self._date(obj.get("startDate"), f"{where}.startDate"),
