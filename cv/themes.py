@@ -32,6 +32,7 @@ from cv import model
 from cv.errors import CVError, Problem
 from cv.files import real_path
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
+from cv.typeset import typeset
 from cv.views import check_plain
 
 USER_THEME_DIR = "theme"
@@ -422,7 +423,7 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
     template_env = environment(theme)
     user = theme.user_folder
     if user is None:
-        return template_env.get_template(name).render(context)
+        return typeset(template_env.get_template(name).render(context))
     try:
         with deadline():
             template_env.start_render()
@@ -450,7 +451,7 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
             file,
             line,
         )
-    return html
+    return typeset(html)
 
 
 _ACTIVE_SOURCE = re.compile(

@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -108,10 +109,26 @@ class Section:
 @view
 @dataclasses.dataclass(frozen=True)
 class PubLink:
-    """A labelled link of a publication ("PDF", "Code", "arXiv", ...)."""
+    """A labelled link of a publication ("PDF", "Code", "arXiv", ...).
+
+    ``identifier`` is what a printed page shows of it when the link is an identifier a reader
+    can look up ("doi:10.1109/TPDS.2022.3230938", "arXiv:2401.17644"); empty for the others.
+    """
 
     label: str
     url: str
+    identifier: str = ""
+
+
+def identifier(label: str, url: str) -> str:
+    """The printed identifier of a DOI or arXiv link, or "" (see :class:`PubLink`)."""
+    for name, prefix, shown in (
+        ("DOI", "https://doi.org/", "doi:"),
+        ("arXiv", "https://arxiv.org/abs/", "arXiv:"),
+    ):
+        if label == name and url.startswith(prefix):
+            return shown + unquote(url[len(prefix) :])
+    return ""
 
 
 @view
@@ -216,7 +233,7 @@ def publication_view(
         month=p.month,
         abbr=p.abbr,
         selected=p.selected,
-        links=tuple(PubLink(link.label, link.url) for link in p.links),
+        links=_pub_links(p),
         note=p.note,
         award=p.award,
         google_scholar_id=p.google_scholar_id,
@@ -232,6 +249,12 @@ def publication_view(
         venue_line=formatted.venue_line,
         cited=cited,
     )
+
+
+def _pub_links(p: Publication) -> tuple[PubLink, ...]:
+    """A publication's links, its identifiers (DOI, arXiv) first: a printed page shows them."""
+    links = [PubLink(link.label, link.url, identifier(link.label, link.url)) for link in p.links]
+    return tuple(sorted(links, key=lambda link: not link.identifier))
 
 
 def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:

@@ -120,7 +120,7 @@ def test_section_limit_is_respected(full_html: str) -> None:
     assert internships.count('class="entry"') == 1
 
 
-def test_default_order_and_titles_follow_the_homepage() -> None:
+def test_default_order_and_titles_are_a_cvs() -> None:
     record = Record(
         name="X",
         news=[{"date": "2024", "text": "n"}],
@@ -128,7 +128,7 @@ def test_default_order_and_titles_follow_the_homepage() -> None:
         awards=[{"date": "2020", "title": "a"}],
     )
     html = render_html(record, [], load_theme("classic"), today=dt.date(2026, 1, 1))
-    assert re.findall(r"<h2>([^<]+)</h2>", html) == ["News", "Awards and Prizes", "Invited Talks"]
+    assert re.findall(r"<h2>([^<]+)</h2>", html) == ["Honors and Awards", "Invited Talks", "News"]
 
 
 @settings(max_examples=50, deadline=None)
