@@ -202,6 +202,32 @@ class ScholarView:
 
 @view
 @dataclasses.dataclass(frozen=True)
+class ReferenceView:
+    """A publication cited in one paragraph (the bio's), with a link to the paper.
+
+    ``link_text`` is the link's identifier ("doi:…", "arXiv:…") or its label ("PDF").
+    """
+
+    text: Markup
+    url: str
+    link_text: str
+    abbr: str
+
+
+def reference_view(publication: Publication, style: Style | None = None) -> ReferenceView:
+    """The one-paragraph citation of a publication and its first link (bio.pdf and bio.md)."""
+    links = _pub_links(publication)
+    first = links[0] if links else None
+    return ReferenceView(
+        format_citation(publication, style).reference,
+        first.url if first else "",
+        (first.identifier or first.label) if first else "",
+        publication.abbr,
+    )
+
+
+@view
+@dataclasses.dataclass(frozen=True)
 class AwardView:
     """An honor on the bio: its title, who gave it, and when."""
 
