@@ -32,19 +32,13 @@ from cv import model
 from cv.errors import CVError, Problem
 from cv.files import real_path
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
+from cv.templates import THEME_FILE, templates_root
 from cv.typeset import typeset
 from cv.views import check_plain
 
 USER_THEME_DIR = "theme"
-THEME_FILE = "theme.yaml"
 OPTIONS = ("accent_color", "font_size", "margins")
 """The options a theme gives defaults for (``page_size`` is the record's: A4 unless it says)."""
-
-
-def templates_root() -> Path:
-    """The installed templates (in a wheel) or the repository's (in a checkout)."""
-    installed = Path(__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 @dataclass(frozen=True)
