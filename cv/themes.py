@@ -26,6 +26,7 @@ import jinja2
 import tinycss2
 import yaml
 from jinja2.exceptions import SecurityError
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from cv import model
@@ -389,7 +390,7 @@ def environment(theme: Theme) -> TemplateSandbox:
             jinja2.PrefixLoader(prefixes),
         ]
     )
-    return TemplateSandbox(
+    sandbox = TemplateSandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -397,6 +398,17 @@ def environment(theme: Theme) -> TemplateSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    sandbox.filters["css_string"] = css_string
+    return sandbox
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, for a ``<style>`` block: every character that could end
+    the string, the declaration or the element written as a CSS escape."""
+    escaped = "".join(
+        char if char.isalnum() or char in " .,-_'’()" else f"\\{ord(char):x} " for char in text
+    )
+    return Markup(f'"{escaped}"')
 
 
 MAX_OUTPUT = 10_000_000

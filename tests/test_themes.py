@@ -606,11 +606,17 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
     CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's chromium)"
 )
 @pytest.mark.parametrize("theme", THEMES)
-def test_cv_html_renders_in_headless_chromium(builds, theme: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "light"), (1280, "dark")])
+def test_cv_html_renders_in_headless_chromium(  # type: ignore[no-untyped-def]
+    builds, theme: str, width: int, scheme: str, tmp_path: Path
+) -> None:
     from PIL import Image
 
     out, _ = builds[theme, "A4"]
+    page = (out / "cv.html").read_text(encoding="utf-8")
+    assert '<a class="pdf-link" href="cv.pdf">PDF</a>' in page, "the PDF beside the name"
     shot = tmp_path / "shot.png"
+    dark_mode = ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]
     command = [
         str(CHROMIUM),
         "--headless",
@@ -622,17 +628,22 @@ def test_cv_html_renders_in_headless_chromium(builds, theme: str, tmp_path: Path
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
+        "--hide-scrollbars",
         "--host-resolver-rules=MAP * ~NOTFOUND",
         f"--user-data-dir={tmp_path / 'profile'}",
         f"--screenshot={shot}",
-        "--window-size=1200,1600",
+        f"--window-size={width},1600",
+        *(dark_mode if scheme == "dark" else []),
         (out / "cv.html").as_uri(),
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     with Image.open(shot) as image:
-        assert image.size == (1200, 1600)
+        assert image.size == (width, 1600)
         pixels = image.convert("L").tobytes()
     assert len(set(pixels)) > 16, "not a blank page"
     histogram = [pixels.count(value) for value in range(256)]
     dark = sum(histogram[:128]) / len(pixels)
-    assert 0.01 < dark < 0.35, f"{dark:.1%} dark pixels: text on a light page"
+    if scheme == "light":
+        assert 0.01 < dark < 0.35, f"{dark:.1%} dark pixels: text on a light page"
+    else:
+        assert dark > 0.8, f"{dark:.1%} dark pixels: the dark scheme is light text on dark"
