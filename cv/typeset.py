@@ -36,6 +36,7 @@ def typeset(html: str) -> str:
         return html
     parts = _TAG.split(html[start:])
     skipping = ""
+    links = 0  # a link is never hyphenated, and a box inside it would be a second annotation
     for index in range(0, len(parts), 2):
         if index:
             tag = parts[index - 1]
@@ -44,16 +45,17 @@ def typeset(html: str) -> str:
                 skipping = name
             elif name == f"/{skipping}":
                 skipping = ""
+            links += (name == "a") - (name == "/a")
         if not skipping and parts[index]:
-            parts[index] = _text(parts[index])
+            parts[index] = _text(parts[index], protect=links <= 0)
     return html[:start] + "".join(parts)
 
 
-def _text(text: str) -> str:
+def _text(text: str, protect: bool) -> str:
     """One run of text between tags (escaped HTML text, no tags)."""
     text = _APOSTROPHE.sub("’", text.replace("&#39;", "'"))
     text = _HONORIFIC.sub("\\1.\u00a0", text)
-    return _WORD.sub(_protect, text)
+    return _WORD.sub(_protect, text) if protect else text
 
 
 def _protect(word: re.Match[str]) -> str:

@@ -647,3 +647,78 @@ def test_cv_html_renders_in_headless_chromium(  # type: ignore[no-untyped-def]
         assert 0.01 < dark < 0.35, f"{dark:.1%} dark pixels: text on a light page"
     else:
         assert dark > 0.8, f"{dark:.1%} dark pixels: the dark scheme is light text on dark"
+
+
+def _annotations(page: pypdf.PageObject) -> list[tuple[str, tuple[float, ...]]]:
+    found = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        uri = str(annotation.get("/A", {}).get("/URI", ""))
+        found.append((uri, tuple(float(x) for x in annotation["/Rect"])))
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_each_link_is_one_annotation_and_no_separator_is_a_link(builds, theme: str) -> None:  # type: ignore[no-untyped-def]
+    out, _ = builds[theme, "A4"]
+    reader = pypdf.PdfReader(out / "cv.pdf")
+    for number, page in enumerate(reader.pages, 1):
+        links = _annotations(page)
+        for i, (_, a) in enumerate(links):
+            for _, b in links[i + 1 :]:
+                overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[1], b[3]) - max(a[3], b[1])
+                assert overlap[0] <= 0.5 or overlap[1] <= 0.5, f"page {number}: {a} and {b}"
+        # Every "·" between links lies outside every annotation (poppler's word boxes).
+        boxes = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(out / "cv.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        height = float(page.mediabox.height)
+        dots = re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">·<', boxes
+        )
+        for x0, top, x1 in ((float(a), float(b), float(c)) for a, b, c in dots):
+            x, y = (x0 + x1) / 2, height - top - 4
+            for uri, (left, bottom, right, upper) in links:
+                inside = left <= x <= right and min(bottom, upper) <= y <= max(bottom, upper)
+                assert not inside, f"page {number}: the dot at {x:.0f},{y:.0f} opens {uri}"
+    assert any("doi.org/10.1109/TPDS" in uri for uri, _ in _annotations(reader.pages[0]))
+
+
+def _tags(node: object, depth: int = 0) -> Iterator[tuple[int, str, object]]:
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if not isinstance(node, dict):
+        return
+    if "/S" in node:
+        yield depth, str(node["/S"]), node
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        yield from _tags(kid, depth + 1)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_entries_are_tagged_as_list_items_in_reading_order(builds, theme: str) -> None:  # type: ignore[no-untyped-def]
+    out, _ = builds[theme, "A4"]
+    reader = pypdf.PdfReader(out / "cv.pdf")
+    tags = list(_tags(reader.trailer["/Root"]["/StructTreeRoot"]))
+    items = [node for _, name, node in tags if name == "/LI"]
+    lists = [name for _, name, _ in tags if name == "/L"]
+    # Experience (4), education (2), publications (11), awards (7), teaching (5), news (5), ...
+    assert len(items) >= 4 + 2 + 11 + 7 + 5 + 5 and len(lists) >= 6
+    # An item's marked content, in its order: the date (or "[n]") and then its entry.
+    texts = []
+    page_text = reader.pages[0].extract_text()
+    for item in items[:6]:
+        marked = [
+            mcid
+            for _, _, node in _tags(item)
+            for kid in (node.get("/K") if isinstance(node.get("/K"), list) else [node.get("/K")])
+            if isinstance(kid, int)
+            for mcid in [kid]
+        ]
+        texts.append(marked)
+    assert all(texts), "every entry holds its content"
+    assert [sorted(t) for t in texts] == texts, "an entry's content is drawn in reading order"
+    assert page_text.index("Sep 2023 – present") < page_text.index("Visiting Researcher")
