@@ -722,3 +722,29 @@ def test_entries_are_tagged_as_list_items_in_reading_order(builds, theme: str) -
     assert all(texts), "every entry holds its content"
     assert [sorted(t) for t in texts] == texts, "an entry's content is drawn in reading order"
     assert page_text.index("Sep 2023 – present") < page_text.index("Visiting Researcher")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("output", ["cv.pdf", "bio.pdf"])
+def test_hyphenation_spares_acronyms_identifiers_and_compounds(
+    builds, theme: str, output: str
+) -> None:  # type: ignore[no-untyped-def]
+    out, _ = builds[theme, "A4"]
+    lines = [
+        line
+        for page in pypdf.PdfReader(out / output).pages
+        for line in page.extract_text().splitlines()
+    ]
+    ends = [line.split()[-1] if line.split() else "" for line in lines]
+    hyphenated = [bool(re.search(r"[a-z]-$", end)) for end in ends]
+    runs = "".join("h" if h else "." for h in hyphenated)
+    assert "hhh" not in runs, "at most two hyphenated lines in a row"
+    for index, (end, h) in enumerate(zip(ends, hyphenated, strict=True)):
+        if not h:
+            continue
+        part = end.rstrip("-").split("-")[-1]
+        assert not re.search(r"[A-Z].*[A-Z]|\d|[a-z][A-Z]", part), end  # "IJ-", "arX-"
+        following = lines[index + 1].split()[:1] if index + 1 < len(lines) else []
+        # "hard-" over "ware-friendly": a compound broken away from its own hyphen.
+        assert not (following and "-" in following[0].strip(",.;:")), (end, following)
+    assert "know-" not in ends, "en is US English: knowl-edge"
