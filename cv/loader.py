@@ -746,7 +746,7 @@ def _named_files(data: Any) -> Record | None:
         return None
     publications = data.get("publications", {})
     publications = publications if isinstance(publications, dict) else {}
-    bibtex = publications.get("bibtex", ["publications.bib"])
+    bibtex = publications.get("bibtex", [])  # the files it names; the default is checked once valid
     bibtex = [bibtex] if isinstance(bibtex, str) else bibtex
     photo, scholar = data.get("photo"), publications.get("scholar")
     names = [*bibtex, photo or "", scholar or ""] if isinstance(bibtex, list) else [None]

@@ -428,8 +428,9 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
     check_plain(context)
     template_env = environment(theme)
     user = theme.user_folder
+    lang = _hyphenation_language(context)
     if user is None:
-        return typeset(template_env.get_template(name).render(context))
+        return typeset(template_env.get_template(name).render(context), lang)
     try:
         with deadline():
             template_env.start_render()
@@ -457,7 +458,14 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
             file,
             line,
         )
-    return typeset(html)
+    return typeset(html, lang)
+
+
+def _hyphenation_language(context: Mapping[str, Any]) -> str | None:
+    """The language a page is hyphenated in: its own on paper, none on screen (cv.html)."""
+    meta = context.get("meta")
+    lang = meta.get("lang") if isinstance(meta, Mapping) else None
+    return str(lang) if lang and context.get("for_print", True) else None
 
 
 _ACTIVE_SOURCE = re.compile(

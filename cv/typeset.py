@@ -3,10 +3,14 @@
 Applied to the text between the tags of a page's ``<body>`` (never to tags, attribute values or
 the stylesheet), after the templates ran, so every section and every theme gets them:
 
-- a word hyphenation would spoil is set in ``<span class="nohy">`` (``hyphens: manual`` in
-  print.css): acronyms and names with inner capitals ("IJCAI", "FedML", "McKay"), identifiers
-  ("arXiv:2401.17644", "ICLR'24", "10.1109/TPDS"), addresses and compounds, which break at
-  their own hyphen only ("hardware-|friendly", never "hard-|ware-friendly");
+- on paper, the words that may be hyphenated get their soft hyphens here (print.css sets
+  ``hyphens: manual``), from the document's language (plain "en" is US English: "knowl-edge",
+  not "know-ledge"), at least three letters on either side. Never hyphenated: acronyms and names
+  with inner capitals ("IJCAI", "FedML", "arXiv"), identifiers and numbers ("2401.17644",
+  "ICLR’24"), addresses, compounds, which break at their own hyphen only ("hardware-|friendly",
+  never "hard-|ware-friendly"), and links. Titles, names and dates are ``hyphens: none``.
+  Doing it here rather than with ``hyphens: auto`` adds no box around the words kept whole: a
+  box would change where WeasyPrint breaks a line, and a box in a link a second annotation;
 - a title or an initial stays with the name it belongs to ("Prof. Xiaowen Chu");
 - straight apostrophes become curly ones, as the curly quotes beside them ("I’m", "’21").
 """
@@ -14,29 +18,36 @@ the stylesheet), after the templates ran, so every section and every theme gets 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import pyphen
 
 _TAG = re.compile(r"(<[^>]*>)")
-_ENTITY = re.compile(r"&#?\w+;")
-_WORD = re.compile(r"(?:&#?\w+;|[^\s<>&])+")  # an entity is a part of its word
-_NO_HYPHENATION = re.compile(
-    r"[A-Z]\S*[A-Z]|\w[A-Z]"  # capitals: acronyms ("IJCAI"), names ("FedML", "arXiv")
-    r"|\d"  # an identifier or a number with letters
-    r"|[:/@_.]\w"  # an address, a DOI, an e-mail, a dotted name
-    r"|\w-\w"  # a compound, broken at its own hyphen only
-)
+_WORD = re.compile(r"(?<![\w&#;’'./:@-])[A-Za-z]?[a-z]{5,}(?![\w’'/:@-]|\.\w)")
+"""A word that may be hyphenated: letters only, lower case after a first capital, not part of
+an identifier, an address, a compound, an entity or a word with an apostrophe."""
 _HONORIFIC = re.compile(r"\b(Prof|Dr|Mr|Mrs|Ms|Mx|St)\. (?=[A-Z])")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<![\w’‘])'(?=\d\d\b)")
-_SKIP = frozenset({"style", "script", "title", "h1", "h2", "h3"})  # headings: never hyphenated
+_SKIP = frozenset({"style", "script", "title", "h1", "h2", "h3"})
+SOFT_HYPHEN = "\u00ad"
+US_ENGLISH = {"en": "en_US"}  # pyphen's plain "en" is British English
 
 
-def typeset(html: str) -> str:
-    """The page ``html`` with its body text typeset (see the module's docstring)."""
+def typeset(html: str, lang: str | None = None) -> str:
+    """The page ``html`` with its body text typeset (see the module's docstring).
+
+    Args:
+        html: A whole page.
+        lang: The language to hyphenate in (the page's ``lang``); None for no hyphenation
+            (cv.html: a browser sets the screen ragged-right, unhyphenated).
+    """
     start = html.find("<body")
     if start < 0:
         return html
+    dictionary = _dictionary(lang) if lang else None
     parts = _TAG.split(html[start:])
     skipping = ""
-    links = 0  # a link is never hyphenated, and a box inside it would be a second annotation
+    links = 0
     for index in range(0, len(parts), 2):
         if index:
             tag = parts[index - 1]
@@ -47,20 +58,27 @@ def typeset(html: str) -> str:
                 skipping = ""
             links += (name == "a") - (name == "/a")
         if not skipping and parts[index]:
-            parts[index] = _text(parts[index], protect=links <= 0)
+            parts[index] = _text(parts[index], dictionary if links <= 0 else None)
     return html[:start] + "".join(parts)
 
 
-def _text(text: str, protect: bool) -> str:
+def _text(text: str, dictionary: pyphen.Pyphen | None) -> str:
     """One run of text between tags (escaped HTML text, no tags)."""
     text = _APOSTROPHE.sub("’", text.replace("&#39;", "'"))
     text = _HONORIFIC.sub("\\1.\u00a0", text)
-    return _WORD.sub(_protect, text) if protect else text
+    if dictionary is None:
+        return text
+    return _WORD.sub(lambda word: _hyphenated(dictionary, word.group(0)), text)
 
 
-def _protect(word: re.Match[str]) -> str:
-    found = word.group(0)
-    bare = _ENTITY.sub("x", found)
-    if len(bare) < 5 or not _NO_HYPHENATION.search(bare):
-        return found  # too short to hyphenate, or an ordinary word
-    return f'<span class="nohy">{found}</span>'
+@lru_cache(maxsize=8)
+def _dictionary(lang: str) -> pyphen.Pyphen | None:
+    """The hyphenation patterns of a language tag, or None when there are none for it."""
+    tag = lang.replace("-", "_")
+    found = US_ENGLISH.get(tag) or pyphen.language_fallback(tag)
+    return pyphen.Pyphen(lang=found, left=3, right=3) if found else None
+
+
+@lru_cache(maxsize=50_000)
+def _hyphenated(dictionary: pyphen.Pyphen, word: str) -> str:
+    return str(dictionary.inserted(word, hyphen=SOFT_HYPHEN))

@@ -215,11 +215,20 @@ class ReferenceView:
 
 
 def reference_view(publication: Publication, style: Style | None = None) -> ReferenceView:
-    """The one-paragraph citation of a publication and its first link (bio.pdf and bio.md)."""
+    """The bio's citation of a publication, title first as the CV sets it (the title, the
+    authors, the venue line), and its first link: the same in bio.pdf and bio.md."""
     links = _pub_links(publication)
     first = links[0] if links else None
+    formatted = format_citation(publication, style)
+    title = Markup('<strong class="pub-title">{}</strong>').format(publication.title)
+    parts = (title, formatted.author_line, formatted.venue_line)
+    text = Markup(" ").join(
+        Markup("{}.").format(part) if not part.striptags().endswith((".", "?", "!")) else part
+        for part in parts
+        if part
+    )
     return ReferenceView(
-        format_citation(publication, style).reference,
+        text,
         first.url if first else "",
         (first.identifier or first.label) if first else "",
         publication.abbr,

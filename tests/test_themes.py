@@ -748,3 +748,22 @@ def test_hyphenation_spares_acronyms_identifiers_and_compounds(
         # "hard-" over "ware-friendly": a compound broken away from its own hyphen.
         assert not (following and "-" in following[0].strip(",.;:")), (end, following)
     assert "know-" not in ends, "en is US English: knowl-edge"
+
+
+def test_a_hostile_name_in_the_web_pages_print_footer_stays_a_css_string(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    name = 'Eve"; } body { display: none } </style><script>x()</script> /* \\'
+    data = write_record(f"name: '{name.replace(chr(39), chr(39) * 2)}'\n", {"publications.bib": ""})
+    cv.build(data, tmp_path / "out", only=["html"], today=TODAY)
+    page = (tmp_path / "out" / "cv.html").read_text(encoding="utf-8")
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    footer = re.search(r"@bottom-left \{ content: (\"[^\"]*\"); \}", style)
+    assert footer is not None, "one CSS string, not ended early"
+    assert "display: none" not in footer.group(1) and "<" not in footer.group(1)
+    assert "<script" not in page
+    # Read back by a CSS parser, the string is the name.
+    import tinycss2
+
+    token = tinycss2.parse_one_component_value(footer.group(1))
+    assert token.type == "string" and token.value == name
