@@ -471,8 +471,9 @@ def bio_markdown(
     shown = [f"[{_md_text(text)}]({_md_url(url)})" for text, url in links if url]
     if shown:
         lines += [" · ".join(shown), ""]
-    lines += ["## Biography", ""]
-    lines += [_md_inline(content.text) if record.bio.text else _md_text(content.text), ""]
+    if content.text:
+        lines += ["## Biography", ""]
+        lines += [_md_inline(content.text) if record.bio.text else _md_text(content.text), ""]
     if content.interests:
         lines += ["## Research interests", ""]
         for title, details in content.interests:

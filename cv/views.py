@@ -217,9 +217,9 @@ class ReferenceView:
 def reference_view(publication: Publication, style: Style | None = None) -> ReferenceView:
     """The bio's citation of a publication, title first as the CV sets it (the title, the
     authors, the venue line), and its first link: the same in bio.pdf and bio.md."""
-    links = _pub_links(publication)
-    first = links[0] if links else None
     formatted = format_citation(publication, style)
+    links = _pub_links(publication, to_text(formatted.venue_line))
+    first = links[0] if links else None
     title = Markup('<strong class="pub-title">{}</strong>').format(publication.title)
     parts = (title, formatted.author_line, formatted.venue_line)
     text = Markup(" ").join(
@@ -268,7 +268,7 @@ def publication_view(
         month=p.month,
         abbr=p.abbr,
         selected=p.selected,
-        links=_pub_links(p),
+        links=_pub_links(p, to_text(formatted.venue_line)),
         note=p.note,
         award=p.award,
         google_scholar_id=p.google_scholar_id,
@@ -286,9 +286,13 @@ def publication_view(
     )
 
 
-def _pub_links(p: Publication) -> tuple[PubLink, ...]:
-    """A publication's links, its identifiers (DOI, arXiv) first: a printed page shows them."""
-    links = [PubLink(link.label, link.url, identifier(link.label, link.url)) for link in p.links]
+def _pub_links(p: Publication, shown: str = "") -> tuple[PubLink, ...]:
+    """A publication's links, its identifiers (DOI, arXiv) first: a printed page shows them,
+    unless the citation (``shown``, as text) prints one already ("arXiv preprint arXiv:…")."""
+    links = []
+    for link in p.links:
+        printed = identifier(link.label, link.url)
+        links.append(PubLink(link.label, link.url, "" if printed in shown else printed))
     return tuple(sorted(links, key=lambda link: not link.identifier))
 
 
