@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -162,6 +163,7 @@ def test_text_extracts_in_reading_order(builds, theme: str) -> None:  # type: ig
     ]
     positions = [first.index(phrase) for phrase in order]
     assert positions == sorted(positions), list(zip(order, positions, strict=True))
+    assert "•" not in first.split("Profile")[0], "no list bullets in the masthead"
     # poppler's extraction (what applicant-tracking systems use) reads each date just before
     # its entry's title, the entries in order.
     poppler = subprocess.run(
@@ -767,3 +769,49 @@ def test_a_hostile_name_in_the_web_pages_print_footer_stays_a_css_string(
 
     token = tinycss2.parse_one_component_value(footer.group(1))
     assert token.type == "string" and token.value == name
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's chromium)"
+)
+def test_the_browsers_own_print_of_cv_html_keeps_the_footer_and_the_bookmarks(  # type: ignore[no-untyped-def]
+    builds, tmp_path: Path
+) -> None:
+    out, _ = builds["classic", "A4"]
+    printed = tmp_path / "printed.pdf"
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",
+        f"--print-to-pdf={printed}",
+        (out / "cv.html").as_uri(),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    reader = pypdf.PdfReader(printed)
+    lines = reader.pages[0].extract_text().splitlines()
+    assert f"Page 1 of {len(reader.pages)}" in " ".join(lines)
+    assert not any(line.endswith("TangPDF") or line == "PDF" for line in lines), "no PDF link"
+    # Page 2 has no masthead: a line that is the name alone is the footer's.
+    second = [line.strip() for line in reader.pages[1].extract_text().splitlines()]
+    assert any(line.endswith("Zhenheng Tang") and "," not in line for line in second), second
+
+    def titles(outline: list[Any]) -> list[str]:
+        return [
+            t
+            for item in outline
+            for t in (titles(item) if isinstance(item, list) else [item.title])
+        ]
+
+    bookmarks = titles(reader.outline)
+    for section in ("Profile", "Experience", "Education", "Publications", "Teaching"):
+        assert section in bookmarks, bookmarks
