@@ -23,6 +23,7 @@ from functools import lru_cache
 import pyphen
 
 _TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?[A-Za-z][\w-]*)")
 _WORD = re.compile(r"(?<![\w&#;’'./:@-])[A-Za-z]?[a-z]{5,}(?![\w’'/:@-]|\.\w)")
 """A word that may be hyphenated: letters only, lower case after a first capital, not part of
 an identifier, an address, a compound, an entity or a word with an apostrophe."""
@@ -50,25 +51,32 @@ def typeset(html: str, lang: str | None = None) -> str:
     links = 0
     for index in range(0, len(parts), 2):
         if index:
-            tag = parts[index - 1]
-            name = tag[1:].split(None, 1)[0].rstrip(">/").lower() if len(tag) > 2 else ""
+            found = _TAG_NAME.match(parts[index - 1])
+            name = found.group(1).lower() if found else ""
             if name in _SKIP:
                 skipping = name
             elif name == f"/{skipping}":
                 skipping = ""
             links += (name == "a") - (name == "/a")
-        if not skipping and parts[index]:
-            parts[index] = _text(parts[index], dictionary if links <= 0 else None)
+        text = parts[index]
+        if not skipping and text and not text.isspace():
+            parts[index] = _text(text, dictionary if links <= 0 else None)
     return html[:start] + "".join(parts)
 
 
 def _text(text: str, dictionary: pyphen.Pyphen | None) -> str:
     """One run of text between tags (escaped HTML text, no tags)."""
-    text = _APOSTROPHE.sub("’", text.replace("&#39;", "'"))
-    text = _HONORIFIC.sub("\\1.\u00a0", text)
-    if dictionary is None:
+    if "'" in text or "&#39;" in text:
+        text = _APOSTROPHE.sub("’", text.replace("&#39;", "'"))
+    if ". " in text:
+        text = _HONORIFIC.sub(_keep_with_name, text)
+    if dictionary is None or len(text) < 5:
         return text
     return _WORD.sub(lambda word: _hyphenated(dictionary, word.group(0)), text)
+
+
+def _keep_with_name(title: re.Match[str]) -> str:
+    return title.group(1) + ".\u00a0"
 
 
 @lru_cache(maxsize=8)
