@@ -170,7 +170,7 @@ def short_bio(record: Record) -> str:
         if not FIRST_PERSON.search(sentence):
             sentences.append(sentence)
     previous = [e for e in record.experience if not (e.end and e.end.is_present)][:2]
-    earlier = [_role(_title(_plain(e.role)), _plain(e.organization)) for e in previous]
+    earlier = _same_title_once([(_title(_plain(e.role)), _plain(e.organization)) for e in previous])
     if any(earlier):
         sentences.append(f"Earlier, {name} was {_and(earlier)}.")
     text = ""
@@ -186,6 +186,22 @@ def _role(title: str, place: str) -> str:
     if not title:
         return ""
     return f"{_article(title)} {title}" + (f" at {_institution(place)}" if place else "")
+
+
+def _same_title_once(positions: list[tuple[str, str]]) -> list[str]:
+    """Positions as phrases, one title for the places held under it in a row: "an assistant
+    professor at the University of Washington and Harvard University"."""
+    phrases: list[str] = []
+    previous, places = "", []
+    for title, place in [*positions, ("", "")]:
+        if title and title == previous and place:
+            places.append(_institution(place))
+            continue
+        if previous:
+            joined = _and(places) if places else ""
+            phrases.append(f"{_article(previous)} {previous}" + (f" at {joined}" if joined else ""))
+        previous, places = title, [_institution(place)] if place else []
+    return phrases
 
 
 def _same(position: str, roles: list[str], affiliation: str, organization: str) -> bool:

@@ -295,3 +295,11 @@ def test_articles_follow_the_sound(phrase: str, article: str) -> None:
     from cv.bio import _article
 
     assert _article(phrase) == article
+
+
+def test_earlier_positions_under_one_title_are_said_once() -> None:
+    text = short_bio(read_inputs(REPO / "tests" / "records" / "professor").source.record)
+    assert text.endswith(
+        "Earlier, Marine A. Denolle was an assistant professor at the University of Washington "
+        "and Harvard University."
+    )
