@@ -215,8 +215,15 @@ def _same(position: str, roles: list[str], affiliation: str, organization: str) 
     )
 
 
-# A capitalised word to set in lower case: "Candidate", "Co-Founder"; not "PhD", "ML".
-_SMALL_WORD = re.compile(r"^[A-Z][a-z’']*(?:-[A-Z]?[a-z’']+)*$")
+_TITLE_WORDS = """adjunct affiliate analyst architect assistant associate candidate chair chief
+clinical co-founder co-director consultant dean deputy developer director distinguished doctoral
+editor emeritus engineer faculty fellow founder full graduate head honorary instructor intern
+junior lab laboratory lead leader lecturer manager member officer postdoc postdoctoral president
+principal professor program programme reader research researcher scholar scientist senior
+software staff student teaching undergraduate visiting"""
+TITLE_WORDS = frozenset(_TITLE_WORDS.split())
+"""The words of job titles set in lower case mid-sentence ("a visiting researcher"). Others
+keep their capitals: a name in a title stays one ("a Marie Curie fellow")."""
 _FIELD = re.compile(r"\s+(?:in|of|for)\s+|,\s+")
 
 
@@ -225,13 +232,13 @@ def _title(role: str) -> str:
 
     "PhD Candidate in Computer Science" -> "PhD candidate in Computer Science";
     "Associate Professor, Earth and Space Sciences" -> "associate professor of Earth and Space
-    Sciences". Acronyms and capitals inside a word ("PhD", "AI") stay.
+    Sciences". Only the words of :data:`TITLE_WORDS` change: "PhD", "AI", names stay.
     """
     found = _FIELD.search(role)
     head, joint, field = (
         (role[: found.start()], found.group(0), role[found.end() :]) if found else (role, "", "")
     )
-    words = [word.lower() if _SMALL_WORD.match(word) else word for word in head.split()]
+    words = [word.lower() if word.lower() in TITLE_WORDS else word for word in head.split()]
     joint = " of " if joint.strip() == "," else joint
     return " ".join(words) + joint + field
 

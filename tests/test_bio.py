@@ -303,3 +303,19 @@ def test_earlier_positions_under_one_title_are_said_once() -> None:
         "Earlier, Marine A. Denolle was an assistant professor at the University of Washington "
         "and Harvard University."
     )
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("PhD Candidate in Computer Science", "a PhD candidate in Computer Science"),
+        ("Marie Curie Fellow", "a Marie Curie fellow"),
+        ("Co-Founder", "a co-founder"),
+        ("Associate Professor, Earth and Space Sciences", "an associate professor of Earth"),
+        ("MSc Student", "an MSc student"),
+    ],
+)
+def test_a_headline_reads_mid_sentence(headline: str, expected: str) -> None:
+    from cv.model import Record
+
+    assert short_bio(Record(name="N", headline=headline)).startswith(f"N is {expected}")
