@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from cv import markup
 from cv.bibliography import Publication
-from cv.citation import format_citation, to_markdown
+from cv.citation import to_markdown
 from cv.errors import CVError
 from cv.fonts import add_print_fonts
 from cv.loader import Source
@@ -26,7 +26,7 @@ from cv.render import page_css, page_meta, person
 from cv.sections.about import interest_items
 from cv.sections.registry import BUILT_IN
 from cv.themes import Theme, render_template
-from cv.views import AwardView, publication_views
+from cv.views import AwardView, reference_view
 
 DENSITIES = ("normal", "compact", "minimum")
 """Type and spacing, loosest first; ``minimum`` is the floor (9 pt type)."""
@@ -147,67 +147,109 @@ def _degree_line(entry: Any) -> Markup:
 def short_bio(record: Record) -> str:
     """The third-person short bio: ``bio.text``, or one written from the record (80-250 words).
 
-    The derived text uses no pronouns (the record does not say which the person uses) and keeps
-    only the sentences of ``about`` that are not in the first person.
+    Written as an organiser would print it: titles in lower case mid-sentence ("a PhD
+    candidate in Computer Science"), "the" before an institution that takes it ("at the
+    University of Washington"), current positions in the first sentence, once each, no
+    pronouns (the record does not say which the person uses). The research interests and the
+    honors are lists of their own on the bio, so the text does not repeat them; of ``about``
+    it keeps the sentences not in the first person.
     """
     if record.bio.text:
         return " ".join(record.bio.text.split())
     name = record.name
-    sentences = []
-    role = _plain(record.headline)
-    if role and record.affiliation:
-        sentences.append(f"{name} is {_article(role)} {role} at {_plain(record.affiliation)}.")
-    elif role or record.affiliation:
-        sentences.append(
-            f"{name} is {_article(role)} {role or 'researcher'}"
-            f"{' at ' + _plain(record.affiliation) if record.affiliation else ''}."
-        )
-    current = [e for e in record.experience if e.end is not None and e.end.is_present]
-    if current:
-        roles = " and ".join(
-            f"{_article(_plain(e.role))} {_plain(e.role)}"
-            f"{' at ' + _plain(e.organization) if e.organization else ''}"
-            for e in current
-        )
-        sentences.append(f"{name.split()[0]} is currently also {roles}.")
-    if record.interests:
-        topics = [
-            i if isinstance(i, str) else (f"{i.title} ({i.details})" if i.details else i.title)
-            for i in record.interests
-        ]
-        sentences.append(f"Research interests include {_and(_plain(t) for t in topics)}.")
+    role = _title(_plain(record.headline))
+    here = _plain(record.affiliation)
+    roles = [_role(role or ("researcher" if here else ""), here)] if role or here else []
+    for e in record.experience:
+        if e.end is not None and e.end.is_present:
+            position = _role(_title(_plain(e.role)), _plain(e.organization))
+            if position and not _same(position, roles, here, _plain(e.organization)):
+                roles.append(position)
+    sentences = [f"{name} is {_and(roles)}."] if roles else []
     for sentence in _sentences(_plain(record.about)):
         if not FIRST_PERSON.search(sentence):
             sentences.append(sentence)
     previous = [e for e in record.experience if not (e.end and e.end.is_present)][:2]
-    if previous:
-        sentences.append(
-            "Previous positions include "
-            + _and(
-                f"{_plain(e.role)} at {_plain(e.organization)}"
-                if e.organization
-                else _plain(e.role)
-                for e in previous
-            )
-            + "."
-        )
-    if record.awards:
-        top = sorted(record.awards, key=lambda a: a.date.sort_key, reverse=True)[:2]
-        sentences.append(
-            "Honors include "
-            + _and(
-                f"the {_plain(a.title)} "
-                f"({_plain(a.organization) + ', ' if a.organization else ''}{a.date})"
-                for a in top
-            )
-            + "."
-        )
+    earlier = _same_title_once([(_title(_plain(e.role)), _plain(e.organization)) for e in previous])
+    if any(earlier):
+        sentences.append(f"Earlier, {name} was {_and(earlier)}.")
     text = ""
     for sentence in sentences:
         if len((text + " " + sentence).split()) > WORDS_MAX:
             break
         text = f"{text} {sentence}".strip()
     return text
+
+
+def _role(title: str, place: str) -> str:
+    """ "a visiting researcher at the National University of Singapore", or "" without a title."""
+    if not title:
+        return ""
+    return f"{_article(title)} {title}" + (f" at {_institution(place)}" if place else "")
+
+
+def _same_title_once(positions: list[tuple[str, str]]) -> list[str]:
+    """Positions as phrases, one title for the places held under it in a row: "an assistant
+    professor at the University of Washington and Harvard University"."""
+    phrases: list[str] = []
+    previous, places = "", []
+    for title, place in [*positions, ("", "")]:
+        if title and title == previous and place:
+            places.append(_institution(place))
+            continue
+        if previous:
+            joined = _and(places) if places else ""
+            phrases.append(f"{_article(previous)} {previous}" + (f" at {joined}" if joined else ""))
+        previous, places = title, [_institution(place)] if place else []
+    return phrases
+
+
+def _same(position: str, roles: list[str], affiliation: str, organization: str) -> bool:
+    """Whether a current position says again what the headline said ("an assistant professor
+    at X" beside "an assistant professor of Y at X")."""
+    if position in roles:
+        return True
+    head = position.split(" at ")[0]
+    return organization.casefold() == affiliation.casefold() and any(
+        role.startswith(head) for role in roles
+    )
+
+
+_TITLE_WORDS = """adjunct affiliate analyst architect assistant associate candidate chair chief
+clinical co-founder co-director consultant dean deputy developer director distinguished doctoral
+editor emeritus engineer faculty fellow founder full graduate head honorary instructor intern
+junior lab laboratory lead leader lecturer manager member officer postdoc postdoctoral president
+principal professor program programme reader research researcher scholar scientist senior
+software staff student teaching undergraduate visiting"""
+TITLE_WORDS = frozenset(_TITLE_WORDS.split())
+"""The words of job titles set in lower case mid-sentence ("a visiting researcher"). Others
+keep their capitals: a name in a title stays one ("a Marie Curie fellow")."""
+_FIELD = re.compile(r"\s+(?:in|of|for)\s+|,\s+")
+
+
+def _title(role: str) -> str:
+    """A job title as it reads mid-sentence: its head in lower case, the field as written.
+
+    "PhD Candidate in Computer Science" -> "PhD candidate in Computer Science";
+    "Associate Professor, Earth and Space Sciences" -> "associate professor of Earth and Space
+    Sciences". Only the words of :data:`TITLE_WORDS` change: "PhD", "AI", names stay.
+    """
+    found = _FIELD.search(role)
+    head, joint, field = (
+        (role[: found.start()], found.group(0), role[found.end() :]) if found else (role, "", "")
+    )
+    words = [word.lower() if word.lower() in TITLE_WORDS else word for word in head.split()]
+    joint = " of " if joint.strip() == "," else joint
+    return " ".join(words) + joint + field
+
+
+def _institution(name: str) -> str:
+    """An institution's name as it follows "at": "the" where it takes one."""
+    if name[:4] in ("The ", "the "):
+        return "the " + name[4:]
+    if " of " in name and not name.startswith(("a ", "an ")):
+        return "the " + name  # "the University of Washington", "the Institute of Elsewhere"
+    return name
 
 
 def _plain(text: str | None) -> str:
@@ -222,8 +264,21 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+_AN_LETTERS = "AEFHILMNORSX"  # letters whose names begin with a vowel: "an MSc", "an NLP"
+
+
+def _article(phrase: str) -> str:
+    """ "a" or "an" before ``phrase``, by its sound: "a PhD", "an MSc", "a university"."""
+    word = phrase.split()[0] if phrase.split() else ""
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if len(letters) > 1 and sum(c.isupper() for c in letters) > 1:  # an acronym, spelled out
+        return "an" if letters[0].upper() in _AN_LETTERS else "a"
+    lower = word.lower()
+    if lower.startswith(("uni", "use", "usu", "eu", "one", "once")):
+        return "a"
+    if lower.startswith(("hour", "honor", "honour", "heir")):
+        return "an"
+    return "an" if lower[:1] in "aeiou" else "a"
 
 
 def _and(items: Any) -> str:
@@ -409,7 +464,7 @@ def photo_data_uri(source: Source) -> str | None:
 def bio_page_context(content: BioContent, plan: Plan) -> dict[str, Any]:
     """The lists cut to the plan, for the bio template."""
     shown = {name: getattr(content, name)[: plan.counts[name]] for name in LIST_LABELS}
-    shown["publications"] = publication_views(shown["publications"])
+    shown["publications"] = tuple(reference_view(p) for p in shown["publications"])
     shown["awards"] = tuple(
         AwardView(a.title, a.organization, str(a.date)) for a in shown["awards"]
     )
@@ -436,14 +491,34 @@ def bio_markdown(
     position = ", ".join(_plain(x) for x in (record.headline, record.affiliation) if x)
     if position:
         lines += [f"*{_md_text(position)}*", ""]
-    lines += [_md_inline(content.text) if record.bio.text else _md_text(content.text), ""]
     shown = [f"[{_md_text(text)}]({_md_url(url)})" for text, url in links if url]
     if shown:
         lines += [" · ".join(shown), ""]
+    if content.text:
+        lines += ["## Biography", ""]
+        lines += [_md_inline(content.text) if record.bio.text else _md_text(content.text), ""]
+    if content.interests:
+        lines += ["## Research interests", ""]
+        for title, details in content.interests:
+            more = f": {to_markdown(details)}" if details else ""
+            lines.append(f"- **{to_markdown(title)}**{more}")
+        lines.append("")
     if content.publications:
         lines += ["## Selected publications", ""]
-        for publication in content.publications:
-            lines.append(f"- {to_markdown(format_citation(publication).reference)}")
+        for number, publication in enumerate(content.publications, 1):
+            cited = reference_view(publication)
+            link = f" [{_md_text(cited.link_text)}]({_md_url(cited.url)})" if cited.url else ""
+            lines.append(f"{number}. {to_markdown(cited.text)}{link}")
+        lines.append("")
+    if content.awards:
+        lines += ["## Honors", ""]
+        for award in content.awards:
+            by = f", {_md_inline(award.organization)}" if award.organization else ""
+            lines.append(f"- **{_md_inline(award.title)}**{by} ({award.date})")
+        lines.append("")
+    if content.education:
+        lines += ["## Education", ""]
+        lines += [f"- {to_markdown(line)}" for line in content.education]
         lines.append("")
     return "\n".join(lines)
 

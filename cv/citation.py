@@ -178,7 +178,10 @@ class CVStyle:
         c = citation
         where = Markup("")
         if c.container:
-            where = Markup("{}<em>{}</em>").format("In " if c.contained else "", c.venue)
+            # Only the journal's or the proceedings' name is italic, not "34(3), 909–922".
+            after = Markup(c.venue[len(c.container) :]) if c.venue.startswith(c.container) else None
+            emphasised, rest = (c.container, after) if after is not None else (c.venue, "")
+            where = Markup("{}<em>{}</em>{}").format("In " if c.contained else "", emphasised, rest)
         elif c.details:
             where = c.details  # the imprint follows on its own
         edited = Markup("")

@@ -14,6 +14,7 @@ import typer
 from cv import __version__, parallel
 from cv.errors import CVError
 from cv.outputs import OPT_IN_OUTPUTS, OUTPUTS
+from cv.templates import theme_names
 
 if TYPE_CHECKING:
     from cv.builder import BuildResult
@@ -25,6 +26,8 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    # Command descriptions in full up to 100 columns (click's default stops at 80).
+    context_settings={"max_content_width": 100},
 )
 
 DataOption = Annotated[
@@ -55,7 +58,11 @@ def _known_theme(name: str | None) -> str | None:
 
 
 ThemeOption = Annotated[
-    str | None, typer.Option(help="Theme name (overrides cv.yaml).", callback=_known_theme)
+    str | None,
+    typer.Option(
+        help=f"Theme: {', '.join(theme_names())} (overrides cv.yaml; `cv themes` describes them).",
+        callback=_known_theme,
+    ),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
@@ -164,7 +171,7 @@ def build(
     verbose: VerboseOption = False,
     pdf_variant: PdfVariantOption = None,
 ) -> None:
-    """Build the CV and the bio: cv.pdf, bio.pdf, cv.html, bio.md (and the record's documents)."""
+    """Build cv.pdf, bio.pdf, cv.html and bio.md (and the documents cv.yaml defines)."""
     from cv.builder import build as build_outputs
     from cv.outputs import UnknownOutput
 

@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 from cv.errors import CVError, Problem
 from cv.files import is_file, lookup_problem, name_problem, not_a_file, read_bounded, real_path
-from cv.model import Record
+from cv.model import Publications, Record
 from cv.sections.registry import BUILT_IN
 
 RECORD_FILE = "cv.yaml"
@@ -119,7 +119,11 @@ def load_record(data_dir: Path) -> Source:
     try:
         record = Record.model_validate(data)
     except ValidationError as error:
-        raise CVError(_problems_from(error, data, positions, file)) from None
+        problems = _problems_from(error, data, positions, file)
+        named = _named_files(data)  # checked all the same: a missing .bib in the same run
+        if named is not None:
+            problems += check_files(Source(named, file, data_dir, positions))
+        raise CVError(problems) from None
     source = Source(record, file, data_dir, positions)
     problems = check_sections(source) + check_files(source)
     if problems:
@@ -733,6 +737,24 @@ def check_files(source: Source) -> list[Problem]:
             continue
         problems.append(source.problem(path, message))
     return problems
+
+
+def _named_files(data: Any) -> Record | None:
+    """The files a record that did not validate names, as a record of those alone (None when
+    they are not plain file names either: their own errors say so)."""
+    if not isinstance(data, dict):
+        return None
+    publications = data.get("publications", {})
+    publications = publications if isinstance(publications, dict) else {}
+    bibtex = publications.get("bibtex", [])  # the files it names; the default is checked once valid
+    bibtex = [bibtex] if isinstance(bibtex, str) else bibtex
+    photo, scholar = data.get("photo"), publications.get("scholar")
+    names = [*bibtex, photo or "", scholar or ""] if isinstance(bibtex, list) else [None]
+    if not all(isinstance(name, str) for name in names):
+        return None
+    return Record.model_construct(
+        photo=photo, publications=Publications.model_construct(bibtex=bibtex, scholar=scholar)
+    )
 
 
 def _shown_name(written: str) -> str:

@@ -26,24 +26,20 @@ import jinja2
 import tinycss2
 import yaml
 from jinja2.exceptions import SecurityError
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from cv import model
 from cv.errors import CVError, Problem
 from cv.files import real_path
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
+from cv.templates import THEME_FILE, templates_root
+from cv.typeset import typeset
 from cv.views import check_plain
 
 USER_THEME_DIR = "theme"
-THEME_FILE = "theme.yaml"
 OPTIONS = ("accent_color", "font_size", "margins")
 """The options a theme gives defaults for (``page_size`` is the record's: A4 unless it says)."""
-
-
-def templates_root() -> Path:
-    """The installed templates (in a wheel) or the repository's (in a checkout)."""
-    installed = Path(__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -394,7 +390,7 @@ def environment(theme: Theme) -> TemplateSandbox:
             jinja2.PrefixLoader(prefixes),
         ]
     )
-    return TemplateSandbox(
+    sandbox = TemplateSandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -402,6 +398,17 @@ def environment(theme: Theme) -> TemplateSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    sandbox.filters["css_string"] = css_string
+    return sandbox
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, for a ``<style>`` block: every character that could end
+    the string, the declaration or the element written as a CSS escape."""
+    escaped = "".join(
+        char if char.isalnum() or char in " .,-_'’()" else f"\\{ord(char):x} " for char in text
+    )
+    return Markup(f'"{escaped}"')
 
 
 MAX_OUTPUT = 10_000_000
@@ -421,8 +428,9 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
     check_plain(context)
     template_env = environment(theme)
     user = theme.user_folder
+    lang = _hyphenation_language(context)
     if user is None:
-        return template_env.get_template(name).render(context)
+        return typeset(template_env.get_template(name).render(context), lang)
     try:
         with deadline():
             template_env.start_render()
@@ -450,7 +458,14 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
             file,
             line,
         )
-    return html
+    return typeset(html, lang)
+
+
+def _hyphenation_language(context: Mapping[str, Any]) -> str | None:
+    """The language a page is hyphenated in: its own on paper, none on screen (cv.html)."""
+    meta = context.get("meta")
+    lang = meta.get("lang") if isinstance(meta, Mapping) else None
+    return str(lang) if lang and context.get("for_print", True) else None
 
 
 _ACTIVE_SOURCE = re.compile(

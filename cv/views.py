@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -108,10 +109,26 @@ class Section:
 @view
 @dataclasses.dataclass(frozen=True)
 class PubLink:
-    """A labelled link of a publication ("PDF", "Code", "arXiv", ...)."""
+    """A labelled link of a publication ("PDF", "Code", "arXiv", ...).
+
+    ``identifier`` is what a printed page shows of it when the link is an identifier a reader
+    can look up ("doi:10.1109/TPDS.2022.3230938", "arXiv:2401.17644"); empty for the others.
+    """
 
     label: str
     url: str
+    identifier: str = ""
+
+
+def identifier(label: str, url: str) -> str:
+    """The printed identifier of a DOI or arXiv link, or "" (see :class:`PubLink`)."""
+    for name, prefix, shown in (
+        ("DOI", "https://doi.org/", "doi:"),
+        ("arXiv", "https://arxiv.org/abs/", "arXiv:"),
+    ):
+        if label == name and url.startswith(prefix):
+            return shown + unquote(url[len(prefix) :])
+    return ""
 
 
 @view
@@ -185,6 +202,41 @@ class ScholarView:
 
 @view
 @dataclasses.dataclass(frozen=True)
+class ReferenceView:
+    """A publication cited in one paragraph (the bio's), with a link to the paper.
+
+    ``link_text`` is the link's identifier ("doi:…", "arXiv:…") or its label ("PDF").
+    """
+
+    text: Markup
+    url: str
+    link_text: str
+    abbr: str
+
+
+def reference_view(publication: Publication, style: Style | None = None) -> ReferenceView:
+    """The bio's citation of a publication, title first as the CV sets it (the title, the
+    authors, the venue line), and its first link: the same in bio.pdf and bio.md."""
+    formatted = format_citation(publication, style)
+    links = _pub_links(publication, to_text(formatted.venue_line))
+    first = links[0] if links else None
+    title = Markup('<strong class="pub-title">{}</strong>').format(publication.title)
+    parts = (title, formatted.author_line, formatted.venue_line)
+    text = Markup(" ").join(
+        Markup("{}.").format(part) if not part.striptags().endswith((".", "?", "!")) else part
+        for part in parts
+        if part
+    )
+    return ReferenceView(
+        text,
+        first.url if first else "",
+        (first.identifier or first.label) if first else "",
+        publication.abbr,
+    )
+
+
+@view
+@dataclasses.dataclass(frozen=True)
 class AwardView:
     """An honor on the bio: its title, who gave it, and when."""
 
@@ -216,7 +268,7 @@ def publication_view(
         month=p.month,
         abbr=p.abbr,
         selected=p.selected,
-        links=tuple(PubLink(link.label, link.url) for link in p.links),
+        links=_pub_links(p, to_text(formatted.venue_line)),
         note=p.note,
         award=p.award,
         google_scholar_id=p.google_scholar_id,
@@ -232,6 +284,16 @@ def publication_view(
         venue_line=formatted.venue_line,
         cited=cited,
     )
+
+
+def _pub_links(p: Publication, shown: str = "") -> tuple[PubLink, ...]:
+    """A publication's links, its identifiers (DOI, arXiv) first: a printed page shows them,
+    unless the citation (``shown``, as text) prints one already ("arXiv preprint arXiv:…")."""
+    links = []
+    for link in p.links:
+        printed = identifier(link.label, link.url)
+        links.append(PubLink(link.label, link.url, "" if printed in shown else printed))
+    return tuple(sorted(links, key=lambda link: not link.identifier))
 
 
 def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:

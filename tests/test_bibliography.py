@@ -859,7 +859,7 @@ def test_pdf_groups_numbers_and_counts(built: tuple[str, str, list[str]]) -> Non
     assert titles == sorted(titles), "newest first within groups, forthcoming first"
     assert "1,234 citations · h-index 12 · i10-index 15, as of November 1, 2026" in text
     assert "* equal contribution · † corresponding author" in text
-    assert "DOI · Cited by 1,045" in text and "Code · Cited by 321" in text
+    assert "doi:10.5555/jmlr.2023.100 · Cited by 1,045" in text and "Code · Cited by 321" in text
     assert "arXiv · Cited by 0" in text and text.count("Cited by") == 3
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +14,11 @@ import pytest
 from PIL import Image
 
 import cv
-from cv.bio import Plan, bio_content, fit_one_page, render_bio, short_bio
+from cv.bio import FIRST_PERSON, Plan, bio_content, fit_one_page, render_bio, short_bio
 from cv.builder import read_inputs
 from cv.pdf import layout
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, REPO
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -186,11 +187,14 @@ def test_bio_md_is_a_usable_short_bio(tmp_path: Path) -> None:
     text = (tmp_path / "bio.md").read_text(encoding="utf-8")
     assert text.startswith("# Zhenheng Tang\n")
     assert "*PhD Candidate in Computer Science, Hong Kong Baptist University*" in text
-    paragraph = text.split("\n\n")[2]
-    assert 80 <= len(paragraph.split()) <= 250
+    paragraph = text.split("## Biography\n\n")[1].split("\n\n")[0]
+    # Only what the record says, once: the interests and honors are lists of their own.
+    assert 50 <= len(paragraph.split()) <= 250
     assert paragraph.startswith(
-        "Zhenheng Tang is a PhD Candidate in Computer Science at Hong Kong Baptist"
+        "Zhenheng Tang is a PhD candidate in Computer Science at Hong Kong Baptist University "
+        "and a visiting researcher at the Hong Kong University of Science and Technology"
     )
+    assert "Research interests" not in paragraph and "Honors" not in paragraph
     assert " I " not in f" {paragraph} " and "I'm" not in paragraph  # third person
     assert "[GitHub: wizard1203](https://github.com/wizard1203)" in text
     assert (
@@ -217,9 +221,7 @@ def test_short_bio_prefers_bio_text_and_stays_within_250_words(
         f"name: Jane Doe\nheadline: Professor\nabout: {long_about}\n", {"publications.bib": ""}
     )
     derived = short_bio(read_inputs(data).source.record)
-    assert derived.startswith("Jane Doe is a Professor.") or derived.startswith(
-        "Jane Doe is a Professor"
-    )
+    assert derived.startswith("Jane Doe is a professor.")
     assert len(derived.split()) <= 250
 
 
@@ -236,3 +238,84 @@ def test_markdown_in_bio_text_is_rendered_in_the_pdf(
     reader = pypdf.PdfReader(tmp_path / "bio.pdf")
     uris = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])]
     assert "https://uni.example" in uris
+
+
+@pytest.mark.parametrize(
+    ("record", "opening"),
+    [
+        (
+            "example",
+            "Zhenheng Tang is a PhD candidate in Computer Science at Hong Kong Baptist University "
+            "and a visiting researcher at the Hong Kong University of Science and Technology "
+            "(Guangzhou).",
+        ),
+        (
+            "professor",
+            "Marine A. Denolle is an associate professor of Earth and Space Sciences at the "
+            "University of Washington and a co-founder at Applied Environmental Intelligence.",
+        ),
+        (
+            "scaffold",
+            "Ada Lovelace-Byron is an assistant professor of Computer Science at the University "
+            "of Somewhere.",
+        ),
+    ],
+)
+def test_the_derived_bio_reads_as_an_organiser_would_print_it(
+    record: str, opening: str, tmp_path: Path
+) -> None:
+    from cv.init import init_project
+
+    folders = {"example": EXAMPLE, "professor": REPO / "tests" / "records" / "professor"}
+    if record == "scaffold":
+        init_project(tmp_path / "new")
+        folders["scaffold"] = tmp_path / "new" / "data"
+    text = short_bio(read_inputs(folders[record]).source.record)
+    assert text.startswith(opening)
+    assert "is currently also" not in text and " The " not in text  # no second "is", no "at The"
+    assert "(" not in text.replace("(Guangzhou)", "")  # no parenthesised lists
+    assert not FIRST_PERSON.search(text)
+    sentences = re.split(r"(?<=\.)\s+", text)
+    assert len(sentences) == len(set(sentences)), "no sentence twice"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "article"),
+    [
+        ("PhD candidate", "a"),
+        ("MSc student", "an"),
+        ("NLP researcher", "an"),
+        ("university", "a"),
+        ("honorary fellow", "an"),
+        ("assistant professor", "an"),
+        ("research intern", "a"),
+    ],
+)
+def test_articles_follow_the_sound(phrase: str, article: str) -> None:
+    from cv.bio import _article
+
+    assert _article(phrase) == article
+
+
+def test_earlier_positions_under_one_title_are_said_once() -> None:
+    text = short_bio(read_inputs(REPO / "tests" / "records" / "professor").source.record)
+    assert text.endswith(
+        "Earlier, Marine A. Denolle was an assistant professor at the University of Washington "
+        "and Harvard University."
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("PhD Candidate in Computer Science", "a PhD candidate in Computer Science"),
+        ("Marie Curie Fellow", "a Marie Curie fellow"),
+        ("Co-Founder", "a co-founder"),
+        ("Associate Professor, Earth and Space Sciences", "an associate professor of Earth"),
+        ("MSc Student", "an MSc student"),
+    ],
+)
+def test_a_headline_reads_mid_sentence(headline: str, expected: str) -> None:
+    from cv.model import Record
+
+    assert short_bio(Record(name="N", headline=headline)).startswith(f"N is {expected}")

@@ -115,7 +115,7 @@ CASES = [
     Case(
         "type-section-unknown",
         "cv.yaml:2:19",
-        "sections[1]: unknown section 'newz'; expected one of: about, news",
+        "sections[1]: unknown section 'newz'; expected one of: about, experience",
     ),
     Case(
         "type-document-name",

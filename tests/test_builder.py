@@ -39,18 +39,18 @@ def test_example_is_a_cv_of_several_pages_with_every_section(example_pdf: Path) 
     assert 2 <= len(reader.pages) <= 6
     text = pdf_text(example_pdf)
     titles = [
-        "About Me",
-        "News",
-        "Work & Research Experience",
-        "Teaching",
-        "Professional Activities",
-        "Awards and Prizes",
+        "Profile",
+        "Experience",
+        "Education",
         "Publications",
-        "Educations",
+        "Honors and Awards",
+        "Teaching",
+        "Professional Service",
         "Internships",
+        "News",
     ]
     positions = [text.index(title) for title in titles]
-    assert positions == sorted(positions), "sections are in the homepage's order"
+    assert positions == sorted(positions), "the homepage's sections, in a CV's order"
     assert "Invited Talks" not in text  # the seed's talks are Lorem ipsum placeholders
     for phrase in [
         "Zhenheng Tang",
@@ -71,7 +71,7 @@ def test_example_is_a_cv_of_several_pages_with_every_section(example_pdf: Path) 
 def test_sections_are_bookmarked_and_metadata_is_complete(example_pdf: Path) -> None:
     reader = pypdf.PdfReader(example_pdf)
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert outline[:3] == ["About Me", "News", "Work & Research Experience"]
+    assert outline[:3] == ["Profile", "Experience", "Education"]
     assert "Publications" in outline
     info = reader.metadata
     assert info is not None

@@ -141,3 +141,28 @@ def test_rendercv_export_and_import_on_the_command_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "rendercv", str(broken), "--out", str(tmp_path / "e")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"error: {broken}:"), result.stderr
+
+
+def test_help_shows_every_command_in_full_at_100_columns_and_lists_the_themes() -> None:
+    from cv.themes import available_themes
+
+    wide = CliRunner(env={"COLUMNS": "100"})
+    top = wide.invoke(app, ["--help"], terminal_width=100)
+    assert top.exit_code == 0
+    commands = top.stdout.split("Commands:")[1]
+    assert "..." not in commands, commands  # no description cut short
+    assert max(len(line) for line in top.stdout.splitlines()) <= 100
+    build = wide.invoke(app, ["build", "--help"], terminal_width=100)
+    assert ", ".join(available_themes()) in " ".join(build.stdout.split())
+
+
+def test_a_missing_bib_is_reported_in_the_same_run_as_the_yamls_errors(tmp_path: Path) -> None:
+    (tmp_path / "cv.yaml").write_text(
+        "name: X\nheadlin: oops\npublications:\n  bibtex: [missing.bib]\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["check", "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(":2:1: unknown key 'headlin'" in line for line in lines), lines
+    assert any(":4:12: file 'missing.bib' not found" in line for line in lines), lines
+    assert "2 problems found" in result.stderr

@@ -68,6 +68,15 @@ def test_schema_is_valid_accepts_the_example_and_rejects_a_misspelt_key() -> Non
     assert any("emial" in error.message for error in errors)
 
 
+def test_the_scaffold_passes_its_own_schema(tmp_path: Path) -> None:
+    """The first file a new user opens: an editor that reads `cv schema` flags nothing in it."""
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    validator = jsonschema.Draft202012Validator(json.loads(schema_json()))
+    scaffold = yaml.safe_load((tmp_path / "data" / "cv.yaml").read_text(encoding="utf-8"))
+    scaffold = json.loads(json.dumps(scaffold, default=str))  # YAML dates as strings
+    assert [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(scaffold)] == []
+
+
 def workflow_files() -> list[Path]:
     return [
         *sorted((REPO / ".github" / "workflows").glob("*.yml")),

@@ -187,7 +187,8 @@ def test_a_missing_snapshot_is_reported_by_the_loader(write_record: Callable[...
 
 
 def visible(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    """The text a reader sees (the soft hyphens cv.typeset puts in words on paper left out)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00ad", "")
 
 
 def test_html_shows_totals_and_counts_only_with_a_snapshot() -> None:

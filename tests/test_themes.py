@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -146,16 +147,41 @@ def test_text_extracts_in_reading_order(builds, theme: str) -> None:  # type: ig
     order = [
         "Zhenheng Tang",
         "PhD Candidate in Computer Science",
-        "About Me",
+        "Profile",
         "Democratizing",
         "Research Interests",
         "ML optimization",
-        "News",
-        "FedImpro",
+        "Experience",
+        "Sep 2023 – present",
+        "Visiting Researcher",
+        "Feb 2023 – May 2023",
+        "Education",
+        "Publications",
+        "[11]",
+        "GossipFL",
+        "[10]",
     ]
     positions = [first.index(phrase) for phrase in order]
     assert positions == sorted(positions), list(zip(order, positions, strict=True))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "•" not in first.split("Profile")[0], "no list bullets in the masthead"
+    # poppler's extraction (what applicant-tracking systems use) reads each date just before
+    # its entry's title, the entries in order.
+    poppler = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(out / "cv.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [" ".join(line.split()) for line in poppler.splitlines() if line.strip()]
+    for date, title in [
+        ("Sep 2023 – present", "Visiting Researcher"),
+        ("Jun 2022 – Oct 2022", "Research Intern"),
+        ("Sep 2020 – present", "PhD in Computer Science"),
+    ]:
+        at = lines.index(date)
+        assert lines[at + 1] == title, (date, lines[at : at + 2])
+    assert poppler.index("[11]") < poppler.index("GossipFL") < poppler.index("[10]")
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     news = text.index("Jan 2024"), text.index("Our paper “FedImpro")
     assert news[0] < news[1], "a date comes before its entry"
 
@@ -170,13 +196,13 @@ def test_every_section_of_the_full_record_renders_without_warnings(
     assert result.warnings == ()
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "out" / "cv.pdf").pages)
     for title in [
-        "About Me",
+        "Profile",
         "News",
-        "Work & Research Experience",
-        "Educations",
+        "Experience",
+        "Education",
         "Courses Taught",
-        "Professional Activities",
-        "Awards and Prizes",
+        "Professional Service",
+        "Honors and Awards",
         "Publications",
         "Invited Talks",
         "Internships",
@@ -336,7 +362,7 @@ def test_user_templates_replace_and_extend_theme_templates(
     )
     assert '<footer class="mine">Printed from my record</footer>' in page
     assert "Last updated" not in page
-    assert "<h2>Awards and Prizes</h2>" in page, "everything else comes from the theme"
+    assert "<h2>Honors and Awards</h2>" in page, "everything else comes from the theme"
     assert page.rindex("h2 { color: #ff0000; }") > page.index("/* options:"), (
         "custom.css comes last"
     )
@@ -582,11 +608,17 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
     CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's chromium)"
 )
 @pytest.mark.parametrize("theme", THEMES)
-def test_cv_html_renders_in_headless_chromium(builds, theme: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "light"), (1280, "dark")])
+def test_cv_html_renders_in_headless_chromium(  # type: ignore[no-untyped-def]
+    builds, theme: str, width: int, scheme: str, tmp_path: Path
+) -> None:
     from PIL import Image
 
     out, _ = builds[theme, "A4"]
+    page = (out / "cv.html").read_text(encoding="utf-8")
+    assert '<a class="pdf-link" href="cv.pdf">PDF</a>' in page, "the PDF beside the name"
     shot = tmp_path / "shot.png"
+    dark_mode = ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]
     command = [
         str(CHROMIUM),
         "--headless",
@@ -598,17 +630,188 @@ def test_cv_html_renders_in_headless_chromium(builds, theme: str, tmp_path: Path
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
+        "--hide-scrollbars",
         "--host-resolver-rules=MAP * ~NOTFOUND",
         f"--user-data-dir={tmp_path / 'profile'}",
         f"--screenshot={shot}",
-        "--window-size=1200,1600",
+        f"--window-size={width},1600",
+        *(dark_mode if scheme == "dark" else []),
         (out / "cv.html").as_uri(),
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     with Image.open(shot) as image:
-        assert image.size == (1200, 1600)
+        assert image.size == (width, 1600)
         pixels = image.convert("L").tobytes()
     assert len(set(pixels)) > 16, "not a blank page"
     histogram = [pixels.count(value) for value in range(256)]
     dark = sum(histogram[:128]) / len(pixels)
-    assert 0.01 < dark < 0.35, f"{dark:.1%} dark pixels: text on a light page"
+    if scheme == "light":
+        assert 0.01 < dark < 0.35, f"{dark:.1%} dark pixels: text on a light page"
+    else:
+        assert dark > 0.8, f"{dark:.1%} dark pixels: the dark scheme is light text on dark"
+
+
+def _annotations(page: pypdf.PageObject) -> list[tuple[str, tuple[float, ...]]]:
+    found = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        uri = str(annotation.get("/A", {}).get("/URI", ""))
+        found.append((uri, tuple(float(x) for x in annotation["/Rect"])))
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_each_link_is_one_annotation_and_no_separator_is_a_link(builds, theme: str) -> None:  # type: ignore[no-untyped-def]
+    out, _ = builds[theme, "A4"]
+    reader = pypdf.PdfReader(out / "cv.pdf")
+    for number, page in enumerate(reader.pages, 1):
+        links = _annotations(page)
+        for i, (_, a) in enumerate(links):
+            for _, b in links[i + 1 :]:
+                overlap = min(a[2], b[2]) - max(a[0], b[0]), min(a[1], b[3]) - max(a[3], b[1])
+                assert overlap[0] <= 0.5 or overlap[1] <= 0.5, f"page {number}: {a} and {b}"
+        # Every "·" between links lies outside every annotation (poppler's word boxes).
+        boxes = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(out / "cv.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        height = float(page.mediabox.height)
+        dots = re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">·<', boxes
+        )
+        for x0, top, x1 in ((float(a), float(b), float(c)) for a, b, c in dots):
+            x, y = (x0 + x1) / 2, height - top - 4
+            for uri, (left, bottom, right, upper) in links:
+                inside = left <= x <= right and min(bottom, upper) <= y <= max(bottom, upper)
+                assert not inside, f"page {number}: the dot at {x:.0f},{y:.0f} opens {uri}"
+    assert any("doi.org/10.1109/TPDS" in uri for uri, _ in _annotations(reader.pages[0]))
+
+
+def _tags(node: object, depth: int = 0) -> Iterator[tuple[int, str, object]]:
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if not isinstance(node, dict):
+        return
+    if "/S" in node:
+        yield depth, str(node["/S"]), node
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        yield from _tags(kid, depth + 1)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_entries_are_tagged_as_list_items_in_reading_order(builds, theme: str) -> None:  # type: ignore[no-untyped-def]
+    out, _ = builds[theme, "A4"]
+    reader = pypdf.PdfReader(out / "cv.pdf")
+    tags = list(_tags(reader.trailer["/Root"]["/StructTreeRoot"]))
+    items = [node for _, name, node in tags if name == "/LI"]
+    lists = [name for _, name, _ in tags if name == "/L"]
+    # Experience (4), education (2), publications (11), awards (7), teaching (5), news (5), ...
+    assert len(items) >= 4 + 2 + 11 + 7 + 5 + 5 and len(lists) >= 6
+    # An item's marked content, in its order: the date (or "[n]") and then its entry.
+    texts = []
+    page_text = reader.pages[0].extract_text()
+    for item in items[:6]:
+        marked = [
+            mcid
+            for _, _, node in _tags(item)
+            for kid in (node.get("/K") if isinstance(node.get("/K"), list) else [node.get("/K")])
+            if isinstance(kid, int)
+            for mcid in [kid]
+        ]
+        texts.append(marked)
+    assert all(texts), "every entry holds its content"
+    assert [sorted(t) for t in texts] == texts, "an entry's content is drawn in reading order"
+    assert page_text.index("Sep 2023 – present") < page_text.index("Visiting Researcher")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("output", ["cv.pdf", "bio.pdf"])
+def test_hyphenation_spares_acronyms_identifiers_and_compounds(
+    builds, theme: str, output: str
+) -> None:  # type: ignore[no-untyped-def]
+    out, _ = builds[theme, "A4"]
+    lines = [
+        line
+        for page in pypdf.PdfReader(out / output).pages
+        for line in page.extract_text().splitlines()
+    ]
+    ends = [line.split()[-1] if line.split() else "" for line in lines]
+    hyphenated = [bool(re.search(r"[a-z]-$", end)) for end in ends]
+    runs = "".join("h" if h else "." for h in hyphenated)
+    assert "hhh" not in runs, "at most two hyphenated lines in a row"
+    for index, (end, h) in enumerate(zip(ends, hyphenated, strict=True)):
+        if not h:
+            continue
+        part = end.rstrip("-").split("-")[-1]
+        assert not re.search(r"[A-Z].*[A-Z]|\d|[a-z][A-Z]", part), end  # "IJ-", "arX-"
+        following = lines[index + 1].split()[:1] if index + 1 < len(lines) else []
+        # "hard-" over "ware-friendly": a compound broken away from its own hyphen.
+        assert not (following and "-" in following[0].strip(",.;:")), (end, following)
+    assert "know-" not in ends, "en is US English: knowl-edge"
+
+
+def test_a_hostile_name_in_the_web_pages_print_footer_stays_a_css_string(
+    write_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    name = 'Eve"; } body { display: none } </style><script>x()</script> /* \\'
+    data = write_record(f"name: '{name.replace(chr(39), chr(39) * 2)}'\n", {"publications.bib": ""})
+    cv.build(data, tmp_path / "out", only=["html"], today=TODAY)
+    page = (tmp_path / "out" / "cv.html").read_text(encoding="utf-8")
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    footer = re.search(r"@bottom-left \{ content: (\"[^\"]*\"); \}", style)
+    assert footer is not None, "one CSS string, not ended early"
+    assert "display: none" not in footer.group(1) and "<" not in footer.group(1)
+    assert "<script" not in page
+    # Read back by a CSS parser, the string is the name.
+    import tinycss2
+
+    token = tinycss2.parse_one_component_value(footer.group(1))
+    assert token.type == "string" and token.value == name
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's chromium)"
+)
+def test_the_browsers_own_print_of_cv_html_keeps_the_footer_and_the_bookmarks(  # type: ignore[no-untyped-def]
+    builds, tmp_path: Path
+) -> None:
+    out, _ = builds["classic", "A4"]
+    printed = tmp_path / "printed.pdf"
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",
+        f"--print-to-pdf={printed}",
+        (out / "cv.html").as_uri(),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    reader = pypdf.PdfReader(printed)
+    lines = reader.pages[0].extract_text().splitlines()
+    assert f"Page 1 of {len(reader.pages)}" in " ".join(lines)
+    assert not any(line.endswith("TangPDF") or line == "PDF" for line in lines), "no PDF link"
+    # Page 2 has no masthead: a line that is the name alone is the footer's.
+    second = [line.strip() for line in reader.pages[1].extract_text().splitlines()]
+    assert any(line.endswith("Zhenheng Tang") and "," not in line for line in second), second
+
+    def titles(outline: list[Any]) -> list[str]:
+        return [
+            t
+            for item in outline
+            for t in (titles(item) if isinstance(item, list) else [item.title])
+        ]
+
+    bookmarks = titles(reader.outline)
+    for section in ("Profile", "Experience", "Education", "Publications", "Teaching"):
+        assert section in bookmarks, bookmarks

@@ -28,7 +28,7 @@ from cv.loader import MAX_TEXT
 from cv.model import MAX_CUSTOM
 from cv.sections.base import SectionKind
 from cv.sections.custom import CustomSection, custom_kind
-from cv.sections.registry import BUILT_IN, heading_patterns
+from cv.sections.registry import BUILT_IN, HOMEPAGE, heading_patterns
 
 __all__ = ["import_acadhomepage", "read_acadhomepage", "PLACEHOLDER_NAME"]
 
@@ -467,12 +467,15 @@ def _sections(order: list[tuple[str, str]]) -> list[Any] | None:
     for key, title in order:
         seen.setdefault(key, title)
     keys = ["about", *[key for key in seen if key != "about"]]
-    keys += [key for key in BUILT_IN if key not in keys]
-    default = list(BUILT_IN)
+    default = [kind.key for kind in HOMEPAGE]  # a page in this order takes the CV's order
+    keys += [key for key in default if key not in keys]
     retitled = {
         key: title
         for key, title in seen.items()
-        if key in BUILT_IN and key != "about" and title.casefold() != BUILT_IN[key].title.casefold()
+        if key in BUILT_IN
+        and key != "about"
+        and title.casefold()
+        not in {BUILT_IN[key].title.casefold(), BUILT_IN[key].homepage_title.casefold()}
     }
     if keys == default and not retitled:
         return None

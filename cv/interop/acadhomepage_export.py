@@ -15,7 +15,7 @@ from typing import Any
 from cv.citation import format_citation, to_markdown
 from cv.interop.files import load_for_export
 from cv.model import Record
-from cv.sections.registry import section_order
+from cv.sections.registry import section_order, title_of
 
 __all__ = ["export_acadhomepage", "render_about"]
 
@@ -64,7 +64,7 @@ def render_about(record: Record, publications: Sequence[Any]) -> str:
                 details = f": {_one_line(interest.details)}" if interest.details else ""
                 lines.append(f"* {_one_line(interest.title)}{details}")
         parts.append("\n".join(lines) + "\n")
-    for kind, options in section_order(record):
+    for kind, options in section_order(record, homepage=True):
         if kind.key == "about":
             continue  # the introduction above
         if kind.key == "publications":
@@ -73,7 +73,7 @@ def render_about(record: Record, publications: Sequence[Any]) -> str:
             body = kind.markdown(kind.items(record))
         if not body:
             continue
-        title = options.title or kind.title
+        title = title_of(kind, options, homepage=True)
         emoji = f"{kind.emoji} " if kind.emoji else ""
         parts.append(f"# {emoji}{title}\n" + "\n".join(body) + "\n")
     return "\n".join(parts)

@@ -86,7 +86,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 
 SECTION = SectionKind(
     key="about",
-    title="About Me",
+    title="Profile",
+    homepage_title="About Me",
     model=None,
     view=lambda item, _data: item,
     markdown=markdown,

@@ -92,7 +92,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 
 SECTION = SectionKind(
     key="awards",
-    title="Awards and Prizes",
+    title="Honors and Awards",
+    homepage_title="Awards and Prizes",
     model=Award,
     view=view,
     sort=lambda a: a.date.sort_key,

@@ -75,7 +75,7 @@ class SectionKind:
 
     #: The key in cv.yaml, in ``sections:`` and in the template (``section.key``).
     key: str
-    #: The title shown when ``sections:`` gives none.
+    #: The title the CV shows when ``sections:`` gives none ("Education").
     title: str
     #: The model of one entry; ``None`` for sections that are not a list of entries.
     model: type[BaseModel] | None
@@ -107,6 +107,12 @@ class SectionKind:
     make: Callable[[SectionData, str, int | None], Section | None] | None = None
     #: The entries of the section in a record; by default the record's field of the same key.
     entries: Callable[[Any], Sequence[Any]] | None = None
+    #: The homepage's heading when it is not the CV's title ("Educations"): what the
+    #: AcadHomepage export writes and what an import takes for the default.
+    homepage_title: str = ""
+    #: How many entries the CV shows without ``sections:`` (news: the latest few); the rest
+    #: stay in cv.html, folded. ``None``: all.
+    limit: int | None = None
     #: How many entries a page limit may shorten; by default the entries' count, and for a
     #: section with ``make``, ``None``: it is never shortened.
     count: Callable[[SectionData], int] | None = None
@@ -140,21 +146,25 @@ class SectionKind:
         """The section as the template gets it, or None when it has nothing to show."""
         if self.make is not None:
             return self.make(data, title, limit)
-        items = self.ordered(data.record)[:limit] if limit else self.ordered(data.record)
+        every = self.ordered(data.record)
+        items = every[:limit] if limit else every
         if not items:
             return None
         entries = tuple(self.view(item, data) for item in items)
+        extra: dict[str, Any] = {}
+        if not any(getattr(e, "when", "") for e in entries):
+            extra["undated"] = True  # no date column: the entries take the full width
         if self.group is None:
-            return Section(self.key, title, entries)
+            # What a limit leaves out stays in cv.html, folded (the PDF shows `entries` only).
+            more = tuple(self.view(item, data) for item in every[len(items) :])
+            if more:
+                extra["more"] = more
+            return Section(self.key, title, entries, extra)
         headings = tuple(self.group(item) for item in items)
         starts = tuple(i == 0 or headings[i] != headings[i - 1] for i in range(len(items)))
         groups = tuple(heading for heading, first in zip(headings, starts, strict=True) if first)
-        return Section(
-            self.key,
-            title,
-            entries,
-            {"groups": groups, "group_of": headings, "group_starts": starts},
-        )
+        extra |= {"groups": groups, "group_of": headings, "group_starts": starts}
+        return Section(self.key, title, entries, extra)
 
 
 # --- views ----------------------------------------------------------------------------------

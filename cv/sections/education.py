@@ -114,7 +114,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 
 SECTION = SectionKind(
     key="education",
-    title="Educations",
+    title="Education",
+    homepage_title="Educations",
     model=Education,
     view=view,
     sort=lambda e: newest_first(e.start, e.end),

@@ -103,7 +103,8 @@ WORK = {
 
 SECTION = SectionKind(
     key="experience",
-    title="Work & Research Experience",
+    title="Experience",
+    homepage_title="Work & Research Experience",
     model=Experience,
     view=view,
     sort=lambda e: newest_first(e.start, e.end),

@@ -46,6 +46,7 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 SECTION = SectionKind(
     key="news",
     title="News",
+    limit=5,
     model=NewsItem,
     view=view,
     sort=lambda n: n.date.sort_key,

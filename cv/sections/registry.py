@@ -43,6 +43,33 @@ SECTIONS: tuple[SectionKind, ...] = tuple(
     module.SECTION
     for module in (
         about,
+        experience,
+        education,
+        publications,
+        grants,
+        awards,
+        talks,
+        teaching,
+        supervision,
+        service,
+        internships,
+        patents,
+        software,
+        projects,
+        outreach,
+        memberships,
+        skills,
+        languages,
+        news,
+    )
+)
+"""The built-in sections in a CV's order (the CV's order without ``sections:``): positions and
+education first, then the record of work, news last (and short, :attr:`SectionKind.limit`)."""
+
+HOMEPAGE: tuple[SectionKind, ...] = tuple(
+    module.SECTION
+    for module in (
+        about,
         news,
         experience,
         teaching,
@@ -63,7 +90,8 @@ SECTIONS: tuple[SectionKind, ...] = tuple(
         languages,
     )
 )
-"""The built-in sections, in the homepage's order (the CV's order without ``sections:``)."""
+"""The same sections in an AcadHomepage page's order: what ``cv export acadhomepage`` writes
+without ``sections:``, and the order an import leaves unsaid."""
 
 BUILT_IN = MappingProxyType({kind.key: kind for kind in SECTIONS})
 
@@ -77,10 +105,13 @@ def kinds(record: Record) -> dict[str, SectionKind]:
     return found
 
 
-def section_order(record: Record) -> list[tuple[SectionKind, SectionOptions]]:
+def section_order(
+    record: Record, homepage: bool = False
+) -> list[tuple[SectionKind, SectionOptions]]:
     """The sections to show, in order, with their options (title, limit).
 
-    Without ``sections:``, every built-in section in :data:`SECTIONS` order, then the custom
+    Without ``sections:``, every built-in section in :data:`SECTIONS` order (or, for the
+    homepage, :data:`HOMEPAGE` order), each with its default limit on the CV, then the custom
     ones in the order written. A key ``sections:`` names that is no section was refused when
     the record was loaded.
     """
@@ -88,12 +119,21 @@ def section_order(record: Record) -> list[tuple[SectionKind, SectionOptions]]:
 
     known = kinds(record)
     if record.sections is None:
-        return [(kind, SectionOptions()) for kind in known.values()]
+        custom = [kind for key, kind in known.items() if key not in BUILT_IN]
+        if homepage:
+            return [(kind, SectionOptions()) for kind in (*HOMEPAGE, *custom)]
+        ordered = [*SECTIONS[:-1], *custom, SECTIONS[-1]]  # news, the last, stays last
+        return [(kind, SectionOptions(limit=kind.limit)) for kind in ordered]
     order: list[tuple[SectionKind, SectionOptions]] = []
     for item in record.sections:
         pairs = [(item, SectionOptions())] if isinstance(item, str) else list(item.items())
         order += [(known[key], options) for key, options in pairs if key in known]
     return order
+
+
+def title_of(kind: SectionKind, options: SectionOptions, homepage: bool = False) -> str:
+    """A section's title: the record's own, or the CV's (or the homepage's) default."""
+    return options.title or (kind.homepage_title if homepage else "") or kind.title
 
 
 def section_data(

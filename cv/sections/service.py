@@ -125,7 +125,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 
 SECTION = SectionKind(
     key="service",
-    title="Professional Activities",
+    title="Professional Service",
+    homepage_title="Professional Activities",
     model=Service,
     view=view,
     markdown=markdown,

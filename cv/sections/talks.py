@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
 from cv import markup
 from cv.fields import AcademicDate, Strict, Tags
 from cv.interop.item_parts import linked, location
@@ -24,6 +22,7 @@ from cv.sections.base import (
     md_date,
     md_parts,
     one_line,
+    strong,
 )
 from cv.views import Entry, Link
 
@@ -50,9 +49,7 @@ def view(t: Talk, _data: SectionData) -> Entry:
         if url
     )
     subtitle = join(markup.inline(t.event), markup.inline(t.location))
-    return entry(
-        str(t.date), Markup("<em>{}</em>").format(link(t.title, t.url)), subtitle, (), links
-    )
+    return entry(str(t.date), strong(link(t.title, t.url)), subtitle, (), links)
 
 
 def markdown(items: Sequence[Talk]) -> list[str]:
