@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from cv import texts
 from cv.errors import CVError, Problem
 from cv.files import is_file, lookup_problem, name_problem, not_a_file, read_bounded, real_path
 from cv.model import Record
@@ -79,11 +80,20 @@ class Source:
     file: Path
     data_dir: Path
     positions: Positions
+    #: The record as plain values, to read its texts in another language (:meth:`record_in`).
+    data: Any = None
 
     def problem(self, path: Path_, message: str, hint: str | None = None) -> Problem:
         """A problem located at the value at ``path``."""
         line, column = self.positions.of(path) or (None, None)
         return Problem(message, self.file, line, column, hint)
+
+    def record_in(self, lang: str | None) -> Record:
+        """The record with its texts by language (``{en: …, de: …}``) read in ``lang``."""
+        if lang is None or lang == self.record.lang or self.data is None:
+            return self.record
+        record = _validate(self.data, self.positions, self.file, lang)
+        return record.model_copy(update={"lang": self.record.lang})
 
 
 def load_record(data_dir: Path) -> Source:
@@ -116,15 +126,41 @@ def load_record(data_dir: Path) -> Source:
     data, positions, problems = _compose(text, file)
     if problems:
         raise CVError(problems)
-    try:
-        record = Record.model_validate(data)
-    except ValidationError as error:
-        raise CVError(_problems_from(error, data, positions, file)) from None
-    source = Source(record, file, data_dir, positions)
+    record = _validate(data, positions, file)
+    source = Source(record, file, data_dir, positions, data)
     problems = check_sections(source) + check_files(source)
     if problems:
         raise CVError(problems)
     return source
+
+
+def _validate(data: Any, positions: Positions, file: Path, lang: str | None = None) -> Record:
+    """The record; a text given in several languages is read in ``lang`` (else its ``lang:``)."""
+    if lang is None:
+        written = data.get("lang") if isinstance(data, dict) else None
+        lang = written if isinstance(written, str) else "en"
+    try:
+        return Record.model_validate(data)
+    except ValidationError as error:
+        mappings = [
+            _data_path(details["loc"], data)[0]
+            for details in error.errors(include_url=False)
+            if details["type"] == "string_type" and isinstance(details["input"], dict)
+        ]
+        chosen, wrong = texts.choose(data, mappings, lang)
+        if chosen is None:
+            raise CVError(_problems_from(error, data, positions, file)) from None
+    if wrong:
+        raise CVError(
+            Problem(
+                f"{_dotted(path)}: {message}", file, *(positions.of(path, key=key) or (None, None))
+            )
+            for path, key, message in wrong
+        )
+    try:
+        return Record.model_validate(chosen)
+    except ValidationError as error:
+        raise CVError(_problems_from(error, chosen, positions, file)) from None
 
 
 def _decode(raw: bytes, file: Path) -> str:

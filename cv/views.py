@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from markupsafe import Markup
 
 from cv.citation import Style, format_citation, to_text
+from cv.i18n import current, format_day, format_number, primary, word
 
 if TYPE_CHECKING:
     from cv.bibliography import Publication, PublicationGroup
@@ -160,6 +161,10 @@ class PublicationView:
     author_line: Markup
     venue_line: Markup
     cited: int | None = None
+    #: The whole citation when the style writes entries whole (a CSL style), else "".
+    entry: Markup = Markup("")
+    #: ``cited`` written in the document's language ("1,234", "1.234").
+    cited_text: str = ""
 
 
 @view
@@ -231,6 +236,8 @@ def publication_view(
         author_line=formatted.author_line,
         venue_line=formatted.venue_line,
         cited=cited,
+        entry=formatted.entry,
+        cited_text=format_number(cited) if cited is not None else "",
     )
 
 
@@ -262,10 +269,18 @@ def group_views(
 
 
 def scholar_view(scholar: Scholar) -> ScholarView:
+    summary = scholar.summary
+    if primary(current()) != "en":  # the summary's words in the document's language
+        summary = word("scholar").format(
+            citations=format_number(scholar.citedby),
+            hindex=scholar.hindex,
+            i10index=scholar.i10index,
+            date=format_day(scholar.updated),
+        )
     return ScholarView(
         scholar.citedby,
         scholar.hindex,
         scholar.i10index,
         scholar.updated.isoformat(),
-        scholar.summary,
+        summary,
     )
