@@ -59,10 +59,22 @@ _MARKS = re.compile(rf"[\s,]*{MARK}([^{END_MARK}]*){END_MARK}")
 _OWNER = re.compile(
     rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}(?:[^{OPEN}{CLOSE}<]{{0,4}}{OPEN}[^{OPEN}{CLOSE}]*{CLOSE})*"
 )
+_DOUBLE_PERIOD = re.compile(r"\.((?:</(?:strong|i|b|sup|span)>)+)\.")
 _NUMBER = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
 
 
 # --- the styles of the package ----------------------------------------------------------------
+
+ALIASES = {
+    "acm": "association-for-computing-machinery",
+    "vancouver": "nlm-citation-sequence",
+    "chicago": "chicago-notes-bibliography",
+    "mla": "modern-language-association",
+    "harvard": "harvard-cite-them-right",
+    "ama": "american-medical-association",
+    "acs": "american-chemical-society",
+}
+"""Short names people call styles by, and the package's style each stands for."""
 
 
 def _styles_folder() -> Any:
@@ -76,7 +88,7 @@ def style_names() -> tuple[str, ...]:
     names = {p.name[:-4] for p in folder.iterdir() if p.name.endswith(".csl")}
     dependent = folder.joinpath("dependent")
     names |= {p.name[:-4] for p in dependent.iterdir() if p.name.endswith(".csl")}
-    return tuple(sorted(names))
+    return tuple(sorted(names | set(ALIASES)))
 
 
 def style_titles() -> dict[str, str]:
@@ -86,6 +98,9 @@ def style_titles() -> dict[str, str]:
     titles = {}
     folder = _styles_folder()
     for name in style_names():
+        if name in ALIASES:
+            titles[name] = f"= {ALIASES[name]}"
+            continue
         path = folder.joinpath(f"{name}.csl")
         if not path.is_file():
             path = folder.joinpath("dependent", f"{name}.csl")
@@ -107,6 +122,7 @@ def _package_style(name: str) -> bytes | None:
     """The XML of the package's style ``name``, a dependent style resolved to its parent."""
     if name not in style_names():
         return None
+    name = ALIASES.get(name, name)
     folder = _styles_folder()
     path = folder.joinpath(f"{name}.csl")
     if path.is_file():
@@ -271,6 +287,10 @@ def _speed_up() -> None:
         return calls_variable
 
     def initialize(self: Any, given: str, mark: str, context: Any) -> str:
+        # CSL 1.0.1's initialize="false" (names in full, initials kept), which citeproc-py
+        # does not read: Chicago's bibliography wrote "Berg, J." for "Berg, Jan".
+        if self.get("initialize", self.get_root().get("initialize", "true")) == "false":
+            return given
         # citeproc-py takes a lower-case part for a particle: "Yiu-ming" became "Y.-. ming .".
         if given.startswith(OPEN) and given.endswith(CLOSE):
             inner = original_initialize(self, _HYPHENATED.sub(_upper, given[1:-1]), mark, context)
@@ -292,6 +312,15 @@ def _speed_up() -> None:
         finally:
             _OWNER_FIRST.reset(token)
 
+    def reference(self: Any) -> Any:  # looked up some 300 times an entry, through two dicts
+        found = self.__dict__.get("_cv_reference")
+        if found is None:
+            found = self.__dict__["_cv_reference"] = self.bibliography.source[self.key]
+        return found
+
+    import citeproc.source
+
+    citeproc.source.CitationItem.reference = property(reference)
     model.CitationStylesElement.xpath_search = xpath_search
     model.Parent.calls_variable = cached(original_parent)
     model.Text.calls_variable = cached(original_text)
@@ -352,8 +381,9 @@ class CSLStyle:
         from citeproc.frontend import CitationStylesBibliography
         from citeproc.source.json import CiteProcJSON
 
-        item = csl_item(publication, owner=(OPEN, CLOSE), mark=(MARK, END_MARK))
-        engine = self._engine(lang or current())
+        lang = lang or current()
+        item = csl_item(publication, owner=(OPEN, CLOSE), mark=(MARK, END_MARK), lang=lang)
+        engine = self._engine(lang)
         try:
             bibliography = CitationStylesBibliography(engine, CiteProcJSON([item]), formatter.html)
             bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
@@ -389,6 +419,9 @@ def _finish(html: str) -> Markup:
         html,
     )
     html = re.sub(f"[{OPEN}{CLOSE}{MARK}{END_MARK}]", "", html)
+    # A period after a name that ends in one ("J.", "et al."): citeproc-py sees the tag, or
+    # the marker, between them and does not merge the two.
+    html = _DOUBLE_PERIOD.sub(r".\1", html)
     html = _NUMBER.sub("", html.replace("<br />", " ").strip())
     return Markup(html)
 

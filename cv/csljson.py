@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from cv.i18n import word
+
 if TYPE_CHECKING:
     from cv.bibliography import Publication
     from cv.names import Author
@@ -52,7 +54,7 @@ CSL_TYPES = {
 }
 """BibTeX and biblatex entry types -> CSL item types (anything else is an ``article``)."""
 
-_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+_GENRES = {"phdthesis": "phd_thesis", "mastersthesis": "masters_thesis"}
 _URL = re.compile(r"\s*(?:https?://|www\.)", re.I)
 _ARXIV_VENUE = re.compile(r"^\s*(?:arxiv|corr)\b", re.I)
 
@@ -99,7 +101,10 @@ def _names(people: tuple[Author, ...], owner: tuple[str, str], mark: tuple[str, 
 
 
 def csl_item(
-    p: Publication, owner: tuple[str, str] = ("", ""), mark: tuple[str, str] = ("", "")
+    p: Publication,
+    owner: tuple[str, str] = ("", ""),
+    mark: tuple[str, str] = ("", ""),
+    lang: str = "en",
 ) -> dict[str, Any]:
     """``p`` as a CSL-JSON item (``id`` is its key, lower case as citeproc-py wants it).
 
@@ -107,6 +112,7 @@ def csl_item(
         p: The publication.
         owner: Markers put around each part of the owner's name (see :func:`csl_name`).
         mark: Markers put around contribution marks.
+        lang: The language of the words cv supplies (a thesis's genre, "PhD thesis").
     """
     kind = "article" if p.kind == "preprint" else CSL_TYPES.get(p.entry_type, "article")
     item: dict[str, Any] = {"id": p.key.lower(), "type": kind, "title": p.title.striptags()}
@@ -142,7 +148,7 @@ def csl_item(
         item["publisher"] = publisher
     if p.address:
         item["publisher-place"] = p.address
-    genre = p.genre or _GENRES.get(p.entry_type, "")
+    genre = p.genre or (word(_GENRES[p.entry_type], lang) if p.entry_type in _GENRES else "")
     if genre:
         item["genre"] = genre
     if p.doi:

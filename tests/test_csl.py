@@ -1,0 +1,353 @@
+"""Tests for cv.csl and cv.csljson: CSL styles by name or file, what the CV adds kept in each.
+
+The record of tricky names (tests/records/tricky-names) has particles, a suffix, a hyphenated
+given name, a corporate name, a CJK name, a single name, contribution marks and an author list
+long enough for every style's et-al rule, with the owner ninth.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cv
+from cv.bibliography import Publication
+from cv.builder import read_inputs
+from cv.citation import format_citation, to_text, using_style
+from cv.cli import app
+from cv.csl import CSLStyle, StyleError, close_styles, load_style, style_names
+from cv.errors import CVError
+
+TRICKY = Path(__file__).parent / "records" / "tricky-names"
+STYLES = ("apa", "ieee", "acm", "chicago", "vancouver", "nature")
+
+
+@pytest.fixture(scope="module")
+def publications() -> dict[str, Publication]:
+    return {p.key: p for p in read_inputs(TRICKY).publications}
+
+
+@pytest.fixture(scope="module")
+def styles() -> dict[str, CSLStyle]:
+    return {name: load_style(name, TRICKY) for name in STYLES}
+
+
+# --- each entry as the style's own rules write it -----------------------------------------------
+
+SAMPLES = {
+    "apa": (
+        "van der Berg, J., Smith, J., Jr., de la Fontaine, J.-L., Müller-Lüdenscheidt, A.-M., & "
+        "The XYZ Consortium. (2024). Particles and Suffixes in Author Names. Journal of Names, "
+        "12(3), 1–20. https://doi.org/10.1000/names.2024"
+    ),
+    "ieee": (
+        "J. van der Berg, J. Smith Jr., J.-L. de la Fontaine, A.-M. Müller-Lüdenscheidt, and The "
+        "XYZ Consortium, “Particles and Suffixes in Author Names”, Journal of Names, vol. 12, "
+        "no. 3, pp. 1–20, Mar. 2024, doi: 10.1000/names.2024."
+    ),
+    "acm": (
+        "Jan van der Berg, John Smith Jr., Jean-Luc de la Fontaine, Anna-Maria "
+        "Müller-Lüdenscheidt, and The XYZ Consortium. 2024. Particles and Suffixes in Author "
+        "Names. Journal of Names 12, 3 (March 2024), 1–20. https://doi.org/10.1000/names.2024"
+    ),
+    "chicago": (
+        "Berg, Jan van der, John Smith Jr., Jean-Luc de la Fontaine, Anna-Maria "
+        "Müller-Lüdenscheidt, and The XYZ Consortium. “Particles and Suffixes in Author Names”. "
+        "Journal of Names 12, no. 3 (2024): 1–20. https://doi.org/10.1000/names.2024."
+    ),
+    "vancouver": (
+        "van der Berg J, Smith J Jr., de la Fontaine JL, Müller-Lüdenscheidt AM, The XYZ "
+        "Consortium. Particles and Suffixes in Author Names. Journal of Names."
+    ),
+    "nature": (
+        "van der Berg, J., Smith, J., Jr., de la Fontaine, J.-L., Müller-Lüdenscheidt, A.-M. & "
+        "The XYZ Consortium. Particles and Suffixes in Author Names. Journal of Names 12, 1–20 "
+        "(2024)."
+    ),
+}
+
+
+@pytest.mark.parametrize("name", STYLES)
+def test_each_style_writes_the_entry_by_its_own_rules(
+    name: str, styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    text = to_text(styles[name].write(publications["particle2024"], "en"))
+    assert text.startswith(SAMPLES[name])
+
+
+@pytest.mark.parametrize("name", STYLES)
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "zh"])
+def test_the_owner_is_bold_in_every_entry_style_and_language(
+    name: str, lang: str, styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    for publication in publications.values():
+        html = str(styles[name].write(publication, lang))
+        owners = re.findall(r'<strong class="owner">(.*?)</strong>', html)
+        assert len(owners) == 1, (publication.key, html)
+        assert "Berg" in owners[0] and "J" in owners[0], html
+        assert not re.search("[\ue000-\ue003]", html)  # no marker left over
+
+
+def test_the_owner_bold_covers_the_whole_name_in_each_form(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    forms = {
+        "apa": "van der Berg, J.",
+        "ieee": "J. van der Berg",
+        "acm": "Jan van der Berg",
+        "chicago": "Berg, Jan van der",
+        "vancouver": "van der Berg J",
+        "nature": "van der Berg, J.",
+    }
+    for name, form in forms.items():
+        html = str(styles[name].write(publications["particle2024"], "en"))
+        assert f'<strong class="owner">{form}</strong>' in html
+
+
+def test_contribution_marks_follow_the_name_in_every_style(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    for style in styles.values():
+        html = str(style.write(publications["cjk2023"], "en"))
+        assert re.search(r'</strong><sup class="mark">\*</sup>', html), html
+        assert re.search(r'Li(, S\.| S|, Si| Si)?\.?<sup class="mark">\*</sup>', html), html
+
+
+def test_an_et_al_rule_never_cuts_the_owner(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    # IEEE cuts lists of 7 or more to the first author, Vancouver to 6: the owner is ninth.
+    for name in ("ieee", "vancouver", "chicago"):
+        text = to_text(styles[name].write(publications["many2022"], "en"))
+        assert "Berg" in text
+        assert "A12" not in text  # the list is still cut after the owner
+    ieee = to_text(styles["ieee"].write(publications["many2022"], "en"))
+    assert ieee.startswith("B. A1, B. A2,") and "J. van der Berg, et al." in ieee
+
+
+def test_cjk_and_single_names_are_kept_whole(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    for style in styles.values():
+        text = to_text(style.write(publications["cjk2023"], "en"))
+        assert "王小明" in text and "Plato" in text
+
+
+def test_words_of_the_style_follow_the_language(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    german = to_text(styles["ieee"].write(publications["particle2024"], "de"))
+    assert "Bd. 12, Nr. 3, S. 1–20, März 2024" in german
+    thesis = to_text(styles["apa"].write(publications["thesis2020"], "de"))
+    assert "Dissertation" in thesis and "PhD" not in thesis
+    french = to_text(styles["apa"].write(publications["cjk2023"], "fr"))
+    assert "(éds.)" in french
+
+
+def test_the_cv_numbers_entries_itself(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    for name in ("ieee", "vancouver", "nature"):
+        text = to_text(styles[name].write(publications["book2017"], "en"))
+        assert not re.match(r"\[?\d+[\].]", text), text
+
+
+# --- in the CV ------------------------------------------------------------------------------
+
+
+def _copy(tmp_path: Path, extra: str = "", lang: str = "en") -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(TRICKY, data)
+    text = (data / "cv.yaml").read_text(encoding="utf-8").replace("lang: en", f"lang: {lang}")
+    (data / "cv.yaml").write_text(text + extra, encoding="utf-8")
+    return data
+
+
+def test_a_styled_cv_keeps_badges_links_numbers_and_groups(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: ieee\n")
+    result = cv.build(data, tmp_path / "out", only=["html"])
+    html = result.outputs[0].path.read_text(encoding="utf-8")
+    assert '<span class="badge">ICML</span> S. Zhang' in html
+    assert '<a href="https://example.org/cjk.pdf">PDF</a>' in html
+    assert html.count('class="pub-entry"') == 9
+    numbers = re.findall(r'pub-number">\[(\d+)\]', html)
+    assert numbers == [str(n) for n in range(9, 0, -1)]  # reverse, across the groups
+    assert "Journal Articles" in html and "Conference Papers" in html
+    assert "<sup>*</sup> equal contribution" in html
+
+
+def test_a_document_has_its_own_style_and_language(tmp_path: Path) -> None:
+    extra = "documents:\n  nsf:\n    lang: de\n    publications: {style: ieee}\n"
+    data = _copy(tmp_path, "  style: apa\n" + extra)
+    result = cv.build(data, tmp_path / "out", only=["cv", "nsf"])
+    main, nsf = (_pdf_text(output.path) for output in result.outputs)
+    assert "van der Berg, J., Smith, J., Jr." in main
+    assert "J. van der Berg, J. Smith Jr." in nsf
+    assert "Zeitschriftenartikel" in nsf and "Journal Articles" in main
+
+
+def test_the_bio_markdown_cites_in_the_style(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: nature\n")
+    (data / "publications.bib").write_text(
+        (data / "publications.bib")
+        .read_text(encoding="utf-8")
+        .replace("year = {2020}", "year = {2020}, selected = {true}"),
+        encoding="utf-8",
+    )
+    result = cv.build(data, tmp_path / "out", only=["md"])
+    text = result.outputs[0].path.read_text(encoding="utf-8")
+    assert "**van der Berg, J.** A Thesis on Things. (Delft University of Technology" in text
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def _check(data: Path) -> str:
+    result = CliRunner().invoke(app, ["check", "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    return result.stderr
+
+
+def test_an_unknown_style_is_located_with_close_names(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: ieeee\n")
+    said = _check(data)
+    line = said.splitlines()[0]
+    assert re.match(rf"error: {re.escape(str(data / 'cv.yaml'))}:\d+:10: unknown citation", line)
+    assert "did you mean ieee" in line
+    assert "Traceback" not in said
+
+
+def test_an_unknown_document_style_is_located_at_the_document(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "documents:\n  nsf:\n    publications: {style: nautre}\n")
+    said = _check(data)
+    assert re.search(r"cv\.yaml:\d+:\d+: unknown citation style 'nautre'.*nature", said)
+
+
+def test_close_names_and_the_listing() -> None:
+    assert "apa" in close_styles("apaa")
+    names = style_names()
+    assert {"apa", "ieee", "acm", "vancouver", "nature", "chicago"} <= set(names)
+    result = CliRunner().invoke(app, ["styles"])
+    assert result.exit_code == 0
+    assert (
+        "\napa\n" in result.stdout
+        and "acm        = association-for-computing-machinery" in result.stdout
+    )
+
+
+CSL_HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
+MINIMAL = (
+    '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+    "<info><title>Mine</title><id>mine</id><updated>2024-01-01T00:00:00+00:00</updated></info>"
+    '<citation><layout><text variable="title"/></layout></citation>'
+    '<bibliography><layout><names variable="author"><name initialize-with=". "/></names>'
+    '<text variable="title" prefix=": "/></layout></bibliography></style>'
+)
+
+
+def test_a_csl_file_in_the_data_folder(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: styles/mine.csl\n")
+    (data / "styles").mkdir()
+    (data / "styles" / "mine.csl").write_text(CSL_HEAD + MINIMAL, encoding="utf-8")
+    inputs = read_inputs(data)
+    with using_style(inputs.style_for(inputs.source.record)):
+        entry = format_citation(inputs.publications[0]).entry
+    assert str(entry) == '<strong class="owner">J. van der Berg</strong>, R. Roe: A Preprint'
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"not xml at all", r"mine\.csl:1:1: styles/mine\.csl is not XML"),
+        (CSL_HEAD.encode() + b"<style><oops></style>", r"mine\.csl:2:\d+: .*is not XML"),
+        (
+            b"<html><body/></html>",
+            r"mine\.csl:1:1: .*is not a CSL style: its root element is <html>",
+        ),
+        (
+            MINIMAL.replace("<bibliography><layout>", "<xbib><layout>")
+            .replace("</layout></bibliography>", "</layout></xbib>")
+            .encode(),
+            r"mine\.csl:1:1: .*has no <bibliography>",
+        ),
+        (
+            (
+                b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+                b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+            )
+            + MINIMAL.replace("<title>Mine</title>", "<title>&lol3;</title>").encode(),
+            r"mine\.csl:1:1: .*declares a DTD",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            + MINIMAL.replace("<title>Mine</title>", "<title>&x;</title>").encode(),
+            r"mine\.csl:1:1: .*declares a DTD",
+        ),
+    ],
+    ids=[
+        "not-xml",
+        "broken-xml",
+        "not-csl",
+        "no-bibliography",
+        "billion-laughs",
+        "external-entity",
+    ],
+)
+def test_a_broken_csl_file_is_one_located_line(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    data = _copy(tmp_path, "  style: styles/mine.csl\n")
+    (data / "styles").mkdir()
+    (data / "styles" / "mine.csl").write_bytes(content)
+    said = _check(data)
+    assert len(said.splitlines()) == 2, said  # the problem, and the count
+    assert re.search(expected, said.splitlines()[0]), said
+    assert "passwd" not in said and "root:" not in said
+
+
+def test_a_csl_file_outside_the_data_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.csl"
+    outside.write_text(CSL_HEAD + MINIMAL, encoding="utf-8")
+    data = _copy(tmp_path, "  style: ../elsewhere.csl\n")
+    assert re.search(r"cv\.yaml:\d+:10: the style file ../elsewhere.csl is outside", _check(data))
+    (data / "linked.csl").symlink_to(outside)
+    text = (data / "cv.yaml").read_text(encoding="utf-8").replace("../elsewhere.csl", "linked.csl")
+    (data / "cv.yaml").write_text(text, encoding="utf-8")
+    assert "is outside the data folder" in _check(data)
+
+
+def test_a_fifo_and_an_oversized_csl_file_are_refused_unread(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: pipe.csl\n")
+    os.mkfifo(data / "pipe.csl")
+    assert "is a named pipe" in _check(data)
+    text = (data / "cv.yaml").read_text(encoding="utf-8").replace("pipe.csl", "big.csl")
+    (data / "cv.yaml").write_text(text, encoding="utf-8")
+    (data / "big.csl").write_bytes(b" " * 2_000_001)
+    assert "larger than" in _check(data) or "too large" in _check(data)
+
+
+def test_a_missing_csl_file(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: nothing.csl\n")
+    assert re.search(r"cv\.yaml:\d+:10: no style file nothing\.csl", _check(data))
+
+
+def test_load_style_raises_style_errors() -> None:
+    with pytest.raises(StyleError, match="unknown citation style 'zzz'"):
+        load_style("zzz", TRICKY)
+    with pytest.raises(CVError):
+        read_inputs(TRICKY.parent / "no-such-folder")
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+        ).stdout.split()
+    )
