@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import io
+import json
 import re
 from contextvars import ContextVar
 from functools import cache
@@ -46,6 +47,9 @@ __all__ = [
     "style_names",
     "style_titles",
 ]
+
+MAX_REMEMBERED = 20_000
+"""Entries a style keeps written (a few KB each), for rebuilds and documents."""
 
 MAX_CSL_BYTES = 2_000_000
 """The largest .csl file read: the biggest styles of the CSL repository are about 150 KB."""
@@ -321,6 +325,17 @@ def _speed_up() -> None:
     import citeproc.source
 
     citeproc.source.CitationItem.reference = property(reference)
+    original_root = model.CitationStylesElement.get_root
+
+    def get_root(self: Any) -> Any:  # asked some 500 times an entry
+        found = _ROOTS.get(id(self))
+        if found is None:
+            found = original_root(self)
+            if id(self) in _KEPT:
+                _ROOTS[id(self)] = found
+        return found
+
+    model.CitationStylesElement.get_root = get_root
     model.CitationStylesElement.xpath_search = xpath_search
     model.Parent.calls_variable = cached(original_parent)
     model.Text.calls_variable = cached(original_text)
@@ -339,6 +354,7 @@ def _upper(match: re.Match[str]) -> str:
 
 _XPATH: dict[tuple[int, str], Any] = {}
 _CALLS: dict[int, bool] = {}
+_ROOTS: dict[int, Any] = {}
 _KEPT: set[int] = set()
 _ALIVE: list[Any] = []
 
@@ -360,6 +376,9 @@ class CSLStyle:
 
     def __post_init__(self) -> None:
         self._engines: dict[str, Any] = {}
+        # Entries already written, by language and item: a document, a page-fitting pass and
+        # a watch-mode rebuild cite the same entries again.
+        self._written: dict[tuple[str, str], Markup] = {}
 
     def _engine(self, lang: str) -> Any:
         engine = self._engines.get(lang)
@@ -383,6 +402,10 @@ class CSLStyle:
 
         lang = lang or current()
         item = csl_item(publication, owner=(OPEN, CLOSE), mark=(MARK, END_MARK), lang=lang)
+        key = (lang, json.dumps(item, sort_keys=True))
+        written = self._written.get(key)
+        if written is not None:
+            return written
         engine = self._engine(lang)
         try:
             bibliography = CitationStylesBibliography(engine, CiteProcJSON([item]), formatter.html)
@@ -393,7 +416,10 @@ class CSLStyle:
                 f"the style {self.name} cannot cite entry '{publication.key}': "
                 f"{type(error).__name__}: {error}"[:300]
             ) from None
-        return _finish(html)
+        written = _finish(html)
+        if len(self._written) < MAX_REMEMBERED:
+            self._written[key] = written
+        return written
 
     def cite(self, publication: Publication) -> Citation:
         base = DEFAULT_STYLE.cite(publication)

@@ -33,17 +33,23 @@ def pick(texts: Mapping[str, str], tag: str) -> str:
     return next(iter(texts.values()))
 
 
+def _is_tag(key: Any) -> bool:
+    try:
+        check_tag(str(key))
+    except ValueError:
+        return False
+    return True
+
+
 def _problem(texts: Mapping[Any, Any]) -> tuple[Any, str] | None:
-    """Why a mapping standing for a text is not texts by language (None if it is)."""
+    """Why a mapping meant as texts by language is not one (None if it is)."""
     if not texts:
         return None, f"the mapping names no language; {EXPECTED}"
     for key, text in texts.items():
+        if not _is_tag(key):
+            return key, f"'{str(key)[:40]}' is not a language tag; {EXPECTED}"
         if not isinstance(text, str):
             return key, f"'{str(key)[:40]}' is not a text but {type(text).__name__}; {EXPECTED}"
-        try:
-            check_tag(str(key))
-        except ValueError:
-            return key, f"'{str(key)[:40]}' is not a language tag; {EXPECTED}"
     return None
 
 
@@ -70,8 +76,8 @@ def choose(
         for part in path[:-1]:
             parent = parent[part]
         texts = parent[path[-1]]
-        if not isinstance(texts, dict):
-            continue
+        if not isinstance(texts, dict) or (texts and not any(_is_tag(key) for key in texts)):
+            continue  # not meant as texts by language: the model's own message says what is
         wrong = _problem(texts)
         if wrong is not None:
             key, message = wrong

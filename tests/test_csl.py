@@ -351,3 +351,133 @@ def _pdf_text(path: Path) -> str:
             ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
         ).stdout.split()
     )
+
+
+# --- BibTeX -> CSL-JSON, field by field -----------------------------------------------------
+
+FIELDS = r"""
+@inproceedings{every,
+  title = {Every {Field}},
+  author = {van der Berg, Jr., Jan and {The XYZ Consortium} and Lin*, Mei and Plato},
+  editor = {Krause, Andreas},
+  booktitle = {Proceedings of Things}, series = {Lecture Notes}, volume = {7}, number = {2},
+  pages = {10--20}, chapter = {3}, edition = {2}, publisher = {Springer}, address = {Berlin},
+  year = {2023}, month = {jun}, doi = {https://doi.org/10.1000/X.1}, url = {https://x.org/p},
+  note = {Best paper}
+}
+@phdthesis{thesis, title = {T}, author = {Lin, Mei}, school = {Zeta U}, year = {2020}}
+@mastersthesis{msc, title = {M}, author = {Lin, Mei}, school = {Zeta U}, type = {Diploma thesis},
+  year = {2016}}
+@techreport{report, title = {R}, author = {Lin, Mei}, institution = {Zeta Lab},
+  number = {TR-7}, year = {2019}}
+@misc{preprint, title = {P}, author = {Lin, Mei}, eprint = {2501.01234},
+  archiveprefix = {arXiv}, year = {2025}}
+@misc{web, title = {W}, author = {Lin, Mei}, howpublished = {\url{https://x.org/w}}, year = {2018}}
+@misc{talk, title = {K}, author = {Lin, Mei}, howpublished = {Keynote at Zeta}, year = {2017}}
+@article{journal, title = {J}, author = {Lin, Mei}, journal = {Zeta Letters}, volume = {5},
+  number = {1}, pages = {7}}
+@book{book, title = {B}, editor = {Lin, Mei}, publisher = {Zeta Press}, year = {2015}}
+@incollection{chapter, title = {C}, author = {Lin, Mei}, booktitle = {Collected},
+  editor = {Krause, Andreas}, pages = {1--9}, year = {2014}}
+@unpublished{draft, title = {D}, author = {Lin, Mei}, note = {In preparation}, year = {2024}}
+"""
+
+
+@pytest.fixture(scope="module")
+def items(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    from cv.bibliography import load_bibliography
+    from cv.csljson import csl_item
+
+    path = tmp_path_factory.mktemp("bib") / "fields.bib"
+    path.write_text(FIELDS, encoding="utf-8")
+    loaded = load_bibliography([path], highlight=["Mei Lin"])
+    return {p.key: csl_item(p) for p in loaded}
+
+
+def test_every_field_of_a_paper_maps(items: dict[str, dict]) -> None:
+    assert items["every"] == {
+        "id": "every",
+        "type": "paper-conference",
+        "title": "Every Field",
+        "author": [
+            {"family": "Berg", "given": "Jan", "non-dropping-particle": "van der", "suffix": "Jr."},
+            {"literal": "The XYZ Consortium"},
+            {"family": "Lin", "given": "Mei"},
+            {"family": "Plato"},
+        ],
+        "editor": [{"family": "Krause", "given": "Andreas"}],
+        "issued": {"date-parts": [[2023, 6]]},
+        "container-title": "Proceedings of Things",
+        "collection-title": "Lecture Notes",
+        "volume": "7",
+        "issue": "2",
+        "page": "10-20",
+        "chapter-number": "3",
+        "edition": "2",
+        "publisher": "Springer",
+        "publisher-place": "Berlin",
+        "DOI": "10.1000/X.1",
+        "URL": "https://x.org/p",
+        "note": "Best paper",
+    }
+
+
+def test_the_owner_and_marks_carry_markers_only_when_asked(
+    publications: dict[str, Publication],
+) -> None:
+    from cv.csljson import csl_item
+
+    item = csl_item(publications["cjk2023"], owner=("<", ">"), mark=("[", "]"))
+    assert item["author"][3] == {
+        "family": "<Berg>",
+        "given": "<Jan>",
+        "non-dropping-particle": "<van der>",
+        "suffix": "[*]",
+    }
+    assert item["author"][4] == {"family": "Li", "given": "Si", "suffix": "[*]"}
+    assert item["author"][1] == {"family": "王小明"}
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("thesis", {"type": "thesis", "publisher": "Zeta U", "genre": "PhD thesis"}),
+        ("msc", {"type": "thesis", "publisher": "Zeta U", "genre": "Diploma thesis"}),
+        ("report", {"type": "report", "publisher": "Zeta Lab", "number": "TR-7"}),
+        (
+            "preprint",
+            {
+                "type": "article",
+                "publisher": "arXiv",
+                "number": "arXiv:2501.01234",
+                "URL": "https://arxiv.org/abs/2501.01234",
+            },
+        ),
+        ("web", {"type": "article", "URL": "https://x.org/w"}),
+        ("talk", {"type": "article", "publisher": "Keynote at Zeta"}),
+        (
+            "journal",
+            {
+                "type": "article-journal",
+                "container-title": "Zeta Letters",
+                "volume": "5",
+                "issue": "1",
+                "page": "7",
+                "status": "forthcoming",
+            },
+        ),
+        (
+            "book",
+            {
+                "type": "book",
+                "publisher": "Zeta Press",
+                "editor": [{"family": "Lin", "given": "Mei"}],
+            },
+        ),
+        ("chapter", {"type": "chapter", "container-title": "Collected", "page": "1-9"}),
+        ("draft", {"type": "manuscript", "note": "In preparation"}),
+    ],
+)
+def test_each_entry_type_maps(items: dict[str, dict], key: str, expected: dict) -> None:
+    item = items[key]
+    assert {name: item.get(name) for name in expected} == expected
