@@ -267,7 +267,7 @@ def make_document_pdf(name: str, document: Document, context: Context) -> Made:
                 inputs.theme,
                 today=context.today,
                 scholar=inputs.scholar,
-                title=document.title or "Curriculum Vitae",
+                title=document.title,
             )
         return context.layout(html)
 

@@ -32,7 +32,7 @@ def render_html(
     *,
     today: dt.date,
     for_print: bool = True,
-    title: str = "Curriculum Vitae",
+    title: str | None = None,
     scholar: Scholar | None = None,
     style: Style | None = None,
 ) -> str:
@@ -44,7 +44,8 @@ def render_html(
         theme: The resolved theme.
         today: The "last updated" date (the caller reads the clock or SOURCE_DATE_EPOCH).
         for_print: True for the PDF (bundled fonts by file URI), False for the web page.
-        title: What the document is, after the name in its title ("Short CV").
+        title: What the document is, after the name in its title ("Short CV"); by default
+            "Curriculum Vitae" in the record's language.
         scholar: Citation counts for the publications section, if the record names a snapshot.
         style: The citation style; by default the current one (:func:`cv.citation.using_style`).
 
@@ -55,7 +56,10 @@ def render_html(
         context = {
             "person": person(record),
             "sections": sections(record, publications, scholar),
-            "meta": {**page_meta(record, title), "updated": i18n.format_day(today)},
+            "meta": {
+                **page_meta(record, title or i18n.word("cv_title")),
+                "updated": i18n.format_day(today),
+            },
             "css": css,
             "for_print": for_print,
         }
