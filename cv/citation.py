@@ -356,7 +356,10 @@ def _last(people: Sequence[Author]) -> str:
     """What stands before an editor list's last name: "A and B", "A, B, and C", "A, et al."."""
     if people[-1].is_others:
         return ", "
-    return " and " if len(people) == 2 else ", and "
+    and_ = word("and")
+    if and_ == "and":  # English: the serial comma
+        return " and " if len(people) == 2 else ", and "
+    return f" {and_} "
 
 
 def _join(*parts: str, sep: str = ", ") -> Markup:

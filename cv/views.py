@@ -221,7 +221,7 @@ def publication_view(
         month=p.month,
         abbr=p.abbr,
         selected=p.selected,
-        links=tuple(PubLink(link.label, link.url) for link in p.links),
+        links=tuple(PubLink(_link_label(link.label), link.url) for link in p.links),
         note=p.note,
         award=p.award,
         google_scholar_id=p.google_scholar_id,
@@ -239,6 +239,15 @@ def publication_view(
         entry=formatted.entry,
         cited_text=format_number(cited) if cited is not None else "",
     )
+
+
+_LINK_WORDS = {"Code": "link_code", "Slides": "link_slides", "Video": "link_video"}
+_LINK_WORDS |= {"Website": "link_website", "Poster": "link_poster"}
+
+
+def _link_label(label: str) -> str:
+    """A link's label in the document's language ("Folien"); PDF, HTML, arXiv, DOI stay."""
+    return word(_LINK_WORDS[label]) if label in _LINK_WORDS else label
 
 
 def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:

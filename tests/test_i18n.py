@@ -35,6 +35,7 @@ interests: [{{en: Robots, de: Roboter, fr: Robots, zh: 机器人}}]
 experience:
   - role: {{en: Professor, de: Professorin, fr: Professeure, zh: 教授}}
     organization: Universität Zeta
+    advisor: Rho Kappa
     start: 2019-09
     end: present
   - role: {{de: Postdoc, fr: Postdoc, zh: 博士后}}
@@ -44,11 +45,34 @@ experience:
 education:
   - degree: {{de: Promotion, fr: Doctorat, zh: 博士}}
     institution: Universität Zeta
+    advisor: Rho Kappa
+    thesis: Upsilon
     start: 2012
     end: 2016
 awards:
   - title: Zeta Prize
     date: 2021-03-15
+internships:
+  - organization: Zeta Lab
+    mentor: Rho Kappa
+    start: 2015-06
+    end: 2015-09
+grants:
+  - title: Zeta Omega
+    funder: Zeta
+    number: "42"
+    investigators: [Mei Lin, Rho Kappa]
+    start: 2020
+    end: 2023
+supervision:
+  - name: Tau Phi
+    level: PhD
+    role: co-advisor
+    thesis: Omega
+    next: Zeta Lab
+    start: 2018
+    end: 2022
+  - {{name: Chi Psi, level: Postdoc, start: 2021, end: present}}
 teaching:
   - course: {{de: Robotik, fr: Robotique, zh: 机器人学}}
     term: 2022/23 Fall
@@ -60,7 +84,8 @@ publications:
 BIB = """\
 @article{a2024, title = {Zeta Omega}, author = {Lin*, Mei and Kappa*, Rho},
   journal = {Zeta Lambda}, volume = {12}, number = {3}, pages = {1--20}, year = {2024},
-  google_scholar_id = {ABCDEFGHIJK:qjMakFHDy7sC}}
+  google_scholar_id = {ABCDEFGHIJK:qjMakFHDy7sC}, code = {https://example.org/c},
+  slides = {https://example.org/s}, video = {https://example.org/v}}
 @inproceedings{b2023, title = {Sigma Tau}, author = {Kappa, Rho and Lin, Mei},
   booktitle = {Delta Symposium}, editor = {Phi, Chi and Psi, Xi}, volume = {7},
   series = {Delta Series}, pages = {5--9}, year = {2023}}
