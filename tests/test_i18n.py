@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -23,6 +24,8 @@ from cv.cli import app
 from cv.dates import format_range, parse_date
 from cv.loader import load_record
 from cv.sections.registry import SECTIONS
+
+from .test_sandbox import BASE, SECRET, refused, with_template
 
 RECORD = """\
 name: Mei Lin
@@ -378,3 +381,42 @@ def test_a_hostile_lang_never_reaches_the_css_or_the_html(tmp_path: Path) -> Non
         assert re.fullmatch(
             r'(?:"[^"\\<>{};]*"|counter\(pages?\))(?: (?:"[^"\\<>{};]*"|counter\(pages?\)))*', css
         ), css
+
+
+# --- what templates get: words, plain strings ---------------------------------------------
+
+WORD_ESCAPES = {
+    "mutation": "{{ words.update({'cited_by': 'x'}) }}",
+    "dict-class": "{{ words.__class__.__mro__ }}",
+    "str-class": "{{ words.cited_by.__class__.__mro__[1].__subclasses__() }}",
+    "markup-internals": "{{ words.page_css.__html_format__ }}",
+    "format-attribute": "{{ '{0.__class__.__init__.__globals__}'.format(words.lang) }}",
+}
+
+
+@pytest.fixture
+def themed(tmp_path: Path) -> Path:
+    """A data folder for a user's template, with a secret beside it (as test_sandbox's)."""
+    folder = tmp_path / "data"
+    shutil.copytree(BASE, folder)
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(WORD_ESCAPES))
+def test_the_words_give_a_template_nothing_to_escape_with(
+    name: str, themed: Path, tmp_path: Path
+) -> None:
+    with_template(themed, WORD_ESCAPES[name])
+    refused(themed, tmp_path)
+
+
+def test_a_template_reads_the_words(themed: Path, tmp_path: Path) -> None:
+    data = themed
+    with_template(data, "<p id=w>{{ words.cited_by }} / {{ words.page }}</p>")
+    result = CliRunner().invoke(
+        app, ["build", "--data", str(data), "--out", str(tmp_path / "out"), "-q", "--only", "html"]
+    )
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "cv.html").read_text(encoding="utf-8")
+    assert "<p id=w>Cited by / Page {page} of {pages}</p>" in html
