@@ -481,3 +481,24 @@ def test_the_owner_and_marks_carry_markers_only_when_asked(
 def test_each_entry_type_maps(items: dict[str, dict], key: str, expected: dict) -> None:
     item = items[key]
     assert {name: item.get(name) for name in expected} == expected
+
+
+def test_a_dependent_style_cites_as_its_parent(
+    publications: dict[str, Publication], styles: dict[str, CSLStyle]
+) -> None:
+    dependent = load_style("nature-communications", TRICKY)  # a dependent style of nature
+    entry = publications["particle2024"]
+    assert dependent.write(entry, "en") == styles["nature"].write(entry, "en")
+
+
+def test_a_dependent_csl_file_uses_its_parent_from_the_package(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: mine.csl\n")
+    (data / "mine.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><info><title>Mine</title>'
+        '<link href="http://www.zotero.org/styles/ieee" rel="independent-parent"/></info></style>',
+        encoding="utf-8",
+    )
+    inputs = read_inputs(data)
+    with using_style(inputs.style_for(inputs.source.record)):
+        entry = to_text(format_citation(inputs.publications[1]).entry)
+    assert entry.startswith("J. van der Berg, J. Smith Jr.")
