@@ -24,6 +24,8 @@ from cv.cli import app
 from cv.csl import CSLStyle, StyleError, close_styles, load_style, style_names
 from cv.errors import CVError
 
+from .test_real_alfolio import EXPECTED
+
 TRICKY = Path(__file__).parent / "records" / "tricky-names"
 STYLES = ("apa", "ieee", "acm", "chicago", "vancouver", "nature")
 
@@ -502,3 +504,25 @@ def test_a_dependent_csl_file_uses_its_parent_from_the_package(tmp_path: Path) -
     with using_style(inputs.style_for(inputs.source.record)):
         entry = to_text(format_citation(inputs.publications[1]).entry)
     assert entry.startswith("J. van der Berg, J. Smith Jr.")
+
+
+REAL = Path(__file__).parent / "real" / "alfolio"
+REAL_OWNERS = {name: owner for name, (owner, loads) in EXPECTED.items() if loads}
+
+
+@pytest.mark.parametrize("bib", sorted(REAL_OWNERS))
+def test_real_bibliographies_cite_in_every_style(bib: str, styles: dict[str, CSLStyle]) -> None:
+    """Real al-folio bibliographies (tests/real/alfolio/SOURCES.md): no entry fails, no marker
+    is left, and every entry with the owner among its authors shows the owner bold once."""
+    from cv.bibliography import load_bibliography
+    from cv.names import derive_highlight
+
+    entries = load_bibliography([REAL / bib], highlight=derive_highlight(REAL_OWNERS[bib]))
+    owned = [entry for entry in entries if any(a.is_owner for a in entry.authors)]
+    assert owned
+    for style in styles.values():
+        for entry in entries:
+            html = str(style.write(entry, "en"))
+            assert not re.search("[\ue000-\ue003]", html), html
+            if entry in owned:
+                assert html.count('class="owner"') == 1, html
