@@ -370,6 +370,44 @@ def _speed_up() -> None:
         written = item.reference.type
         return [name == written for name in types]
 
+    def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        # CSL 1.0.1: a group is left out when it calls variables and all of them are empty.
+        # citeproc-py counted every variable of a cs:choose, taken branch or not, so APA's
+        # thesis wrote "(Publication)" with no number after it. Here only the branch taken
+        # counts, as in citeproc-js.
+        output = []
+        variable_called = variable_rendered = False
+        delimiter = self.get("delimiter", "")
+        for child in self.iterchildren():
+            if isinstance(child, model.Choose):
+                text, calls = _choose(child, item, context, delimiter, kwargs)
+            else:
+                calls = child.calls_variable()
+                try:
+                    text = child.render(item, context=context, **kwargs)
+                except model.VariableError:
+                    text = None
+            variable_called = variable_called or calls
+            if text is not None:
+                output.append(text)
+                variable_rendered = variable_rendered or calls
+        if output and (not variable_called or variable_rendered):
+            return self.join(output)
+        raise model.VariableError
+
+    def _choose(choose: Any, item: Any, context: Any, delimiter: str, kwargs: Any) -> Any:
+        """What the branch taken writes (None if nothing), and whether it calls a variable."""
+        for branch in choose.iterchildren():
+            try:
+                text = branch.render(item, context=context, delimiter=delimiter, **kwargs)
+            except model.ConditionFailed:
+                continue
+            except model.VariableError:
+                return None, True
+            return text, bool(branch.calls_variable())
+        return None, False
+
+    model.Group.process = group_process
     model.If._type = item_type
     model.CitationStylesElement.get_root = get_root
     model.CitationStylesElement.get_formatter = get_formatter

@@ -526,3 +526,18 @@ def test_real_bibliographies_cite_in_every_style(bib: str, styles: dict[str, CSL
             assert not re.search("[\ue000-\ue003]", html), html
             if entry in owned:
                 assert html.count('class="owner"') == 1, html
+
+
+def test_a_group_whose_variables_are_empty_is_left_out(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    # APA writes "(Publication No. 123)" for a numbered thesis; without a number, nothing.
+    text = to_text(styles["apa"].write(publications["thesis2020"], "en"))
+    assert (
+        text
+        == "van der Berg, J. (2020). A Thesis on Things [PhD thesis]. Delft University of Technology."
+    )
+    # A group of terms only (IEEE's "[Online]") stays.
+    assert "[Online]. Available: https://example.org/thing" in to_text(
+        styles["ieee"].write(publications["web2018"], "en")
+    )
