@@ -539,3 +539,22 @@ def test_a_group_whose_variables_are_empty_is_left_out(
     assert "[Online]. Available: https://example.org/thing" in to_text(
         styles["ieee"].write(publications["web2018"], "en")
     )
+
+
+def test_a_styled_document_keeps_selected_and_forward_numbering(tmp_path: Path) -> None:
+    data = _copy(tmp_path, "  style: nature\n")
+    record = (
+        (data / "cv.yaml").read_text("utf-8").replace("numbering: reverse", "numbering: forward")
+    )
+    (data / "cv.yaml").write_text(record.replace("group_by: type", "group_by: none"), "utf-8")
+    bib = data / "publications.bib"
+    text = bib.read_text(encoding="utf-8")
+    text = text.replace("year = {2020}", "year = {2020}, selected = {true}")
+    bib.write_text(text.replace("year = {2016}", "year = {2016}, selected = {true}"), "utf-8")
+    extra = "documents:\n  short:\n    publications: {selected: true, style: vancouver}\n"
+    (data / "cv.yaml").write_text((data / "cv.yaml").read_text("utf-8") + extra, "utf-8")
+    result = cv.build(data, tmp_path / "out", only=["cv", "short"])
+    full, short = (_pdf_text(output.path) for output in result.outputs)
+    assert "[1] van der Berg, J. & Roe, R. A Preprint." in full and "[9]" in full
+    assert "[1] van der Berg J. A Thesis on Things [PhD thesis]." in short
+    assert "[2] van der Berg J. A Chapter." in short and "[3]" not in short
