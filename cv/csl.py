@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import io
 import json
 import re
@@ -438,6 +439,33 @@ _KEPT: set[int] = set()
 _ALIVE: list[Any] = []
 
 
+MAX_ENGINES = 32
+"""Styles (by language) whose elements are kept with their lookups: a process building again
+and again (``cv watch``) reuses them, so its memory stays flat; more are made without."""
+
+_ENGINES: dict[tuple[bytes, str], Any] = {}
+# Entries already written, by style, language and item: a document, a page-fitting pass and a
+# rebuild (cv watch) cite the same entries again.
+_WRITTEN: dict[tuple[bytes, str, str], Markup] = {}
+
+
+def _engine(xml: bytes, lang: str) -> Any:
+    """citeproc-py's style for ``xml`` in ``lang``, made once per process."""
+    key = (hashlib.sha256(xml).digest(), lang)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        from citeproc import CitationStylesStyle
+
+        _speed_up()
+        engine = CitationStylesStyle(io.BytesIO(xml), locale=lang, validate=False)
+        if len(_ENGINES) < MAX_ENGINES:
+            kept = [*engine.root.iter(), *(e for loc in engine.root.locales for e in loc.iter())]
+            _ALIVE.extend(kept)
+            _KEPT.update(id(element) for element in kept)
+            _ENGINES[key] = engine
+    return engine
+
+
 @dataclasses.dataclass(eq=False)
 class CSLStyle:
     """A CSL style, as a :class:`cv.citation.Style` that writes each entry whole.
@@ -453,24 +481,8 @@ class CSLStyle:
     file: Path | None = None
     whole = True
 
-    def __post_init__(self) -> None:
-        self._engines: dict[str, Any] = {}
-        # Entries already written, by language and item: a document, a page-fitting pass and
-        # a watch-mode rebuild cite the same entries again.
-        self._written: dict[tuple[str, str], Markup] = {}
-
     def _engine(self, lang: str) -> Any:
-        engine = self._engines.get(lang)
-        if engine is None:
-            from citeproc import CitationStylesStyle
-
-            _speed_up()
-            engine = CitationStylesStyle(io.BytesIO(self.xml), locale=lang, validate=False)
-            kept = [*engine.root.iter(), *(e for loc in engine.root.locales for e in loc.iter())]
-            _ALIVE.extend(kept)
-            _KEPT.update(id(element) for element in kept)
-            self._engines[lang] = engine
-        return engine
+        return _engine(self.xml, lang)
 
     def write(self, publication: Publication, lang: str | None = None) -> Markup:
         """``publication`` as this style writes it, as safe HTML, the owner in bold."""
@@ -481,8 +493,8 @@ class CSLStyle:
 
         lang = lang or current()
         item = csl_item(publication, owner=(OPEN, CLOSE), mark=(MARK, END_MARK), lang=lang)
-        key = (lang, json.dumps(item, sort_keys=True))
-        written = self._written.get(key)
+        key = (hashlib.sha256(self.xml).digest(), lang, json.dumps(item, sort_keys=True))
+        written = _WRITTEN.get(key)
         if written is not None:
             return written
         engine = self._engine(lang)
@@ -496,8 +508,8 @@ class CSLStyle:
                 f"{type(error).__name__}: {error}"[:300]
             ) from None
         written = _finish(html)
-        if len(self._written) < MAX_REMEMBERED:
-            self._written[key] = written
+        if len(_WRITTEN) < MAX_REMEMBERED:
+            _WRITTEN[key] = written
         return written
 
     def cite(self, publication: Publication) -> Citation:
