@@ -125,14 +125,17 @@ def close_styles(name: str) -> list[str]:
 
 def _package_style(name: str) -> bytes | None:
     """The XML of the package's style ``name``, a dependent style resolved to its parent."""
-    if name not in style_names():
+    name = ALIASES.get(name.lower(), name.lower())  # "APA" and "IEEE" as people write them
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):  # a style's file name, nothing else
         return None
-    name = ALIASES.get(name, name)
     folder = _styles_folder()
     path = folder.joinpath(f"{name}.csl")
     if path.is_file():
         return path.read_bytes()
-    data = folder.joinpath("dependent", f"{name}.csl").read_bytes()
+    dependent = folder.joinpath("dependent", f"{name}.csl")
+    if not dependent.is_file():
+        return None
+    data = dependent.read_bytes()
     parent = _parent_of(_parse(data, name))
     if parent is None or parent == name:
         return None

@@ -558,3 +558,10 @@ def test_a_styled_document_keeps_selected_and_forward_numbering(tmp_path: Path) 
     assert "[1] van der Berg, J. & Roe, R. A Preprint." in full and "[9]" in full
     assert "[1] van der Berg J. A Thesis on Things [PhD thesis]." in short
     assert "[2] van der Berg J. A Chapter." in short and "[3]" not in short
+
+
+def test_a_style_name_is_only_ever_a_name_of_the_package() -> None:
+    for name in ("../../../../etc/passwd", "/etc/passwd", "dependent/../apa", "apa\0"):
+        with pytest.raises(StyleError, match="unknown citation style"):
+            load_style(name, TRICKY)
+    assert load_style("APA", TRICKY).xml == load_style("apa", TRICKY).xml
