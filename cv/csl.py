@@ -259,11 +259,14 @@ class CSLStyle:
         name: The style's name or file, as ``publications.style`` gives it.
         xml: The style's XML, checked to be CSL.
         file: The .csl file it was read from, if any.
+        named_at: Where the record names it (file, line, column): a style that fails on an
+            entry is reported there.
     """
 
     name: str
     xml: bytes
     file: Path | None = None
+    named_at: tuple[Path | None, int | None, int | None] = (None, None, None)
     whole = True
 
     def write(self, publication: Publication, lang: str | None = None) -> Markup:
@@ -285,10 +288,12 @@ class CSLStyle:
             bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
             html = str(bibliography.bibliography()[0])
         except Exception as error:  # noqa: BLE001 - any failure of a style is the style's
-            raise StyleError(
-                f"the style {self.name} cannot cite entry '{publication.key}': "
-                f"{type(error).__name__}: {error}"[:300]
-            ) from None
+            message = (
+                f"the style {self.name} cannot cite entry '{publication.key}' "
+                f"({type(error).__name__}: {' '.join(str(error).split())[:120]}); expected "
+                "a CSL style citeproc-py can run"
+            )
+            raise CVError(Problem(message, *self.named_at)) from None
         written = _finish(html)
         if len(_WRITTEN) < MAX_REMEMBERED:
             _WRITTEN[key] = written
@@ -346,7 +351,8 @@ def record_styles(source: Source) -> dict[str, CSLStyle]:
         if spec is None or spec in styles:
             continue
         try:
-            styles[spec] = load_style(spec, source.data_dir)
+            style = load_style(spec, source.data_dir)
+            styles[spec] = dataclasses.replace(style, named_at=(source.file, *_at(source, path)))
         except StyleError as error:
             if error.line is not None and spec.lower().endswith(".csl"):
                 problems.append(
@@ -357,3 +363,7 @@ def record_styles(source: Source) -> dict[str, CSLStyle]:
     if problems:
         raise CVError(problems)
     return styles
+
+
+def _at(source: Source, path: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+    return source.positions.of(path) or (None, None)

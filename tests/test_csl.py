@@ -565,3 +565,16 @@ def test_a_style_name_is_only_ever_a_name_of_the_package() -> None:
         with pytest.raises(StyleError, match="unknown citation style"):
             load_style(name, TRICKY)
     assert load_style("APA", TRICKY).xml == load_style("apa", TRICKY).xml
+
+
+def test_a_style_that_fails_on_an_entry_is_a_located_error(tmp_path: Path) -> None:
+    # A macro the style calls but does not define: citeproc-py fails on every entry.
+    broken = MINIMAL.replace('<text variable="title" prefix=": "/>', '<text macro="nowhere"/>')
+    data = _copy(tmp_path, "  style: mine.csl\n")
+    (data / "mine.csl").write_text(broken, encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", "--data", str(data), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    line = result.stderr.splitlines()[0]
+    assert re.match(rf"error: {re.escape(str(data / 'cv.yaml'))}:\d+:10: the style mine.csl", line)
+    assert "cannot cite entry" in line and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
