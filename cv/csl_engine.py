@@ -186,6 +186,22 @@ def speed_up() -> None:
             return text, bool(branch.calls_variable())
         return None, False
 
+    def render_single_date(
+        self: Any, date: Any, show_parts: Any = None, context: Any = None
+    ) -> Any:
+        # A locale's date form keeps its own delimiter (CSL 1.0.1): citeproc-py joined the
+        # parts with the calling cs:date's, which has none, so Vancouver wrote "2024Mar".
+        parts = (
+            self.parts(date, show_parts, context)
+            if context != self
+            else self.parts(date, show_parts)
+        )
+        if not parts:
+            return None
+        own = self.get("delimiter") is not None
+        return (self if own or not self.is_locale_date() else context).join(parts)
+
+    model.Date.render_single_date = render_single_date
     model.Group.process = group_process
     model.If._type = item_type
     model.CitationStylesElement.get_root = get_root

@@ -65,7 +65,8 @@ SAMPLES = {
     ),
     "vancouver": (
         "van der Berg J, Smith J Jr., de la Fontaine JL, Müller-Lüdenscheidt AM, The XYZ "
-        "Consortium. Particles and Suffixes in Author Names. Journal of Names."
+        "Consortium. Particles and Suffixes in Author Names. Journal of Names. "
+        "2024 Mar;12(3):1–20. doi:10.1000/names.2024"
     ),
     "nature": (
         "van der Berg, J., Smith, J., Jr., de la Fontaine, J.-L., Müller-Lüdenscheidt, A.-M. & "
