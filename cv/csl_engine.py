@@ -3,7 +3,8 @@
 citeproc-py (the maintained CSL processor for Python) interprets a style's XML for every entry.
 cv keeps, per element of the styles it loads, what depends on the style only; and it mends
 where citeproc-py reads CSL 1.0.1 short of the specification: ``initialize="false"``,
-hyphenated given names ("Yiu-ming"), groups whose variables are all empty. The owner's name
+hyphenated given names ("Yiu-ming"), groups whose variables are all empty, a locale's date
+delimiter ("2024 Mar") and ordinals ("2. Aufl."). The owner's name
 carries the markers :data:`OPEN` and :data:`CLOSE` through it (see :mod:`cv.csl`), and an
 et-al rule never cuts the owner from a list.
 
@@ -201,6 +202,24 @@ def speed_up() -> None:
         own = self.get("delimiter") is not None
         return (self if own or not self.is_locale_date() else context).join(parts)
 
+    def to_ordinal(number: int, context: Any) -> str:
+        # Each locale in turn, its specific ordinals first, then its plain "ordinal": citeproc-py
+        # looked for "ordinal-02" in every locale before German's ".", and wrote "2nd Aufl.".
+        root = context.get_root()
+        locales = [root] if isinstance(root, model.Locale) else root.locales
+        names = [f"ordinal-{number:02d}", f"ordinal-{number % 10:02d}", "ordinal"]
+        names = names if number >= 10 else [names[0], "ordinal"]
+        for locale in locales:
+            for index, name in enumerate(names):
+                try:
+                    term = locale.get_term(name, zero_padded=index == 1)
+                except IndexError:
+                    continue
+                if term is not None:
+                    return f"{number}{term.single}"
+        return str(number)
+
+    model.to_ordinal = to_ordinal
     model.Date.render_single_date = render_single_date
     model.Group.process = group_process
     model.If._type = item_type

@@ -579,3 +579,15 @@ def test_a_style_that_fails_on_an_entry_is_a_located_error(tmp_path: Path) -> No
     assert re.match(rf"error: {re.escape(str(data / 'cv.yaml'))}:\d+:10: the style mine.csl", line)
     assert "cannot cite entry" in line and "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_ordinals_and_dates_follow_the_locale(
+    styles: dict[str, CSLStyle], publications: dict[str, Publication]
+) -> None:
+    book = publications["book2017"]
+    assert "(2nd ed.)" in to_text(styles["apa"].write(book, "en"))
+    assert "(2. Aufl.)" in to_text(styles["apa"].write(book, "de"))
+    assert "2ᵉ éd." in to_text(styles["vancouver"].write(book, "fr"))
+    assert "2024 Mar;12(3)" in to_text(
+        styles["vancouver"].write(publications["particle2024"], "en")
+    )
