@@ -397,6 +397,38 @@ FORK_MODES = ("forked", "in-turn")
 FORK_CASES = ("cv", "cvbio", "all", "api", "warm")
 
 
+CSL_STYLE = "apa"  # the slowest to write of the styles measured (apa, ieee, chicago, nature)
+
+
+def csl_benches(work: Path, default: Path) -> list[Bench]:
+    """``p250csl``: the 250 publications of ``p250`` cited in a CSL style, to compare with it."""
+    styled = work / "pubs-250-csl"
+    shutil.copytree(default, styled)
+    text = (styled / "cv.yaml").read_text(encoding="utf-8")
+    text = text.replace("publications:\n", f"publications:\n  style: {CSL_STYLE}\n", 1)
+    (styled / "cv.yaml").write_text(text, encoding="utf-8")
+    command = [str(BIN / "cv"), "build", "--only", "cv", "--data", str(styled)]
+    command += ["--out", str(work / "out-250-csl")]
+    name = f"`cv build --only cv`, 250 publications, CSL style {CSL_STYLE}"
+    return [Bench("p250csl", name, cold(command, "cv.pdf"), "≤ 1.10 × p250", heavy=True)]
+
+
+def csl_ratio(rows: dict[str, Bench]) -> list[str]:
+    """The line comparing the CSL-styled CV with the default one, paired per round."""
+    if "p250csl" not in rows or "p250" not in rows:
+        return []
+    styled, default = rows["p250csl"], rows["p250"]
+    ratio = styled.seconds / default.seconds
+    paired = statistics.median(
+        a.seconds / b.seconds for a, b in zip(styled.samples, default.samples, strict=False)
+    )
+    met = "yes" if ratio <= 1.10 else "no"
+    return [
+        f"| ratio CSL ({CSL_STYLE}) / default style, 250 publications | {ratio:.2f} × | | "
+        f"{len(styled.samples)} | | | | ≤ 1.10 × | {met} (paired per round: {paired:.2f} ×) |"
+    ]
+
+
 def fork_benches(work: Path) -> list[Bench]:
     """Pairs of rows, forked and in turn, for :func:`fork_table` (``--only fork``)."""
     out = work / "out-forks"
@@ -598,6 +630,7 @@ def benches(
         ),
     ]
     rows += fork_benches(work)
+    rows += csl_benches(work, long_250)
     if rendercv is not None:
         rows.append(
             Bench(
@@ -755,6 +788,7 @@ def table(rows: list[Bench]) -> str:
     for key in ("rebuilds", "watchrss"):
         if key in by_key:
             lines.append(rss_growth(by_key[key]))
+    lines += csl_ratio(by_key)
     return "\n".join(lines)
 
 
@@ -849,7 +883,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         help="comma-separated keys: help, check, cv, bare, cvbio, all, watch, "
-        "rebuilds, watchrss, p250, p1000, bib, "
+        "rebuilds, watchrss, p250, p250csl, p1000, bib, "
         "rendercv; fork (forked against in-turn builds: forked-cv, in-turn-cv, "
         "... -cvbio, -all, -api, -warm)",
     )

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from cv.bibtex import MONTHS, RawEntry, collect_entries
 from cv.citation import DEFAULT_STYLE
 from cv.errors import CVError, Problem
+from cv.i18n import kind_title, word
 from cv.latex import latex_to_html, latex_to_text
 from cv.links import ASSET_FIELDS, problem_with, resolve
 from cv.names import Author, OwnerMatcher, derive_highlight, read_names, shorten
@@ -104,6 +105,8 @@ class Publication:
     #: The arXiv identifier ("2402.07011"), from ``arxiv``, ``eprint`` or the venue's text.
     arxiv: str = ""
     url: str = ""
+    #: The whole author list when ``authors`` is shortened (a CSL style cuts it by its rules).
+    all_authors: tuple[Author, ...] = ()
 
     @property
     def has_marks(self) -> bool:
@@ -351,7 +354,8 @@ def _publication(
     """Build one publication; report its problems (and return None if it has no title)."""
     fields = entry.fields
     year, month = _year(entry, problems)
-    authors = shorten(_authors(entry, matcher, problems), max_authors)
+    every_author = _authors(entry, matcher, problems)
+    authors = shorten(every_author, max_authors)
     title = latex_to_html(fields.get("title", ""))
     if not title:
         message = f"entry '{entry.key}' has no title (expected title = {{...}})"
@@ -372,6 +376,7 @@ def _publication(
         kind=_kind(entry.entry_type, fields),
         title=title,
         authors=tuple(authors),
+        all_authors=tuple(every_author) if len(every_author) != len(authors) else (),
         journal=html("journal"),
         year=year,
         month=month,
@@ -480,17 +485,20 @@ def group_publications(
     """
     buckets: dict[str, list[Publication]] = {}
     if group_by == "type":
-        buckets = {title: [] for title in KIND_TITLES.values()}
+        # Titled in the current language (cv.i18n): the English ones are KIND_TITLES.
+        buckets = {kind_title(kind): [] for kind in KIND_TITLES}
         for publication in publications:
-            buckets[KIND_TITLES.get(publication.kind, "Other")].append(publication)
+            kind = publication.kind if publication.kind in KIND_TITLES else "other"
+            buckets[kind_title(kind)].append(publication)
     elif group_by == "year":
         years = sorted(
             {p.year for p in publications}, key=lambda y: (y is None, y or 0), reverse=True
         )
-        buckets = {("Forthcoming" if year is None else str(year)): [] for year in years}
+        forthcoming = word("forthcoming").capitalize()
+        buckets = {(forthcoming if year is None else str(year)): [] for year in years}
         for publication in publications:
             year = publication.year
-            buckets["Forthcoming" if year is None else str(year)].append(publication)
+            buckets[forthcoming if year is None else str(year)].append(publication)
     elif group_by == "none":
         buckets = {"": list(publications)}
     else:

@@ -15,11 +15,12 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from cv import markup
+from cv import i18n, markup
 from cv.bibliography import Publication
 from cv.citation import to_markdown
 from cv.errors import CVError
 from cv.fonts import add_print_fonts
+from cv.i18n import word
 from cv.loader import Source
 from cv.model import Record
 from cv.render import page_css, page_meta, person
@@ -133,11 +134,12 @@ def select_publications(
 
 
 def _degree_line(entry: Any) -> Markup:
-    degree = Markup(" in ").join(
+    joint = Markup(" in ") if _english() else Markup(", ")  # "PhD in Physics"; "Promotion, Physik"
+    degree = joint.join(
         x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x
     )
     if entry.end is not None and entry.end.is_present:
-        year = f"since {entry.start}" if entry.start else "ongoing"
+        year = f"{word('since')} {entry.start}" if entry.start else word("ongoing")
     else:
         year = str(entry.end or "")
     parts = [degree, markup.inline(entry.institution), Markup.escape(year)]
@@ -156,6 +158,10 @@ def short_bio(record: Record) -> str:
     """
     if record.bio.text:
         return " ".join(record.bio.text.split())
+    if not _english():
+        # The sentences written from the record are English; in another language the bio says
+        # what the record says in its own words (about), and bio.text gives the rest.
+        return _within(_sentences(_plain(record.about)))
     name = record.name
     role = _title(_plain(record.headline))
     here = _plain(record.affiliation)
@@ -173,12 +179,22 @@ def short_bio(record: Record) -> str:
     earlier = _same_title_once([(_title(_plain(e.role)), _plain(e.organization)) for e in previous])
     if any(earlier):
         sentences.append(f"Earlier, {name} was {_and(earlier)}.")
+    return _within(sentences)
+
+
+def _within(sentences: list[str]) -> str:
+    """The first sentences that fit in :data:`WORDS_MAX` words."""
     text = ""
     for sentence in sentences:
         if len((text + " " + sentence).split()) > WORDS_MAX:
             break
         text = f"{text} {sentence}".strip()
     return text
+
+
+def _english() -> bool:
+    """Whether the document being made is in English (the language of the generated text)."""
+    return i18n.primary(i18n.current()) == "en"
 
 
 def _role(title: str, place: str) -> str:
@@ -495,29 +511,29 @@ def bio_markdown(
     if shown:
         lines += [" · ".join(shown), ""]
     if content.text:
-        lines += ["## Biography", ""]
+        lines += [f"## {word('biography')}", ""]
         lines += [_md_inline(content.text) if record.bio.text else _md_text(content.text), ""]
     if content.interests:
-        lines += ["## Research interests", ""]
+        lines += [f"## {word('research_interests')}", ""]
         for title, details in content.interests:
             more = f": {to_markdown(details)}" if details else ""
             lines.append(f"- **{to_markdown(title)}**{more}")
         lines.append("")
     if content.publications:
-        lines += ["## Selected publications", ""]
+        lines += [f"## {word('selected_publications')}", ""]
         for number, publication in enumerate(content.publications, 1):
             cited = reference_view(publication)
             link = f" [{_md_text(cited.link_text)}]({_md_url(cited.url)})" if cited.url else ""
             lines.append(f"{number}. {to_markdown(cited.text)}{link}")
         lines.append("")
     if content.awards:
-        lines += ["## Honors", ""]
+        lines += [f"## {word('honors')}", ""]
         for award in content.awards:
             by = f", {_md_inline(award.organization)}" if award.organization else ""
             lines.append(f"- **{_md_inline(award.title)}**{by} ({award.date})")
         lines.append("")
     if content.education:
-        lines += ["## Education", ""]
+        lines += [f"## {word('education')}", ""]
         lines += [f"- {to_markdown(line)}" for line in content.education]
         lines.append("")
     return "\n".join(lines)
@@ -594,7 +610,7 @@ def render_bio(
         "bio": bio_page_context(content, plan),
         "photo": photo,
         "meta": page_meta(
-            record, "Biography", MEASURING_PAGE[record.theme.page_size] if measure else None
+            record, word("biography"), MEASURING_PAGE[record.theme.page_size] if measure else None
         ),
         "css": page_css(theme, "bio", for_print=True, options=record.theme),
     }

@@ -6,19 +6,23 @@ import datetime as dt
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cv.bibliography import Publication, derive_highlight, load_bibliography
 from cv.bio import bio_content, photo_data_uri, render_bio
+from cv.citation import Style
+from cv.csl import record_styles
 from cv.errors import CVError, Problem
 from cv.fonts import glyph_warnings
+from cv.i18n import language_problems
 from cv.links import link_base, record_link_problems
 from cv.loader import Source, load_record
 from cv.markup import relative_to
+from cv.model import Record
 from cv.outputs import UnknownOutput as UnknownOutput  # raised by build; importable from here
-from cv.outputs import chosen_outputs, prepare
+from cv.outputs import chosen_outputs, prepare, written_as
 from cv.render import hidden_sections, render_html
 from cv.sandbox import budget as template_budget
 from cv.scholar import Scholar, load_scholar
@@ -58,6 +62,12 @@ class Inputs:
     scholar: Scholar | None = None
     #: What reading found that does not stop a build (a link that cannot be made).
     warnings: tuple[str, ...] = ()
+    #: The CSL styles the record and its documents name, by their ``style:`` value.
+    styles: Mapping[str, Style] = field(default_factory=dict)
+
+    def style_for(self, record: Record) -> Style | None:
+        """The citation style ``record`` (or a document's record) names; None for the CV's own."""
+        return self.styles.get(record.publications.style or "")
 
     @property
     def link_base(self) -> str | None:
@@ -99,8 +109,10 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
         notices=notices,
     )
     scholar = load_scholar(data_dir / options.scholar) if options.scholar else None
+    styles = record_styles(source)
+    notices += language_problems(source)
     warnings = tuple(str(problem) for problem in notices)
-    return Inputs(source, publications, _theme(source, theme), scholar, warnings)
+    return Inputs(source, publications, _theme(source, theme), scholar, warnings, styles)
 
 
 def _theme(source: Source, name: str | None) -> Theme:
@@ -123,7 +135,7 @@ def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
     record = inputs.source.record
     # The print variant runs the same templates; the web one only adds its fonts, cut to the
     # page's characters, which takes longer than the rest of a check and cannot fail on input.
-    with relative_to(inputs.link_base), template_budget():
+    with relative_to(inputs.link_base), template_budget(), written_as(inputs, record):
         render_html(
             record,
             inputs.publications,
@@ -178,7 +190,7 @@ def build(
     step("reading the record")
     inputs = read_inputs(data_dir, theme)
     # The record's relative links resolve as it renders; its templates share one time budget.
-    with relative_to(inputs.link_base), template_budget():
+    with relative_to(inputs.link_base), template_budget(), written_as(inputs):
         return _build(
             inputs,
             data_dir,

@@ -10,13 +10,17 @@ any object with the methods of :class:`Style`, passed where a citation is format
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup, escape
+
+from cv.i18n import word
 
 if TYPE_CHECKING:
     from cv.bibliography import Link, Publication
@@ -28,10 +32,12 @@ __all__ = [
     "Citation",
     "Formatted",
     "Style",
+    "current_style",
     "format_citation",
     "resume_fields",
     "to_markdown",
     "to_text",
+    "using_style",
 ]
 
 
@@ -55,6 +61,7 @@ class Citation:
         month: The month as a number, if any.
         note: BibTeX's ``note``.
         links: The links, the work's own first.
+        text: The whole entry as a style that writes entries whole (a CSL style) wrote it.
     """
 
     key: str
@@ -71,6 +78,7 @@ class Citation:
     month: int | None
     note: Markup
     links: tuple[Link, ...]
+    text: Markup = Markup("")
 
 
 @dataclass(frozen=True)
@@ -82,16 +90,25 @@ class Formatted:
         author_line: The authors, or the editors marked "(eds.)".
         venue_line: What the CV shows under the authors: venue, editors, imprint, date, note.
         reference: The whole citation on one line (the bio's list of publications).
+        entry: The whole citation, when the style writes entries whole (a CSL style) and the
+            CV shows it in place of the title, author and venue lines; "" otherwise.
     """
 
     citation: Citation
     author_line: Markup
     venue_line: Markup
     reference: Markup
+    entry: Markup = Markup("")
 
 
 class Style(Protocol):
-    """A citation style: the parts a publication's citation has, and how they are written."""
+    """A citation style: the parts a publication's citation has, and how they are written.
+
+    ``whole`` is true for a style that writes each entry as one reference (a CSL style): the
+    CV then shows that reference in place of its title, author and venue lines.
+    """
+
+    whole: bool
 
     def cite(self, publication: Publication) -> Citation:
         """The parts of ``publication``'s citation."""
@@ -110,15 +127,39 @@ class Style(Protocol):
         ...
 
 
+_STYLE: ContextVar[Style | None] = ContextVar("cv_citation_style", default=None)
+
+
+@contextlib.contextmanager
+def using_style(style: Style | None) -> Iterator[None]:
+    """Make ``style`` the style of the citations formatted inside the ``with`` block.
+
+    The build sets it once per document (its ``publications.style``), so that the CV, the bio
+    and the exports all cite in the document's style without passing it through each caller.
+    """
+    token = _STYLE.set(style)
+    try:
+        yield
+    finally:
+        _STYLE.reset(token)
+
+
+def current_style() -> Style:
+    """The style of the document being made (:data:`DEFAULT_STYLE` outside :func:`using_style`)."""
+    return _STYLE.get() or DEFAULT_STYLE
+
+
 def format_citation(publication: Publication, style: Style | None = None) -> Formatted:
-    """Format ``publication`` in ``style`` (the CV's own look, :data:`DEFAULT_STYLE`, if none)."""
-    style = style or DEFAULT_STYLE
+    """Format ``publication`` in ``style`` (the current one, :func:`current_style`, if none)."""
+    style = style or current_style()
     citation = style.cite(publication)
+    reference = style.reference(citation)
     return Formatted(
         citation,
         style.author_line(citation),
         style.venue_line(citation),
-        style.reference(citation),
+        reference,
+        reference if style.whole else Markup(""),
     )
 
 
@@ -126,7 +167,7 @@ def format_citation(publication: Publication, style: Style | None = None) -> For
 
 #: Entry types whose title is the whole volume: there is no container to name.
 _BOOKS = ("book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings", "inbook")
-_THESES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "thesis": ""}
+_THESES = {"phdthesis": "phd_thesis", "mastersthesis": "masters_thesis", "thesis": ""}
 _REPORTS = ("techreport", "report")
 _LINK_TEXT = re.compile(r"https?://|www\.", re.I)
 _RANGE = re.compile(r"(?<=\w)\s*(?:-+|–|—)\s*(?=\w)")
@@ -138,7 +179,12 @@ class CVStyle:
     A journal article: *Journal of Things 12(3), 1–20*, 2024. A paper in proceedings: In
     *Proceedings of X, vol. 37, no. 6, pp. 1–9*, edited by A and B, Publisher, 2023. A thesis:
     *PhD thesis, School*, 2024. A book: 2nd ed., Publisher, Address, 2020.
+
+    Its fixed words ("In", "edited by", "vol.", "PhD thesis") are in the current language
+    (:mod:`cv.i18n`).
     """
+
+    whole = False
 
     def cite(self, publication: Publication) -> Citation:
         p = publication
@@ -159,7 +205,7 @@ class CVStyle:
             details=details,
             venue=venue,
             imprint=imprint,
-            date=str(p.year) if p.year else "forthcoming",
+            date=str(p.year) if p.year else word("forthcoming"),
             year=p.year,
             month=p.month,
             note=escape(p.note),
@@ -170,7 +216,7 @@ class CVStyle:
         if citation.authors:
             return _names(citation.authors)
         if citation.editors:
-            role = "ed." if len(citation.editors) == 1 else "eds."
+            role = word("editor") if len(citation.editors) == 1 else word("editors")
             return Markup("{} ({})").format(_names(citation.editors, _last(citation.editors)), role)
         return Markup("")
 
@@ -181,12 +227,14 @@ class CVStyle:
             # Only the journal's or the proceedings' name is italic, not "34(3), 909–922".
             after = Markup(c.venue[len(c.container) :]) if c.venue.startswith(c.container) else None
             emphasised, rest = (c.container, after) if after is not None else (c.venue, "")
-            where = Markup("{}<em>{}</em>{}").format("In " if c.contained else "", emphasised, rest)
+            where = Markup("{}<em>{}</em>{}").format(
+                word("in") + " " if c.contained else "", emphasised, rest
+            )
         elif c.details:
             where = c.details  # the imprint follows on its own
         edited = Markup("")
         if c.authors and c.editors:
-            edited = Markup("edited by {}").format(_names(c.editors, _last(c.editors)))
+            edited = Markup("{} {}").format(word("edited_by"), _names(c.editors, _last(c.editors)))
         line = Markup("{}.").format(_join(where, edited, c.imprint, c.date))
         if c.note:
             line = Markup("{} {}").format(line, _sentence(c.note))
@@ -215,18 +263,18 @@ def _where(p: Publication) -> tuple[Markup, bool, Markup, Markup, list[str]]:
         details = _join(
             _edition(p.edition),
             _volume_series(p),
-            Markup("no. {}").format(p.number) if p.number and p.volume else "",
-            Markup("ch. {}").format(p.chapter) if p.chapter else "",
+            Markup("{} {}").format(word("number"), p.number) if p.number and p.volume else "",
+            Markup("{} {}").format(word("chapter"), p.chapter) if p.chapter else "",
             _page_range(p.pages),
         )
         return p.booktitle, True, details, _join(p.booktitle, details), [p.booktitle.striptags()]
     if p.entry_type in _THESES:
-        label = p.genre or _THESES[p.entry_type]
+        label = p.genre or (word(_THESES[p.entry_type]) if _THESES[p.entry_type] else "")
         school = p.school or p.institution
         container = _join(label, school)
         return container, False, Markup(""), container, [school]
     if p.entry_type in _REPORTS:
-        label = " ".join(x for x in (p.genre or "Technical report", p.number) if x)
+        label = " ".join(x for x in (p.genre or word("technical_report"), p.number) if x)
         institution = p.institution or p.publisher
         container = _join(label, institution)
         return container, False, Markup(""), container, [institution]
@@ -234,7 +282,7 @@ def _where(p: Publication) -> tuple[Markup, bool, Markup, Markup, list[str]]:
         details = _join(
             _edition(p.edition),
             _volume_series(p),
-            Markup("ch. {}").format(p.chapter) if p.chapter else "",
+            Markup("{} {}").format(word("chapter"), p.chapter) if p.chapter else "",
             _page_range(p.pages) if p.entry_type == "inbook" else "",
         )
         return Markup(""), False, details, details, []
@@ -256,9 +304,9 @@ def _volume_issue(p: Publication) -> Markup:
 def _volume_series(p: Publication) -> Markup:
     """A volume in its series: "vol. 162 of Series", "vol. 162" or "Series"."""
     if p.volume and p.series:
-        return Markup("vol. {} of {}").format(p.volume, p.series)
+        return Markup(escape(word("volume_of"))).format(volume=p.volume, series=p.series)
     if p.volume:
-        return Markup("vol. {}").format(p.volume)
+        return Markup("{} {}").format(word("volume"), p.volume)
     return escape(p.series)
 
 
@@ -269,11 +317,12 @@ def _edition(edition: str) -> Markup:
         return Markup("")
     if re.search(r"\bed(ition|\.)?$", edition, re.I):
         return escape(edition)
-    if edition.isdigit():
+    english = word("edition") == word("edition", "en")
+    if edition.isdigit() and english:
         number = int(edition)
         suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
         edition = f"{number}{suffix or 'th'}"
-    return Markup("{} ed.").format(edition)
+    return Markup(escape(word("edition"))).format(edition=edition)
 
 
 def _pages(pages: str) -> str:
@@ -286,7 +335,8 @@ def _page_range(pages: str) -> Markup:
     pages = _pages(pages)
     if not pages:
         return Markup("")
-    return Markup("{} {}").format("pp." if re.search(r"[–,+]", pages) else "p.", pages)
+    several = re.search(r"[–,+]", pages)
+    return Markup("{} {}").format(word("pages") if several else word("page_single"), pages)
 
 
 def _names(people: Sequence[Author], last: str = ", ") -> Markup:
@@ -295,7 +345,8 @@ def _names(people: Sequence[Author], last: str = ", ") -> Markup:
     for index, author in enumerate(people):
         marks = Markup('<sup class="mark">{}</sup>').format(author.marks) if author.marks else ""
         if author.is_others:
-            out += Markup('<span class="et-al">{}</span>').format(author.name)
+            shown = word("et_al") if author.name == "et al." else author.name
+            out += Markup('<span class="et-al">{}</span>').format(shown)
         elif author.is_owner:
             out += Markup('<strong class="owner">{}</strong>{}').format(author.name, marks)
         else:
@@ -310,7 +361,10 @@ def _last(people: Sequence[Author]) -> str:
     """What stands before an editor list's last name: "A and B", "A, B, and C", "A, et al."."""
     if people[-1].is_others:
         return ", "
-    return " and " if len(people) == 2 else ", and "
+    and_ = word("and")
+    if and_ == "and":  # English: the serial comma
+        return " and " if len(people) == 2 else ", and "
+    return f" {and_} "
 
 
 def _join(*parts: str, sep: str = ", ") -> Markup:

@@ -296,6 +296,23 @@ def themes() -> None:
         typer.echo(f"{name:<10} {description}")
 
 
+@app.command()
+def styles(
+    titles: Annotated[
+        bool, typer.Option("--titles", help="Also print each style's title (slower).")
+    ] = False,
+) -> None:
+    """List the citation styles publications.style can name (or give a .csl file)."""
+    from cv.csl import ALIASES, style_names, style_titles
+
+    if titles:
+        for name, title in style_titles().items():
+            typer.echo(f"{name:<50} {title}")
+    else:
+        for name in style_names():
+            typer.echo(f"{name:<10} = {ALIASES[name]}" if name in ALIASES else name)
+
+
 import_app = typer.Typer(
     help="Bring a record in: an AcadHomepage about.md or a JSON Resume -> data/.",
     no_args_is_help=True,

@@ -34,6 +34,7 @@ EXPECTED = (
     "a date such as 2024, 2024-01, 2024-01-15, Jan 2024, 2022/23, Spring 2023, 2023 Fall or present"
 )
 
+_WRITTEN_ACADEMIC = re.compile(r"\d{4}\s*(?:/\d{2}|[/–-]\s*\d{4})", re.ASCII)
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _TERM = r"(?P<term>spring|summer|fall|autumn|winter)"
 _YEAR = r"(?P<year>\d{4})"
@@ -76,6 +77,8 @@ class Date:
     month: int | None = None
     day: int | None = None
     display: str = ""
+    #: "spring", "summer", "fall", "autumn" or "winter" for a term, else "".
+    term: str = ""
 
     @property
     def is_present(self) -> bool:
@@ -89,7 +92,34 @@ class Date:
         return (self.year, self.month or 0, self.day or 0)
 
     def __str__(self) -> str:
-        return self.display or self.text
+        """The date as shown in the current language (:func:`cv.i18n.language`)."""
+        from cv import i18n
+
+        tag = i18n.current()
+        if i18n.primary(tag) == "en":
+            return self.display or self.text
+        return self.localised(tag)
+
+    def localised(self, tag: str) -> str:
+        """The date in ``tag``'s language: month names and forms from CLDR, terms translated.
+
+        An academic year ("2022/23") stays as written: it has no words.
+        """
+        from cv import i18n
+
+        if self.year is None:
+            return i18n.word("present", tag)
+        if _WRITTEN_ACADEMIC.search(self.text):
+            if not self.term:
+                return self.display
+            term = i18n.word("fall" if self.term == "autumn" else self.term, tag)
+            return re.sub(self.term, term, self.display, flags=re.IGNORECASE)
+        if self.term:
+            term = i18n.word("fall" if self.term == "autumn" else self.term, tag)
+            return i18n.word("term", tag).format(term=term, year=self.year)
+        if self.month is None:
+            return str(self.year)
+        return i18n.format_month(self.year, self.month, self.day, tag)
 
 
 def parse_date(value: Any) -> Date:
@@ -150,10 +180,10 @@ def _from_match(text: str, parts: dict[str, str | None]) -> Date:
             )
         # Spring and summer terms of 2022/23 fall in 2023.
         if term in ("spring", "summer"):
-            return Date(text, year + 1, TERMS[term], display=text)
-        return Date(text, year, TERMS.get(term, 9), display=text)
+            return Date(text, year + 1, TERMS[term], display=text, term=term)
+        return Date(text, year, TERMS.get(term, 9), display=text, term=term)
     if term:
-        return Date(text, year, TERMS[term], display=f"{term.capitalize()} {year}")
+        return Date(text, year, TERMS[term], display=f"{term.capitalize()} {year}", term=term)
     if month is None:
         return Date(text, year, display=str(year))
     if day is None:
@@ -184,7 +214,11 @@ def format_range(start: Date | None, end: Date | None) -> str:
         return ""
     if start is None or end is None or start == end:
         return str(start or end)
-    return f"{start} – {end}"
+    from cv import i18n
+
+    if i18n.primary(i18n.current()) == "en":
+        return f"{start} – {end}"
+    return i18n.word("range").format(start=start, end=end)
 
 
 def range_sort_key(start: Date | None, end: Date | None) -> tuple[tuple[int, int, int], ...]:

@@ -38,6 +38,11 @@ MAX_PASSES = 8
 def document_record(record: Record, document: Document) -> Record:
     """The record as this document shows it: its sections, and only the entries its tags pick."""
     update: dict[str, Any] = {"documents": {}}
+    if document.lang is not None:
+        update["lang"] = document.lang
+    if document.publications.style is not None:
+        style = {"style": document.publications.style}
+        update["publications"] = record.publications.model_copy(update=style)
     if document.sections is not None:
         update["sections"] = document.sections
     if document.include_tags or document.exclude_tags:

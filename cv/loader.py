@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from cv import texts
 from cv.errors import CVError, Problem
 from cv.files import is_file, lookup_problem, name_problem, not_a_file, read_bounded, real_path
 from cv.model import Publications, Record
@@ -79,11 +80,20 @@ class Source:
     file: Path
     data_dir: Path
     positions: Positions
+    #: The record as plain values, to read its texts in another language (:meth:`record_in`).
+    data: Any = None
 
     def problem(self, path: Path_, message: str, hint: str | None = None) -> Problem:
         """A problem located at the value at ``path``."""
         line, column = self.positions.of(path) or (None, None)
         return Problem(message, self.file, line, column, hint)
+
+    def record_in(self, lang: str | None) -> Record:
+        """The record with its texts by language (``{en: …, de: …}``) read in ``lang``."""
+        if lang is None or lang == self.record.lang or self.data is None:
+            return self.record
+        record = _validate(self.data, self.positions, self.file, lang)
+        return record.model_copy(update={"lang": self.record.lang})
 
 
 def load_record(data_dir: Path) -> Source:
@@ -117,18 +127,47 @@ def load_record(data_dir: Path) -> Source:
     if problems:
         raise CVError(problems)
     try:
-        record = Record.model_validate(data)
-    except ValidationError as error:
-        problems = _problems_from(error, data, positions, file)
+        record = _validate(data, positions, file)
+    except CVError as error:
         named = _named_files(data)  # checked all the same: a missing .bib in the same run
-        if named is not None:
-            problems += check_files(Source(named, file, data_dir, positions))
-        raise CVError(problems) from None
-    source = Source(record, file, data_dir, positions)
+        if named is None:
+            raise
+        found = check_files(Source(named, file, data_dir, positions))
+        raise CVError([*error.problems, *found]) from None
+    source = Source(record, file, data_dir, positions, data)
     problems = check_sections(source) + check_files(source)
     if problems:
         raise CVError(problems)
     return source
+
+
+def _validate(data: Any, positions: Positions, file: Path, lang: str | None = None) -> Record:
+    """The record; a text given in several languages is read in ``lang`` (else its ``lang:``)."""
+    if lang is None:
+        written = data.get("lang") if isinstance(data, dict) else None
+        lang = written if isinstance(written, str) else "en"
+    try:
+        return Record.model_validate(data)
+    except ValidationError as error:
+        mappings = [
+            _data_path(details["loc"], data)[0]
+            for details in error.errors(include_url=False)
+            if details["type"] == "string_type" and isinstance(details["input"], dict)
+        ]
+        chosen, wrong = texts.choose(data, mappings, lang)
+        if chosen is None:
+            raise CVError(_problems_from(error, data, positions, file)) from None
+    if wrong:
+        raise CVError(
+            Problem(
+                f"{_dotted(path)}: {message}", file, *(positions.of(path, key=key) or (None, None))
+            )
+            for path, key, message in wrong
+        )
+    try:
+        return Record.model_validate(chosen)
+    except ValidationError as error:
+        raise CVError(_problems_from(error, chosen, positions, file)) from None
 
 
 def _decode(raw: bytes, file: Path) -> str:

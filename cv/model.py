@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from cv.fields import Strict, as_list
+from cv.i18n import check_tag
 from cv.sections.awards import Award
 from cv.sections.custom import CustomSection
 from cv.sections.education import Education
@@ -79,6 +80,12 @@ class Publications(Strict):
     numbering: Literal["reverse", "forward", "none"] = "reverse"
     max_authors: int = Field(default=10, ge=1)
     scholar: str | None = None
+    style: str | None = Field(
+        default=None,
+        description="a CSL style by name (apa, ieee, ...; `cv styles` lists them) or a .csl file "
+        "in the data folder; the CV's own format if left out",
+        examples=["apa", "ieee", "styles/my-journal.csl"],
+    )
 
     _list = field_validator("bibtex", "highlight", mode="before")(as_list)
 
@@ -147,9 +154,14 @@ class Theme(Strict):
         return value
 
 
+LanguageTag = Annotated[str, AfterValidator(check_tag)]
+"""A BCP 47 language tag CLDR knows: en, de, pt-BR, zh-Hant."""
+
+
 class DocumentPublications(Strict):
     selected: bool = Field(default=False, description="only entries with selected = {true}")
     since: int | None = Field(default=None, description="only entries from this year on")
+    style: str | None = Field(default=None, description="the citation style of this document")
 
 
 class Document(Strict):
@@ -161,24 +173,13 @@ class Document(Strict):
     pages: int | None = Field(default=None, ge=1, description="the most pages it may take")
     include_tags: list[str] = Field(default_factory=list)
     exclude_tags: list[str] = Field(default_factory=list)
+    lang: LanguageTag | None = Field(default=None, description="the language of this document")
 
 
 def _document_name(name: str) -> str:
     if name in ("cv", "bio", "html", "md", "docx"):  # the built-in outputs (cv.outputs.OUTPUTS)
         raise ValueError(f"'{name}' is already an output; expected another name, like cv-short")
     return name
-
-
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-
-
-def _language_tag(tag: str) -> str:
-    if not _LANGUAGE_TAG.fullmatch(tag):
-        raise ValueError("expected a language tag such as en, de or pt-BR")
-    return tag
-
-
-LanguageTag = Annotated[str, AfterValidator(_language_tag)]
 
 
 def _web_address(url: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bibtexparser.middlewares.names import (
@@ -50,6 +50,12 @@ class Author:
     is_owner: bool = False
     marks: str = ""
     is_others: bool = False
+    #: The name's parts, for citation styles that reorder or abbreviate names ("" if none);
+    #: not compared: two authors are the same name shown the same way.
+    given: str = field(default="", compare=False)
+    family: str = field(default="", compare=False)
+    particle: str = field(default="", compare=False)
+    suffix: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,10 @@ class Person:
     display: str
     first: str
     last: str
+    #: The parts: BibTeX's von, Last and Jr.
+    von: str = ""
+    family: str = ""
+    jr: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,8 @@ def parse_name(raw: str) -> Person:
     display = " ".join(part for part in (first, von, last) if part)
     if jr:
         display += f", {jr}"
-    return Person(display, first, " ".join(part for part in (von, last) if part))
+    whole_last = " ".join(part for part in (von, last) if part)
+    return Person(display, first, whole_last, von, last, jr)
 
 
 def read_names(raw: str, owner: OwnerMatcher) -> tuple[list[Author], list[BadName]]:
@@ -164,7 +175,9 @@ def read_names(raw: str, owner: OwnerMatcher) -> tuple[list[Author], list[BadNam
             bad.append(BadName(raw_name, error.reason))
             continue
         if person.display:
-            authors.append(Author(person.display, owner.matches(person.first, person.last), marks))
+            is_owner = owner.matches(person.first, person.last)
+            parts = (person.first, person.family, person.von, person.jr)
+            authors.append(Author(person.display, is_owner, marks, False, *parts))
     return authors, bad
 
 

@@ -13,14 +13,17 @@ can read the registry for its help at no cost.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cv.citation import using_style
 from cv.fonts import font_folders
+from cv.i18n import language
 
 if TYPE_CHECKING:
     from cv.bio import BioContent
@@ -165,6 +168,17 @@ def prepare(
     return Context(inputs, data_dir, today, pdf_variant, needs, bio, photo)
 
 
+@contextlib.contextmanager
+def written_as(inputs: Inputs, record: Record | None = None) -> Iterator[None]:
+    """Make what is inside in ``record``'s language and citation style (the record's if None).
+
+    A document with its own ``lang`` or ``publications.style`` sets them again for itself.
+    """
+    record = record or inputs.source.record
+    with language(record.lang), using_style(inputs.style_for(record)):
+        yield
+
+
 # --- the makers ----------------------------------------------------------------------------
 
 
@@ -242,18 +256,19 @@ def make_document_pdf(name: str, document: Document, context: Context) -> Made:
     from cv.render import render_html
 
     inputs = context.inputs
-    record = document_record(context.record, document)
+    record = document_record(inputs.source.record_in(document.lang), document)
     publications = document_publications(inputs.publications, document)
 
     def lay_out(shown: Record) -> Laid:
-        html = render_html(
-            shown,
-            publications,
-            inputs.theme,
-            today=context.today,
-            scholar=inputs.scholar,
-            title=document.title or "Curriculum Vitae",
-        )
+        with written_as(inputs, shown):
+            html = render_html(
+                shown,
+                publications,
+                inputs.theme,
+                today=context.today,
+                scholar=inputs.scholar,
+                title=document.title,
+            )
         return context.layout(html)
 
     notes: tuple[str, ...] = ()

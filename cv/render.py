@@ -3,6 +3,7 @@ templates only lay out what they are given."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -10,8 +11,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from cv import markup
+from cv import i18n, markup
 from cv.bibliography import Publication
+from cv.citation import Style, using_style
 from cv.fonts import PRINT_FONTS, WEB_FONTS, add_print_fonts, embed_web_fonts
 from cv.model import Record
 from cv.model import Theme as ThemeOptions
@@ -30,8 +32,9 @@ def render_html(
     *,
     today: dt.date,
     for_print: bool = True,
-    title: str = "Curriculum Vitae",
+    title: str | None = None,
     scholar: Scholar | None = None,
+    style: Style | None = None,
 ) -> str:
     """Render the CV of a record with a theme to one HTML string.
 
@@ -41,18 +44,26 @@ def render_html(
         theme: The resolved theme.
         today: The "last updated" date (the caller reads the clock or SOURCE_DATE_EPOCH).
         for_print: True for the PDF (bundled fonts by file URI), False for the web page.
-        title: What the document is, after the name in its title ("Short CV").
+        title: What the document is, after the name in its title ("Short CV"); by default
+            "Curriculum Vitae" in the record's language.
         scholar: Citation counts for the publications section, if the record names a snapshot.
+        style: The citation style; by default the current one (:func:`cv.citation.using_style`).
+
+    Fixed words and dates are in ``record.lang`` (:mod:`cv.i18n`).
     """
     css = page_css(theme, "cv", for_print, record.theme)
-    context = {
-        "person": person(record),
-        "sections": sections(record, publications, scholar),
-        "meta": {**page_meta(record, title), "updated": f"{today:%B} {today.day}, {today.year}"},
-        "css": css,
-        "for_print": for_print,
-    }
-    html = render_template(theme, "cv.html.j2", context)
+    with i18n.language(record.lang), using_style(style) if style else contextlib.nullcontext():
+        context = {
+            "person": person(record),
+            "sections": sections(record, publications, scholar),
+            "meta": {
+                **page_meta(record, title or i18n.word("cv_title")),
+                "updated": i18n.format_day(today),
+            },
+            "css": css,
+            "for_print": for_print,
+        }
+        html = render_template(theme, "cv.html.j2", context)
     return add_print_fonts(html) if for_print else with_policy(embed_web_fonts(html))
 
 
@@ -183,7 +194,7 @@ def sections(
     """Every non-empty section, in order, with its entries sorted as the section says."""
     data = section_data(record, publications, scholar)
     made = (
-        kind.section(data, options.title or kind.title, options.limit)
+        kind.section(data, options.title or i18n.section_title(kind.key, kind.title), options.limit)
         for kind, options in section_order(record)
     )
     return [section for section in made if section is not None]

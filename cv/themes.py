@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from cv import model
 from cv.errors import CVError, Problem
 from cv.files import real_path
+from cv.i18n import template_words
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
 from cv.templates import THEME_FILE, templates_root
 from cv.typeset import typeset
@@ -425,6 +426,8 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
             extends or includes itself, one that runs too long or makes too much.
             A failure in a bundled template is a bug and propagates as it is.
     """
+    # The fixed words of the current language (cv.i18n): every page template may use them.
+    context = {"words": template_words(), **context}
     check_plain(context)
     template_env = environment(theme)
     user = theme.user_folder

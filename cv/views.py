@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from cv.citation import Style, format_citation, to_text
+from cv.i18n import current, format_day, format_number, primary, word
 
 if TYPE_CHECKING:
     from cv.bibliography import Publication, PublicationGroup
@@ -177,6 +178,10 @@ class PublicationView:
     author_line: Markup
     venue_line: Markup
     cited: int | None = None
+    #: The whole citation when the style writes entries whole (a CSL style), else "".
+    entry: Markup = Markup("")
+    #: ``cited`` written in the document's language ("1,234", "1.234").
+    cited_text: str = ""
 
 
 @view
@@ -283,6 +288,8 @@ def publication_view(
         author_line=formatted.author_line,
         venue_line=formatted.venue_line,
         cited=cited,
+        entry=formatted.entry,
+        cited_text=format_number(cited) if cited is not None else "",
     )
 
 
@@ -292,8 +299,19 @@ def _pub_links(p: Publication, shown: str = "") -> tuple[PubLink, ...]:
     links = []
     for link in p.links:
         printed = identifier(link.label, link.url)
-        links.append(PubLink(link.label, link.url, "" if printed in shown else printed))
+        links.append(
+            PubLink(_link_label(link.label), link.url, "" if printed in shown else printed)
+        )
     return tuple(sorted(links, key=lambda link: not link.identifier))
+
+
+_LINK_WORDS = {"Code": "link_code", "Slides": "link_slides", "Video": "link_video"}
+_LINK_WORDS |= {"Website": "link_website", "Poster": "link_poster"}
+
+
+def _link_label(label: str) -> str:
+    """A link's label in the document's language ("Folien"); PDF, HTML, arXiv, DOI stay."""
+    return word(_LINK_WORDS[label]) if label in _LINK_WORDS else label
 
 
 def _authors(authors: Iterable[Author]) -> tuple[AuthorView, ...]:
@@ -324,10 +342,18 @@ def group_views(
 
 
 def scholar_view(scholar: Scholar) -> ScholarView:
+    summary = scholar.summary
+    if primary(current()) != "en":  # the summary's words in the document's language
+        summary = word("scholar").format(
+            citations=format_number(scholar.citedby),
+            hindex=scholar.hindex,
+            i10index=scholar.i10index,
+            date=format_day(scholar.updated),
+        )
     return ScholarView(
         scholar.citedby,
         scholar.hindex,
         scholar.i10index,
         scholar.updated.isoformat(),
-        scholar.summary,
+        summary,
     )

@@ -378,3 +378,40 @@ def test_every_output_shows_the_same_venue_details(
     fields = resume_fields(formatted)
     fields.pop("authors", None)  # the exports list every author (max_authors does not apply)
     assert {name: item[name] for name in fields} == fields
+
+
+# --- the style and the language of a document ---------------------------------------------
+
+
+def test_the_default_style_writes_its_words_in_the_documents_language(tmp_path: Path) -> None:
+    from cv.i18n import language
+
+    p = written(
+        tmp_path,
+        "@inproceedings{k, title = {T}, author = {Sutskever, Ilya and Doe, Jane and Roe, Ray},"
+        " booktitle = {Proc. X}, editor = {A, B and C, D}, volume = {7}, series = {S},"
+        " pages = {1--9}, chapter = {2}, edition = {3}, publisher = {P}}",
+    )
+    with language("de"):
+        _, venue, _ = lines(p)
+    assert venue == (
+        "In <em>Proc. X</em>, 3. Aufl., Bd. 7 von S, Kap. 2, S. 1–9, herausgegeben von "
+        "B A und D C, P, im Erscheinen."
+    )
+    _, venue, _ = lines(p)  # outside: English, as before
+    assert venue.startswith("In <em>Proc. X, 3rd ed., vol. 7 of S, ch. 2, pp. 1–9</em>, edited by")
+
+
+def test_a_style_set_for_a_block_is_the_one_every_caller_gets(tmp_path: Path) -> None:
+    from cv.citation import current_style, using_style
+
+    class Shouting(CVStyle):
+        def reference(self, citation: Citation) -> Markup:
+            return Markup("LOUD")
+
+    p = written(tmp_path, "@misc{k, title = {T}, author = {Sutskever, Ilya}, year = {2020}}")
+    with using_style(Shouting()):
+        assert str(format_citation(p).reference) == "LOUD"
+        assert isinstance(current_style(), Shouting)
+    assert current_style() is DEFAULT_STYLE
+    assert str(format_citation(p).reference) != "LOUD"

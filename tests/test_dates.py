@@ -91,3 +91,17 @@ def test_date_order_is_total_and_consistent(texts: list[str]) -> None:
                 assert a.sort_key < b.sort_key  # "present" is newest of all
             elif not a.is_present and not b.is_present and a.year < b.year:  # type: ignore[operator]
                 assert a.sort_key < b.sort_key  # an earlier year never sorts after a later one
+
+
+def test_a_date_is_shown_in_the_current_language() -> None:
+    from cv.i18n import language
+
+    date = parse_date("2024-03")
+    assert str(date) == "Mar 2024"
+    with language("de"):
+        assert str(date) == "März 2024"
+        assert str(parse_date("present")) == "heute"
+        assert str(parse_date("2022/23 Spring")) == "2022/23 Frühjahr"
+    with language("zh"):
+        assert str(parse_date("Fall 2021")) == "2021年秋季"
+    assert date.localised("fr") == "mars 2024"

@@ -243,7 +243,9 @@ def check_wheel(wheel: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]
     for name in ("templates", "cv"):
         (checkout / name).symlink_to(REPO / name)
     shutil.copy(wheel, checkout / "dist")
-    script = release_step("Check the wheel holds the templates, the scaffold and the font packages")
+    script = release_step(
+        "Check the wheel holds the templates, the scaffold, the locales and the font packages"
+    )
     return subprocess.run(
         ["bash", "-eo", "pipefail", "-c", script],
         cwd=checkout,

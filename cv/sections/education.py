@@ -6,11 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.i18n import word
 from cv.interop.item_parts import DEGREE, INSTITUTION, advisor, dated, linked, location
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
@@ -52,9 +53,9 @@ def view(e: Education, _data: SectionData) -> Entry:
     degree = join(markup.inline(e.degree), markup.inline(e.field), sep=" in ")
     details = [markup.inline(d) for d in e.details]
     if e.thesis:
-        details.insert(0, Markup("Thesis: <em>{}</em>").format(markup.inline(e.thesis)))
+        details.insert(0, Markup("{}: <em>{}</em>").format(word("thesis"), markup.inline(e.thesis)))
     if e.advisor:
-        details.insert(0, Markup("Advisor: ") + markup.inline(e.advisor))
+        details.insert(0, escape(word("advisor") + ": ") + markup.inline(e.advisor))
     subtitle = join(link(e.institution, e.url), markup.inline(e.location))
     return entry(format_range(e.start, e.end), strong(degree), subtitle, details)
 

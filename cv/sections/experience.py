@@ -6,11 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import escape
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.i18n import word
 from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
 from cv.interop.text import markdown_link, split_top
 from cv.sections.base import (
@@ -52,7 +53,7 @@ def view(e: Experience, _data: SectionData) -> Entry:
     advisor = link(e.advisor, e.advisor_url)
     subtitle = join(
         join(link(e.organization, e.url), markup.inline(e.location)),
-        Markup("advised by ") + advisor if advisor else None,
+        escape(word("advised_by") + " ") + advisor if advisor else None,
         sep="; ",
     )
     return entry(

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Names, Period, Tags
+from cv.i18n import word
 from cv.interop.item_parts import (
     GRANT_FUNDER,
     GRANT_NUMBER,
@@ -158,13 +159,15 @@ def view(g: Grant, data: SectionData) -> Entry:
     subtitle = join(
         markup.inline(g.funder),
         markup.inline(g.program),
-        markup.inline(f"No. {g.number}") if g.number else None,
+        markup.inline(f"{word('number_abbr')} {g.number}") if g.number else None,
         markup.inline(amount_text(g)) if g.amount is not None else None,
     )
     details = []
     if g.role or g.investigators:
         role = Markup("<em>{}</em>").format(markup.inline(g.role)) if g.role else None
-        with_whom = Markup("with ") + people(g.investigators, data) if g.investigators else None
+        with_whom = (
+            escape(word("with") + " ") + people(g.investigators, data) if g.investigators else None
+        )
         details.append(join(role, with_whom, sep="; " if role else ""))
     details += [markup.inline(d) for d in g.details]
     return entry(format_range(g.start, g.end), strong(link(g.title, g.url)), subtitle, details)

@@ -6,11 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import escape
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.i18n import word
 from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
 from cv.interop.text import markdown_link, split_top, strip_period
 from cv.sections.base import (
@@ -51,7 +52,7 @@ def view(i: Internship, _data: SectionData) -> Entry:
     heading = join(strong(markup.inline(i.role)) if i.role else None, link(i.organization, i.url))
     subtitle = join(
         markup.inline(i.location),
-        Markup("mentor: ") + markup.inline(i.mentor) if i.mentor else None,
+        escape(word("mentor") + ": ") + markup.inline(i.mentor) if i.mentor else None,
         sep="; ",
     )
     return entry(format_range(i.start, i.end), heading, subtitle, inline_all(i.details))

@@ -6,12 +6,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BeforeValidator
 
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
+from cv.i18n import word
 from cv.interop.item_parts import ADVISING, STUDENT_NEXT, THESIS, dated, level_of, linked
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
@@ -90,11 +91,11 @@ def _sort(s: Student) -> Any:
 def view(s: Student, _data: SectionData) -> Entry:
     details = []
     if s.thesis:
-        details.append(Markup("Thesis: <em>{}</em>").format(markup.inline(s.thesis)))
+        details.append(Markup("{}: <em>{}</em>").format(word("thesis"), markup.inline(s.thesis)))
     if s.next:
-        details.append(Markup("Next: ") + markup.inline(s.next))
+        details.append(escape(word("next") + ": ") + markup.inline(s.next))
     details += [markup.inline(d) for d in s.details]
-    subtitle = markup.inline("Co-advised" if s.role == "co-advisor" else None)
+    subtitle = markup.inline(word("co_advised") if s.role == "co-advisor" else None)
     return entry(format_range(s.start, s.end), strong(link(s.name, s.url)), subtitle, details)
 
 
@@ -166,7 +167,7 @@ SECTION = SectionKind(
     model=Student,
     view=view,
     sort=_sort,
-    group=lambda s: LEVELS[s.level],
+    group=lambda s: word(f"level_{s.level.lower()}"),  # LEVELS' headings, in the language
     markdown=markdown,
     # JSON Resume has no students: a project of the adviser's is the closest field.
     jsonresume=ResumeMap(
