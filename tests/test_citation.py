@@ -399,7 +399,7 @@ def test_the_default_style_writes_its_words_in_the_documents_language(tmp_path: 
         "B A und D C, P, im Erscheinen."
     )
     _, venue, _ = lines(p)  # outside: English, as before
-    assert venue.startswith("In <em>Proc. X, 3rd ed., vol. 7 of S, ch. 2, pp. 1–9</em>, edited by")
+    assert venue.startswith("In <em>Proc. X</em>, 3rd ed., vol. 7 of S, ch. 2, pp. 1–9, edited by")
 
 
 def test_a_style_set_for_a_block_is_the_one_every_caller_gets(tmp_path: Path) -> None:

@@ -177,7 +177,7 @@ def test_a_styled_cv_keeps_badges_links_numbers_and_groups(tmp_path: Path) -> No
     result = cv.build(data, tmp_path / "out", only=["html"])
     html = result.outputs[0].path.read_text(encoding="utf-8")
     assert '<span class="badge">ICML</span> S. Zhang' in html
-    assert '<a href="https://example.org/cjk.pdf">PDF</a>' in html
+    assert re.search(r'<a class="link-pdf"[^>]* href="https://example.org/cjk.pdf">PDF</a>', html)
     assert html.count('class="pub-entry"') == 9
     numbers = re.findall(r'pub-number">\[(\d+)\]', html)
     assert numbers == [str(n) for n in range(9, 0, -1)]  # reverse, across the groups
