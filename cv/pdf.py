@@ -56,7 +56,10 @@ else:
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after the import above)
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from cv import weasyprint_fixes  # noqa: E402
 from cv.fonts import foreign_fonts  # noqa: E402
+
+weasyprint_fixes.apply()
 
 
 class SandboxFetcher(URLFetcher):
