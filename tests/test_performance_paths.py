@@ -72,3 +72,77 @@ def test_cv_build_is_one_process_and_removes_its_copies_of_the_fonts(tmp_path: P
         "cv.pdf",
     ]
     assert list(temporary.iterdir()) == []  # WeasyPrint's copies of the fonts, removed at exit
+
+
+# --- cv.weasyprint_fixes: tagging linear in pages ------------------------------------------------
+
+MANY_PAGES = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>'
+    + "".join(
+        f"<h2>Part {n}</h2><ul>"
+        + "".join(
+            f'<li>Item {n}.{i} <a href="https://example.org/{i}">link</a></li>' for i in range(30)
+        )
+        + "</ul>"
+        for n in range(12)
+    )
+    + "</body></html>"
+)
+
+
+def test_the_tagging_fix_is_still_needed_and_still_applies() -> None:
+    """If a WeasyPrint or pydyf release fixes this, the test says so: drop the fix then."""
+    import inspect
+
+    import pydyf
+    import weasyprint.pdf
+    import weasyprint.pdf.anchors
+    import weasyprint.pdf.tags
+
+    import cv.pdf  # noqa: F401 - applies the fixes
+    from cv.weasyprint_fixes import PATCHED
+
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references is not pdf.page_references, "pydyf now keeps them: drop the fix"
+    tagging = inspect.getsource(weasyprint.pdf.tags._build_box_tree)
+    assert "pdf.page_references[page_number]" in tagging, "WeasyPrint no longer reads them there"
+    assert "pdf.page_references[page]" in inspect.getsource(weasyprint.pdf.anchors.add_outlines)
+    writer = inspect.getsource(weasyprint.pdf)
+    for name in PATCHED:
+        function = getattr(weasyprint.pdf, name)
+        assert function.reads_pages_once, name
+        assert function.__wrapped__ is getattr(
+            weasyprint.pdf.tags if name == "add_tags" else weasyprint.pdf.anchors, name
+        )
+        assert f"    {name}(pdf," in writer, f"weasyprint.pdf no longer calls {name} by name"
+
+
+def test_tagging_reads_the_page_references_once_and_writes_the_same_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pydyf
+    import weasyprint.pdf
+
+    from cv.pdf import write_pdf
+    from cv.weasyprint_fixes import PATCHED
+
+    reads = []
+    references = pydyf.PDF.page_references
+
+    def counted(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+        reads.append(1)
+        return references.fget(pdf)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(counted))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793491200")
+    fixed = write_pdf(MANY_PAGES, base_url=tmp_path, roots=[tmp_path])
+    assert fixed.pages >= 4
+    assert len(reads) <= len(PATCHED), len(reads)  # once by each step, whatever the pages
+    for name in PATCHED:
+        monkeypatch.setattr(weasyprint.pdf, name, getattr(weasyprint.pdf, name).__wrapped__)
+    reads.clear()
+    as_installed = write_pdf(MANY_PAGES, base_url=tmp_path, roots=[tmp_path])
+    assert len(reads) > 30 * fixed.pages, "the installed WeasyPrint reads them per element"
+    assert as_installed.data == fixed.data
