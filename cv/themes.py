@@ -32,6 +32,7 @@ from cv import model
 from cv.errors import CVError, Problem
 from cv.files import real_path
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
+from cv.template_cache import bytecode_cache
 from cv.views import check_plain
 
 USER_THEME_DIR = "theme"
@@ -401,6 +402,7 @@ def environment(theme: Theme) -> TemplateSandbox:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=bytecode_cache(),
     )
 
 
