@@ -92,7 +92,7 @@ class Status:
     pdf_notes: list[str] = field(default_factory=list)
     #: file -> pages of the PDFs written by the last build that worked.
     pdfs: dict[str, int | None] = field(default_factory=dict)
-    #: The record's documents (a page each), by name.
+    #: The record's documents (a page each, showing its PDF), from the last PDF build.
     documents: list[str] = field(default_factory=list)
     updated: str = ""
 
@@ -419,7 +419,7 @@ def pdf_worker() -> None:
                 options["data"], options["out"], only=options["only"], theme=options["theme"]
             )
             reply = {
-                "outputs": [[o.path.name, o.pages] for o in result.outputs],
+                "outputs": [[o.kind, o.path.name, o.pages] for o in result.outputs],
                 "warnings": list(result.warnings),
                 "notes": list(result.notes),
             }
@@ -435,19 +435,16 @@ def pdf_worker() -> None:
 # --- serving ---------------------------------------------------------------------------------
 
 
-def build_preview(data_dir: Path, folder: Path, theme: str | None) -> tuple[bytes, Status]:
-    """cv.html as ``cv build --only html`` makes it (written to ``folder``), and what it found.
+def build_preview(data_dir: Path, folder: Path, theme: str | None) -> tuple[bytes, list[str]]:
+    """cv.html as ``cv build --only html`` makes it (written to ``folder``), and the warnings.
 
     Raises:
         CVError: The problems of the record, as a build reports them.
     """
     from cv.builder import build
-    from cv.loader import load_record
 
     result = build(data_dir, folder, only=["html"], theme=theme)
-    html = result.outputs[0].path.read_bytes()
-    documents = list(load_record(data_dir).record.documents)
-    return html, Status(warnings=list(result.warnings), documents=documents)
+    return result.outputs[0].path.read_bytes(), list(result.warnings)
 
 
 def serve(
@@ -478,8 +475,10 @@ def serve(
     Raises:
         CVError: The port cannot be listened on.
     """
+    from cv.outputs import OPT_IN_OUTPUTS, OUTPUTS
     from cv.watch import changes
 
+    built_in = {kind.name for kind in (*OUTPUTS, *OPT_IN_OUTPUTS)}
     preview = Preview(out_dir)
     try:
         server = PreviewServer(host, port, preview)
@@ -503,7 +502,7 @@ def serve(
             return
         for warning in reply["warnings"]:
             say(f"warning: {warning}", True)
-        written = dict(reply["outputs"])
+        written = {file: pages for _kind, file, pages in reply["outputs"]}
         listed = ", ".join(
             f"{name} ({pages} page{'s' if pages != 1 else ''})" if pages else name
             for name, pages in written.items()
@@ -516,6 +515,7 @@ def serve(
             pdf_warnings=reply["warnings"],
             pdf_notes=reply["notes"],
             pdfs={name: pages for name, pages in written.items() if name.endswith(".pdf")},
+            documents=[kind for kind, _, _ in reply["outputs"] if kind not in built_in],
         )
 
     try:
@@ -542,8 +542,8 @@ def serve(
             for changed in changes(
                 data_dir, out_dir, theme=theme, stop=stop, debounce_ms=debounce_ms
             ):
-                _rebuild_preview(data_dir, Path(folder), theme, changed, preview, say)
-                if builder is not None:
+                built = _rebuild_preview(data_dir, Path(folder), theme, changed, preview, say)
+                if built and builder is not None:
                     preview.update(pdf_state="building")
                     builder.request()
     finally:
@@ -561,13 +561,17 @@ def _rebuild_preview(
     changed: list[Path],
     preview: Preview,
     say: Callable[[str, bool], None],
-) -> None:
-    """The HTML preview after a save: shown at once, or the problems and the last good one."""
+) -> bool:
+    """The HTML preview after a save: shown at once, or the problems and the last good one.
+
+    Returns:
+        Whether it was built (the PDFs are built only then: they would fail alike).
+    """
     started = time.perf_counter()
     stamp = time.strftime("%H:%M:%S")
     cause = f" after a change of {', '.join(p.name for p in changed)}" if changed else ""
     try:
-        html, found = build_preview(data_dir, folder, theme)
+        html, warnings = build_preview(data_dir, folder, theme)
     except CVError as error:
         problems = [str(problem) for problem in error.problems]
         for problem in problems:
@@ -575,14 +579,9 @@ def _rebuild_preview(
         kept = "; the page shows the last good preview" if preview.cv_html else ""
         say(f"[{stamp}] not rebuilt{cause}: fix the problems above{kept}", True)
         preview.update(errors=problems)
-        return
-    for warning in found.warnings:
+        return False
+    for warning in warnings:
         say(f"warning: {warning}", True)
-    preview.update(
-        cv_html=html,
-        html=preview.status.html + 1,
-        errors=[],
-        warnings=found.warnings,
-        documents=found.documents,
-    )
+    preview.update(cv_html=html, html=preview.status.html + 1, errors=[], warnings=warnings)
     say(f"[{stamp}] preview updated{cause} ({time.perf_counter() - started:.2f} s)", False)
+    return True

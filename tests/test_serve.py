@@ -18,7 +18,7 @@ import pytest
 
 from cv.serve import MAX_REQUEST_LINE, is_loopback, serve
 
-from .conftest import TESTDATA
+from .conftest import EXAMPLE, TESTDATA
 
 
 class Served:
@@ -142,11 +142,12 @@ def test_the_page_names_the_users_file_not_the_editors(served: Served) -> None:
 
 def test_pdfs_follow_with_their_page_counts(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(TESTDATA / "full", data)
+    shutil.copytree(EXAMPLE, data)
     server = Served(data, tmp_path / "out", pdfs=True)
     try:
         status = server.until(lambda s: s["pdf_state"] == "done" and s["pdf"] == 1, timeout=120)
         assert status["pdfs"]["cv.pdf"] >= 1 and status["pdfs"]["bio.pdf"] == 1
+        assert status["documents"] == ["cv-short"] and status["pdfs"]["cv-short.pdf"] >= 1
         code, headers, body = server.get("/cv.pdf")
         assert (
             code == 200
@@ -154,12 +155,19 @@ def test_pdfs_follow_with_their_page_counts(tmp_path: Path) -> None:
             and headers["Content-Type"] == ("application/pdf")
         )
         assert body == (tmp_path / "out" / "cv.pdf").read_bytes()
-        assert server.get("/view/bio")[0] == 200
+        assert server.get("/view/bio")[0] == 200 and server.get("/view/cv-short")[0] == 200
+        assert server.get("/cv-short.pdf")[2].startswith(b"%PDF")
         # A PDF the build did not write is not served, even when a file of that name is there.
         (tmp_path / "out" / "other.pdf").write_bytes(b"%PDF-1.7 not ours")
         assert server.get("/other.pdf")[0] == 404
-        edit(data / "cv.yaml", "name: Ada", "name: Grace")
+        assert server.get("/view/other")[0] == 404
+        edit(data / "cv.yaml", "headline: ", "headline: (edited) ")
         server.until(lambda s: s["pdf"] == 2 and s["pdf_state"] == "done", timeout=120)
+        # A broken save: the PDFs are not rebuilt, the last ones stay served.
+        (data / "cv.yaml").write_text("name: Grace\nnews: 3\n", encoding="utf-8")
+        status = server.until(lambda s: bool(s["errors"]))
+        assert status["pdf_state"] == "done" and status["pdf_errors"] == []
+        assert server.get("/cv.pdf")[0] == 200
     finally:
         server.close()
 
