@@ -420,5 +420,15 @@ def test_the_page_in_a_browser_follows_the_edits(served: Served, tmp_path: Path)
         problems = served.status()["errors"]
         assert all(f"error: {problem}" in str(shown) for problem in problems), shown
         assert "Grace Quispe" in str(browser.evaluate(FRAME_TEXT)), "the last good preview"
+
+        # A problem quoting a hostile value shows it as text, never as markup.
+        (served.data / "cv.yaml").write_text(
+            'name: Grace\n"<img id=hostile src=x>": 1\n', encoding="utf-8"
+        )
+        browser.until(
+            "document.getElementById('errors').innerText",
+            lambda text: "<img id=hostile" in str(text),
+        )
+        assert browser.evaluate("document.getElementById('hostile') === null") is True
     finally:
         browser.close()
