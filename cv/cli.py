@@ -245,7 +245,11 @@ def watch(
 
     if not quiet:
         typer.echo(f"watching {data} and the theme; Ctrl-C to stop")
-    watch_and_build(data, out, only=_outputs(only), theme=theme, strict=strict, report=report)
+    try:
+        watch_and_build(data, out, only=_outputs(only), theme=theme, strict=strict, report=report)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
 
 
 @app.command()

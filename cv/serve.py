@@ -473,11 +473,12 @@ def serve(
         ready: Called with the page's address once the server listens.
 
     Raises:
-        CVError: The port cannot be listened on.
+        CVError: There is no data folder, or the port cannot be listened on.
     """
     from cv.outputs import OPT_IN_OUTPUTS, OUTPUTS
-    from cv.watch import changes
+    from cv.watch import changes, require_folder
 
+    require_folder(data_dir)
     built_in = {kind.name for kind in (*OUTPUTS, *OPT_IN_OUTPUTS)}
     preview = Preview(out_dir)
     try:

@@ -26,6 +26,19 @@ def watched_folders(data_dir: Path, theme: str | None) -> list[Path]:
     return [folder.resolve() for folder in folders]
 
 
+def require_folder(data_dir: Path) -> None:
+    """Nothing, when ``data_dir`` is a folder to watch.
+
+    Raises:
+        CVError: It is not: the problem a build reports (no cv.yaml there).
+    """
+    if not data_dir.is_dir():
+        from cv.loader import load_record
+
+        load_record(data_dir)
+        raise CVError.at(f"{data_dir} is not a folder; expected the folder of cv.yaml")
+
+
 _EDITOR_FILE = re.compile(
     r"""(
         \..*            # hidden: vim's .cv.yaml.swp, emacs's .#cv.yaml, gedit's .goutputstream-X
@@ -59,9 +72,13 @@ def changes(
     A save that touches only an editor's temporary files (:func:`is_editor_file`) and the
     outputs in ``out_dir`` yields nothing; the files named are the user's own (``cv.yaml``,
     not the ``sedK5Hvj5`` that ``sed -i`` renamed onto it). Ends when ``stop`` is set.
+
+    Raises:
+        CVError: There is no data folder to watch (:func:`require_folder`).
     """
     from watchfiles import watch as changes_of
 
+    require_folder(data_dir)
     out = out_dir.resolve()
     started = False
     for batch in changes_of(

@@ -432,3 +432,21 @@ def test_the_page_in_a_browser_follows_the_edits(served: Served, tmp_path: Path)
         assert browser.evaluate("document.getElementById('hostile') === null") is True
     finally:
         browser.close()
+
+
+@pytest.mark.parametrize("command", ["serve", "watch"])
+def test_a_missing_data_folder_is_one_clear_error(tmp_path: Path, command: str) -> None:
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "cv", command, "--data", str(tmp_path / "none"), "--port", "0"]
+        if command == "serve"
+        else [sys.executable, "-m", "cv", command, "--data", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.startswith(f"error: {tmp_path / 'none' / 'cv.yaml'}: no cv.yaml here")
