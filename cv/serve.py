@@ -22,8 +22,9 @@ livereload) would add dependencies and a second event loop for no feature the pa
 What it serves is a fixed list: the preview pages, cv.html, the PDFs the last build wrote,
 the page's script and style, the status and the events. A request path is looked up in that
 list, never joined to a folder, so no path can reach another file; anything else is a 404.
-Requests are small GETs (no body), from a page whose ``Host`` is this server (a page of
-another site that a hostile DNS name points at this port is refused: DNS rebinding). It
+Requests are small GETs (no body) whose ``Host`` is an address or the name the server
+listens under (a page of another site, under a DNS name its owner points at this port, is
+refused: DNS rebinding). It
 listens on 127.0.0.1 unless ``host`` names another address.
 """
 
@@ -201,7 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         ):
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "no request body is accepted")
             return
-        if self.headers.get("Host", "").lower() not in self.server.hosts:
+        if not self.server.is_own_host(self.headers.get("Host", "")):
             self._refuse(HTTPStatus.MISDIRECTED_REQUEST, "unknown Host")
             return
         path = urlsplit(self.path).path
@@ -280,18 +281,35 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.streams = threading.BoundedSemaphore(MAX_EVENT_STREAMS)
         self.port = self.server_address[1]
-        names = {host, "127.0.0.1", "localhost", "[::1]"}
-        if ":" in host.strip("[]"):
-            names.add(f"[{host.strip('[]')}]")
-        self.hosts = {f"{name.lower()}:{self.port}" for name in names}
-        if self.port == 80:
-            self.hosts |= {name.lower() for name in names}
+        self.names = {host.strip("[]").lower(), "localhost"}
         page = (_ASSETS / "page.html").read_bytes()
         self.assets = {
             "/_cv/page.js": ((_ASSETS / "page.js").read_bytes(), "text/javascript; charset=utf-8"),
             "/_cv/page.css": ((_ASSETS / "page.css").read_bytes(), "text/css; charset=utf-8"),
         }
         self.page = page
+
+    def is_own_host(self, header: str) -> bool:
+        """Whether a request's ``Host`` names this server: its port, and an address or the
+        name it listens under (``localhost``, ``--host``).
+
+        Any other name is refused, since a DNS name can be made to point at 127.0.0.1 by
+        whoever owns it (DNS rebinding); an address in ``Host`` cannot be, so addresses are
+        accepted (``--host 0.0.0.0`` is reached under the machine's own addresses).
+        """
+        name, _, port = header.lower().rpartition(":")
+        if not name or "]" in port:  # no port: only the default one (80)
+            name, port = header.lower(), "80"
+        if port != str(self.port):
+            return False
+        name = name.strip("[]")
+        if name in self.names:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     def route(self, path: str) -> tuple[bytes, str, str | None] | None:
         """What ``path`` serves: its bytes, content type and policy; None when nothing."""

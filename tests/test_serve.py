@@ -211,12 +211,22 @@ def test_absolute_form_and_long_requests_are_refused(served: Served) -> None:
     assert served.get("/", method="PUT")[0] == 501
 
 
-@pytest.mark.parametrize("host", ["evil.example:80", "evil.example", "127.0.0.1:1", ""])
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example:{port}", "evil.example", "127.0.0.1:1", "", "127.0.0.1", "[::1]", ":{port}"]
+    + ["localhost.evil.example:{port}", "127.0.0.1.nip.io:{port}", "[evil]:{port}"],
+)
 def test_another_host_name_is_refused(served: Served, host: str) -> None:
     """DNS rebinding: a hostile name that resolves to 127.0.0.1 is not this server."""
-    code, _, body = served.get("/cv.html", {"Host": host})
+    code, _, body = served.get("/cv.html", {"Host": host.format(port=served.port)})
     assert code == 421 and b"Quispe" not in body
-    assert served.get("/", {"Host": f"localhost:{served.port}"})[0] == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost:{port}", "127.0.0.1:{port}", "[::1]:{port}", "192.168.1.20:{port}"]
+)
+def test_the_servers_own_names_and_addresses_are_served(served: Served, host: str) -> None:
+    assert served.get("/", {"Host": host.format(port=served.port)})[0] == 200
 
 
 def test_the_page_has_a_strict_policy_and_no_listing(served: Served) -> None:
