@@ -425,6 +425,8 @@ def pdf_worker() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(5)  # the PDFs are the background: on a busy machine the next preview goes first
     options = json.loads(sys.argv[1])
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever else prints goes to the terminal, never into the replies
