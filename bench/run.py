@@ -14,7 +14,13 @@ last build (``--rebuilds``, 200 by default): a warm process must not grow.
 
 ``--source DIR`` runs another checkout's ``cv`` package (and its templates) with the same
 Python and WeasyPrint, to compare before and after a change:
-``git archive COMMIT | tar -x -C DIR``.
+``git archive COMMIT | tar -x -C DIR``. Without it the children run this checkout's ``cv`` (the
+folder holding ``bench/``), whichever one the Python has installed.
+
+``serve`` and ``serverss`` run ``cv serve`` in a child and time, after each edit of
+``cv.yaml``, the save to the moment the page has been told and has fetched the new cv.html;
+the PDFs are built in the server's second process, and the table says which rows need a free
+second core.
 
 ``--only fork`` compares forked and in-turn builds of the same tree in the same rounds: each
 ``cv build`` (``--only cv``, ``--only cv,bio``, all outputs) and a cold and a warm ``cv.build``,
@@ -46,7 +52,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "data"
 BIN = Path(sys.executable).parent
-SOURCE: Path | None = None  # another checkout whose cv package the children import
+SOURCE: Path | None = None  # the checkout whose cv package the children import
 CWD = Path(tempfile.gettempdir())  # the children's working folder: an empty one once main runs
 
 
@@ -1072,13 +1078,17 @@ def main() -> None:
         "(bench/typst-packages: a stand-in for @preview/fontawesome)",
     )
     parser.add_argument(
-        "--source", type=Path, help="run the cv package of this checkout instead (before/after)"
+        "--source",
+        type=Path,
+        help="run the cv package of this checkout instead of the one holding bench/ (before/after)",
     )
     args = parser.parse_args()
     if args.rebuilds <= 10:
         parser.error("--rebuilds: more than 10 (the memory is compared with the 10th build's)")
     global SOURCE, CWD
-    SOURCE = args.source.resolve() if args.source else None
+    # This checkout's cv by default, not whichever the Python has installed (an editable
+    # install of another checkout would be measured instead).
+    SOURCE = args.source.resolve() if args.source else REPO
     heavy_runs = args.heavy_runs or min(args.runs, 3)
     header = machine() + (f"\ncv from {SOURCE}" if SOURCE else "")
     print(header, flush=True)
