@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -79,6 +80,9 @@ def changes(
     from watchfiles import watch as changes_of
 
     require_folder(data_dir)
+    # watchfiles says "KeyboardInterrupt caught, stopping watch" at a stop, which the
+    # command line reports its own way: without a handler Python would print it.
+    logging.getLogger("watchfiles").addHandler(logging.NullHandler())
     out = out_dir.resolve()
     started = False
     for batch in changes_of(
