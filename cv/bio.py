@@ -135,9 +135,7 @@ def select_publications(
 
 def _degree_line(entry: Any) -> Markup:
     joint = Markup(" in ") if _english() else Markup(", ")  # "PhD in Physics"; "Promotion, Physik"
-    degree = joint.join(
-        x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x
-    )
+    degree = joint.join(x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x)
     if entry.end is not None and entry.end.is_present:
         year = f"{word('since')} {entry.start}" if entry.start else word("ongoing")
     else:

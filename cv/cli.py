@@ -252,7 +252,48 @@ def watch(
 
     if not quiet:
         typer.echo(f"watching {data} and the theme; Ctrl-C to stop")
-    watch_and_build(data, out, only=_outputs(only), theme=theme, strict=strict, report=report)
+    try:
+        watch_and_build(data, out, only=_outputs(only), theme=theme, strict=strict, report=report)
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def serve(
+    data: DataOption = Path("data"),
+    out: OutOption = Path("output"),
+    only: OnlyOption = None,
+    theme: ThemeOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free one).")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; beyond 127.0.0.1 only if you name one.")
+    ] = "127.0.0.1",
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the page in the web browser.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Show the CV in a browser, reloaded on every save; the PDFs follow (Ctrl-C to stop)."""
+    from cv.serve import serve as serve_preview
+
+    def say(line: str, problem: bool) -> None:
+        if problem or not quiet:
+            typer.echo(line, err=problem)
+
+    def ready(url: str) -> None:
+        if open_page:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        serve_preview(
+            data, out, host=host, port=port, only=_outputs(only), theme=theme, say=say, ready=ready
+        )
+    except CVError as error:
+        _report(error)
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 _STOPS = {signal.SIGTERM, signal.SIGINT}
 
@@ -85,6 +85,14 @@ def ended_by_signals(grace: float = 1.0) -> Iterator[None]:
         watchdog.start()
         raise Stopped(number)
 
+    def unraisable(info: Any) -> None:
+        # A stop that came while a finalizer ran (``__del__`` of a temporary file, say) was
+        # swallowed there, and Python would print it as a traceback: end now, quietly.
+        if isinstance(info.exc_value, Stopped):
+            _end_now(info.exc_value.signal_number)
+        hook(info)
+
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     for number, handler in previous.items():
         if handler is not signal.SIG_IGN:
             signal.signal(number, handle)
@@ -96,6 +104,7 @@ def ended_by_signals(grace: float = 1.0) -> Iterator[None]:
         with signals_held():
             for number, handler in previous.items():
                 signal.signal(number, handler)
+            sys.unraisablehook = hook
         left.set()  # the watchdog of a stop, if any, has nothing left to do
         if stopping is not None:
             raise SystemExit(128 + stopping) from None  # replaces any other way out

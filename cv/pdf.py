@@ -56,7 +56,10 @@ else:
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after the import above)
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from cv import weasyprint_fixes  # noqa: E402
 from cv.fonts import foreign_fonts  # noqa: E402
+
+weasyprint_fixes.apply()
 
 
 class SandboxFetcher(URLFetcher):
@@ -152,25 +155,38 @@ class Rendered:
 
 
 class _Collector(logging.Handler):
+    """WeasyPrint's warnings, each once and in order, with how often it came.
+
+    WeasyPrint logs a letter no font has (``.notdef glyph rendered for ... "唐"``) each time
+    it draws it: 20-47 times the same line for a name in a CV.
+    """
+
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
+        self.counts: dict[str, int] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        self.counts[message] = self.counts.get(message, 0) + 1
+
+    def messages(self) -> list[str]:
+        return [m if n == 1 else f"{m} ({n} times)" for m, n in self.counts.items()]
 
 
 @contextmanager
 def _captured_logs() -> Iterator[list[str]]:
+    """What WeasyPrint logs in the block, in the list given, once the block has ended."""
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     logger.addHandler(collector)
     propagate, logger.propagate = logger.propagate, False
+    messages: list[str] = []
     try:
-        yield collector.messages
+        yield messages
     finally:
         logger.removeHandler(collector)
         logger.propagate = propagate
+        messages[:0] = collector.messages()
 
 
 @contextmanager

@@ -34,6 +34,7 @@ from cv.errors import CVError, Problem
 from cv.files import real_path
 from cv.i18n import template_words
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
+from cv.template_cache import bytecode_cache
 from cv.templates import THEME_FILE, templates_root
 from cv.typeset import typeset
 from cv.views import check_plain
@@ -398,6 +399,7 @@ def environment(theme: Theme) -> TemplateSandbox:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=bytecode_cache(),
     )
     sandbox.filters["css_string"] = css_string
     return sandbox

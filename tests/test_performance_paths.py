@@ -72,3 +72,164 @@ def test_cv_build_is_one_process_and_removes_its_copies_of_the_fonts(tmp_path: P
         "cv.pdf",
     ]
     assert list(temporary.iterdir()) == []  # WeasyPrint's copies of the fonts, removed at exit
+
+
+# --- cv.weasyprint_fixes: tagging linear in pages ------------------------------------------------
+
+MANY_PAGES = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>'
+    + "".join(
+        f"<h2>Part {n}</h2><ul>"
+        + "".join(
+            f'<li>Item {n}.{i} <a href="https://example.org/{i}">link</a></li>' for i in range(30)
+        )
+        + "</ul>"
+        for n in range(12)
+    )
+    + "</body></html>"
+)
+
+
+def test_the_tagging_fix_is_still_needed_and_still_applies() -> None:
+    """If a WeasyPrint or pydyf release fixes this, the test says so: drop the fix then."""
+    import inspect
+
+    import pydyf
+    import weasyprint.pdf
+    import weasyprint.pdf.anchors
+    import weasyprint.pdf.tags
+
+    import cv.pdf  # noqa: F401 - applies the fixes
+    from cv.weasyprint_fixes import PATCHED
+
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references is not pdf.page_references, "pydyf now keeps them: drop the fix"
+    tagging = inspect.getsource(weasyprint.pdf.tags._build_box_tree)
+    assert "pdf.page_references[page_number]" in tagging, "WeasyPrint no longer reads them there"
+    assert "pdf.page_references[page]" in inspect.getsource(weasyprint.pdf.anchors.add_outlines)
+    writer = inspect.getsource(weasyprint.pdf)
+    for name in PATCHED:
+        function = getattr(weasyprint.pdf, name)
+        assert function.reads_pages_once, name
+        assert function.__wrapped__ is getattr(
+            weasyprint.pdf.tags if name == "add_tags" else weasyprint.pdf.anchors, name
+        )
+        assert f"    {name}(pdf," in writer, f"weasyprint.pdf no longer calls {name} by name"
+
+
+def test_tagging_reads_the_page_references_once_and_writes_the_same_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pydyf
+    import weasyprint.pdf
+
+    from cv.pdf import write_pdf
+    from cv.weasyprint_fixes import PATCHED
+
+    reads = []
+    references = pydyf.PDF.page_references
+
+    def counted(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+        reads.append(1)
+        return references.fget(pdf)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(counted))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793491200")
+    fixed = write_pdf(MANY_PAGES, base_url=tmp_path, roots=[tmp_path])
+    assert fixed.pages >= 4
+    assert len(reads) <= len(PATCHED), len(reads)  # once by each step, whatever the pages
+    for name in PATCHED:
+        monkeypatch.setattr(weasyprint.pdf, name, getattr(weasyprint.pdf, name).__wrapped__)
+    reads.clear()
+    as_installed = write_pdf(MANY_PAGES, base_url=tmp_path, roots=[tmp_path])
+    assert len(reads) > 30 * fixed.pages, "the installed WeasyPrint reads them per element"
+    assert as_installed.data == fixed.data
+
+
+# --- cv.template_cache: templates compiled once, not in every process ---------------------------
+
+
+def _render_example(count_compiles: list[str]) -> str:
+    import datetime as dt
+
+    from cv.builder import read_inputs
+    from cv.render import render_html
+    from cv.themes import environment
+
+    environment.cache_clear()  # a new environment, as in a new process: no template in memory
+    inputs = read_inputs(EXAMPLE)
+    sandbox = environment(inputs.theme)
+    compile_source = sandbox.compile
+
+    def counted(source, name=None, filename=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        count_compiles.append(str(name))
+        return compile_source(source, name, filename, *args, **kwargs)
+
+    sandbox.compile = counted  # type: ignore[method-assign]
+    try:
+        return render_html(
+            inputs.source.record, inputs.publications, inputs.theme, today=dt.date(2026, 1, 1)
+        )
+    finally:
+        environment.cache_clear()
+
+
+def test_templates_compiled_by_one_build_are_read_back_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cv.template_cache import cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first: list[str] = []
+    html = _render_example(first)
+    assert first, "nothing compiled the first time"
+    folder = cache_folder()
+    assert folder.is_relative_to(tmp_path) and oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert len(list(folder.glob("*.jinja"))) >= len(set(first))
+    again: list[str] = []
+    assert _render_example(again) == html
+    assert again == [], f"compiled again: {again}"
+
+
+def test_a_cache_folder_others_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cv.template_cache import bytecode_cache, cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = cache_folder()
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    assert bytecode_cache() is None
+    folder.chmod(0o700)
+    assert bytecode_cache() is not None
+    folder.rmdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    folder.symlink_to(elsewhere)  # a link put where the cache goes
+    assert bytecode_cache() is None
+    folder.unlink()
+    folder.write_text("a file", encoding="utf-8")
+    assert bytecode_cache() is None
+    compiled: list[str] = []
+    _render_example(compiled)  # no cache: the build still works
+    assert compiled
+
+
+def test_bytecode_of_another_sandbox_or_program_is_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries are keyed by cv's version, Jinja's and the sandbox's source: Jinja's own key
+    (what another program using Jinja's cache would write) is not one of them."""
+    import jinja2
+
+    from cv.template_cache import TemplateCache, _salt
+
+    cache = TemplateCache(str(tmp_path), "%s.jinja")
+    ours = cache.get_cache_key("cv.html.j2", "/x/cv.html.j2")
+    assert ours != jinja2.FileSystemBytecodeCache().get_cache_key("cv.html.j2", "/x/cv.html.j2")
+    assert "cv " in _salt() and len(_salt().split()[-1]) == 64
+    monkeypatch.setattr("cv.template_cache._salt", lambda: "another sandbox")
+    assert cache.get_cache_key("cv.html.j2", "/x/cv.html.j2") != ours

@@ -317,3 +317,36 @@ def test_a_build_that_swallows_the_stop_still_ends(
         status = ended(build, 30, "the build ended after the stop")
     assert status == 128 + number
     assert "Traceback" not in printed(tmp_path / "main")
+
+
+# A stop that comes while a finalizer runs: Python swallows what the handler raises there.
+STOPPED_IN_A_FINALIZER = """
+import os, signal, sys, time
+from cv import parallel
+
+
+class Closing:  # as a temporary file's closer, collected while the layout runs
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)  # the stop arrives here, inside the finalizer
+
+
+with parallel.ended_by_signals(grace=30):
+    Closing()
+    time.sleep(20)
+"""
+
+
+@needs_posix_signals
+def test_a_stop_inside_a_finalizer_ends_the_command_quietly(tmp_path: Path) -> None:
+    started_at = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-c", STOPPED_IN_A_FINALIZER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 130, run.stderr
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
+    assert time.monotonic() - started_at < 15, "it waited for the watchdog instead"
