@@ -283,17 +283,19 @@ def test_what_is_not_understood_is_kept_as_text_with_a_warning_naming_the_line()
     assert warnings[5].startswith(
         "news item without a date at its start; kept as text in `about` under 'News'"
     )
-    assert warnings[7].startswith("section 'Hobbies' has no list to make entries of")
     assert warnings[12].startswith("teaching item without a term or year")
     assert warnings[15].startswith("award without a date")
     about = imported.record["about"]
     for kept in (
         "**News**\n\n- An undated item, still news",
-        "**Hobbies**\n\n- Hiking, and a thing we built. More of it.",
         "**Teaching**\n\n- Helped with the robotics club",
         "**Awards**\n\n- Best poster award",
     ):
         assert kept in about
+    # a heading no section takes is a section of the page's own, its text an entry, not About
+    assert imported.record["custom"]["hobbies"]["entries"] == [
+        {"title": "Hiking, and a thing we built. More of it"}
+    ]
     assert [n["text"] for n in imported.record["news"]] == ["A dated item"]
 
 
@@ -797,6 +799,7 @@ def test_a_heading_no_section_takes_becomes_a_custom_one(tmp_path: Path) -> None
                 "subtitle": "IEEE TPAMI, Special Issue",
                 "details": ["On robustness"],
             },
+            {"title": "Also a reviewer for many journals"},
         ],
     }
     assert custom["section"] == {"title": "指导学生", "entries": [{"title": "李雁姿"}]}
@@ -807,20 +810,16 @@ def test_a_heading_no_section_takes_becomes_a_custom_one(tmp_path: Path) -> None
         {"awards": {"title": "Awards"}},
         "section",
     ]
-    warnings = {n.line: n.message for n in imported.notices if n.level == "warning"}
-    assert warnings[9] == (
-        "section 'Editorial Boards': its text that is not a list is kept in `about` under it"
-    )
-    assert warnings[17].startswith("section 'Hobbies' has no list to make entries of")
-    about = imported.record["about"]
-    assert "**Editorial Boards**\n\n- Also a reviewer for many journals." in about
-    assert "**Hobbies**\n\n- Hiking." in about
+    assert [n.message[:13] for n in imported.notices if n.level == "warning"] == ["no name found"]
+    assert custom["hobbies"] == {"title": "Hobbies", "entries": [{"title": "Hiking"}]}
+    assert "Hiking" not in imported.record.get("about", "")  # never pushed into About
     data = tmp_path / "data"
     write_import(imported, data)
     loaded = load_record(data).record  # the loader takes the custom keys `sections:` names
     assert [e.title for e in loaded.custom["editorial_boards"].entries] == [
         "Associate Editor, IEEE TPAMI",
         "Guest Editor",
+        "Also a reviewer for many journals",
     ]
 
 
@@ -1054,7 +1053,7 @@ def test_a_real_page_imports_patents_and_a_custom_section(tmp_path: Path) -> Non
     ]
     assert record.education[0].field == "**Computer Graphics, Vision and Imaging** (Distinction)"
     warnings = [n.message for n in imported.notices if n.level == "warning"]
-    assert len(warnings) == 3, warnings  # no name (no config); two papers without a year
+    assert len(warnings) == 1, warnings  # no name (no config); every card's year is on it
     keys = [next(iter(item)) if isinstance(item, dict) else item for item in record.sections or []]
     assert keys[:9] == [
         "about",

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import yaml
 
 from cv.errors import CVError
-from cv.interop.files import Imported, clean_record
-from cv.interop.markdown_items import Block, parse_blocks
+from cv.interop.files import Imported, Notice, clean_record
+from cv.interop.liquid import PageLine, expand_includes, fill_variables, front_matter_end
+from cv.interop.markdown_items import Block
+from cv.interop.page_tree import Page, read_page
 from cv.interop.papers import LOREM
 from cv.interop.reading import PageReader
-from cv.interop.text import html_to_markdown, looks_garbled, repair_mojibake, strip_decoration
+from cv.interop.text import looks_garbled, plain, repair_mojibake, strip_decoration
 from cv.loader import MAX_TEXT
 from cv.model import MAX_CUSTOM
 from cv.sections.base import SectionKind
@@ -39,7 +43,6 @@ MAX_HEADING = 120
 
 _LIQUID = re.compile(r"^\s*\{%.*%\}\s*$")
 _LIQUID_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
-_HEADING = re.compile(r"^#\s+(.*?)\s*#*\s*$")
 #: A label in bold on its own line, which heads the items after it as a subheading does.
 _LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,120}?):?\1:?")
 _INTRO = BUILT_IN["about"]
@@ -76,9 +79,18 @@ def read_acadhomepage(about: Path, config: Path | None = None) -> Imported:
     return import_acadhomepage(
         text,
         config=config_data,
-        site_dir=config.parent if config else about.parent,
+        site_dir=_site_folder(about, config),
         source=str(about),
+        page_file=about,
     )
+
+
+def _site_folder(about: Path, config: Path | None) -> Path:
+    """The site's folder: the config's, else the page's (or its parent's, for ``_pages/``)."""
+    if config is not None:
+        return config.parent
+    folder = about.parent
+    return folder.parent if folder.name == "_pages" else folder
 
 
 def _read_text(path: Path) -> str:
@@ -107,33 +119,40 @@ def import_acadhomepage(
     config: dict[str, Any] | None = None,
     site_dir: Path | None = None,
     source: str = "about.md",
+    page_file: Path | None = None,
 ) -> Imported:
     """Turn the text of an AcadHomepage ``about.md`` into a record and BibTeX entries.
 
     Args:
         text: The page, as text.
-        config: The parsed ``_config.yml`` (its ``author:`` block gives name, contact, photo).
-        site_dir: The site's folder, to find the avatar the config names.
+        config: The parsed ``_config.yml`` (its ``author:`` block gives name, contact, photo;
+            ``url`` and ``baseurl`` the address relative links resolve against).
+        site_dir: The site's folder: the avatar the config names, the files ``include`` tags
+            name (never outside it); None: includes are not followed.
         source: The file name, for notices.
+        page_file: The page's file, which ``include_relative`` is relative to.
 
     Returns:
         The record (valid against :class:`cv.model.Record`), entries and notices.
     """
+    config = config or {}
     page = PageReader(dict(BUILT_IN), source=source)
-    parts: list[tuple[int, str, list[tuple[int, str]]]] = [(0, "", [])]
-    for number, line in _page_lines(text, page):
-        found = _HEADING.match(line)
-        if found:
-            parts.append((number, found.group(1), []))
+    page.origins = _page_lines(text, page, page_file, site_dir, config)
+    tree = read_page([line.text for line in page.origins], site_resolver(config))
+    _note_hidden(page, tree)
+    level = _section_level(tree.blocks)
+    parts: list[tuple[int, str, list[Block]]] = [(0, "", [])]
+    for block in tree.blocks:
+        if block.kind == "heading" and block.level <= level:
+            parts.append((block.line, block.text, []))
         else:
-            parts[-1][2].append((number, line))
-    _read_section(page, _INTRO, "", parse_blocks(parts[0][2]))
+            parts[-1][2].append(block)
+    _read_section(page, _INTRO, "", parts[0][2])
     order: list[tuple[str, str]] = []
     titles: dict[str, str] = {}  # the page's own sections: key -> title
     overflow: list[int] = []  # the lines of headings past MAX_CUSTOM sections of the page's own
-    for number, heading, body in parts[1:]:
-        title = strip_decoration(heading).strip() or heading.strip()
-        blocks = parse_blocks(body)
+    for number, heading, blocks in parts[1:]:
+        title = heading_title(heading)
         if len(title) > MAX_HEADING:
             shown = title[:57] + "..."
             page.warn(number, f"a heading of {len(title)} characters is not read as one")
@@ -155,68 +174,112 @@ def import_acadhomepage(
             f"{more} than the {MAX_CUSTOM} sections of your own a record may have; "
             "their text is kept in `about` under them",
         )
-    return _finish(page, order, titles, config or {}, site_dir)
+    return _finish(page, order, titles, config, site_dir)
 
 
-def _page_lines(text: str, page: PageReader) -> list[tuple[int, str]]:
-    """The page's numbered lines after its front matter: repaired, without comments or Liquid."""
+def heading_title(heading: str) -> str:
+    """A heading as the CV titles it: no icon, emoji, emphasis or link marks."""
+    title = strip_decoration(plain(heading)).strip()
+    return title or heading.strip()
+
+
+def site_address(config: dict[str, Any]) -> str | None:
+    """The site's address from ``_config.yml``: ``url`` + ``baseurl``, ending in ``/``."""
+    url = str(config.get("url") or "").strip()
+    if not re.match(r"^https?://[^/\s]+", url, re.I) or re.search(
+        r"//(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b", url, re.I
+    ):
+        return None
+    base = str(config.get("baseurl") or "").strip().strip("/")
+    return url.rstrip("/") + "/" + (f"{base}/" if base else "")
+
+
+def site_resolver(config: dict[str, Any]) -> Callable[[str], str]:
+    """How the page's links are made absolute: against the site's address, as a browser does.
+
+    A relative link (``files/paper.pdf``, ``/files/x.pdf``) without the site's address stays as
+    written (the build does not link it, and says so); a protocol-relative one becomes https.
+    """
+    address = site_address(config)
+
+    def resolve(href: str) -> str:
+        if href.startswith("//"):
+            return "https:" + href
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href) or address is None:
+            return href
+        return urljoin(address, href)
+
+    return resolve
+
+
+def _section_level(blocks: list[Block]) -> int:
+    """The heading level of the page's sections: ``#``, unless one lone title is above them."""
+    levels = [block.level for block in blocks if block.kind == "heading"]
+    if not levels:
+        return 1
+    top = min(levels)
+    deeper = sorted({level for level in levels if level > top})
+    if levels.count(top) == 1 and levels[0] == top and deeper and levels.count(deeper[0]) > 1:
+        return deeper[0]
+    return top
+
+
+def _page_lines(
+    text: str, page: PageReader, page_file: Path | None, site_dir: Path | None, config: Any
+) -> list[PageLine]:
+    """The page's lines after its front matter: includes followed, repaired, without Liquid."""
     raw = text.splitlines()
-    start = 0
-    if raw and raw[0].strip() == "---":
-        end = next((i for i in range(1, len(raw)) if raw[i].strip() in ("---", "...")), None)
-        if end is not None:
-            start = end + 1
-    repaired: list[int] = []
-    hidden: list[int] = []
-    in_comment = False
-    lines = []
-    for index in range(start, len(raw)):
-        number, line = index + 1, raw[index]
-        fixed = repair_mojibake(line)
-        if fixed != line:
-            repaired.append(number)
-        visible, in_comment, commented = _uncommented(fixed, in_comment)
-        if commented:
-            hidden.append(number)
+    start = front_matter_end(raw)
+    lines = [PageLine(raw[index], index + 1) for index in range(start, len(raw))]
+
+    def warn(line: PageLine, message: str) -> None:
+        page.notices.append(Notice(message, line.line, file=line.file))
+
+    lines = expand_includes(lines, page_file, site_dir, warn)
+    repaired: list[PageLine] = []
+    out: list[PageLine] = []
+    for line in lines:
+        visible = repair_mojibake(line.text)
+        if visible != line.text:
+            repaired.append(line)
         if looks_garbled(visible):
-            page.warn(number, f"text still looks garbled after repair: {visible.strip()[:60]!r}")
+            warn(line, f"text still looks garbled after repair: {visible.strip()[:60]!r}")
         if _LIQUID.match(visible):  # the template's Liquid set-up, not content
             words = _LIQUID_TAG.sub("", visible).strip()
             if words:
-                page.warn(number, f"Liquid line not read (the site fills it in): {words[:60]!r}")
+                warn(line, f"Liquid line not read (the site fills it in): {words[:60]!r}")
             continue
-        lines.append((number, visible))
+        if "{{" in visible:
+            visible, unknown = fill_variables(visible, config)
+            if unknown:
+                warn(line, f"Liquid not filled in (the site computes it): {unknown[0][:60]!r}")
+        if "{%" in visible:
+            tags = _LIQUID_TAG.findall(visible)
+            visible = _LIQUID_TAG.sub("", visible)
+            warn(line, f"Liquid tag not run (the site runs it): {tags[0][:60]!r}")
+        out.append(PageLine(visible, line.line, line.file))
     if repaired:
         plural = "s" if len(repaired) != 1 else ""
-        page.note(
-            repaired[0],
-            f"repaired garbled characters (mojibake) on {len(repaired)} line{plural}",
+        first = repaired[0]
+        page.notices.append(
+            Notice(
+                f"repaired garbled characters (mojibake) on {len(repaired)} line{plural}",
+                first.line,
+                level="note",
+                file=first.file,
+            )
         )
-    if hidden:
-        plural = "s" if len(hidden) != 1 else ""
-        page.note(hidden[0], f"skipped {len(hidden)} line{plural} in HTML comments (not shown)")
-    return lines
+    return out
 
 
-def _uncommented(line: str, in_comment: bool) -> tuple[str, bool, bool]:
-    """``(visible text, still in a comment, whether anything was hidden)`` of one line."""
-    out: list[str] = []
-    hid = in_comment
-    position = 0
-    while position <= len(line):
-        if in_comment:
-            end = line.find("-->", position)
-            if end < 0:
-                break
-            position, in_comment = end + 3, False
-            continue
-        begin = line.find("<!--", position)
-        if begin < 0:
-            out.append(line[position:])
-            break
-        out.append(line[position:begin])
-        position, in_comment, hid = begin + 4, True, True
-    return "".join(out), in_comment, hid
+def _note_hidden(page: PageReader, tree: Page) -> None:
+    """One note for the comments, one for each script, style or frame not read."""
+    if tree.comments:
+        count = sum(lines for _, lines in tree.comments)
+        plural = "s" if count != 1 else ""
+        page.note(tree.comments[0][0], f"skipped {count} line{plural} in HTML comments (not shown)")
+    for line, tag in tree.widgets:
+        page.note(line, f"skipped a <{tag}> (it is not text of the page)")
 
 
 def _custom_section(
@@ -234,7 +297,7 @@ def _custom_section(
     sections (their lines are added to ``overflow``, for one warning).
     """
     key = next((key for key, known in titles.items() if known == title), None)
-    items = any(block.kind == "item" for block in blocks)
+    items = any(re.search(r"\w", block.text) for block in _flat(blocks) if block.kind != "heading")
     if key is None and items and len(titles) < MAX_CUSTOM:
         key = _custom_key(title, titles)
         titles[key] = title
@@ -243,9 +306,9 @@ def _custom_section(
         if items:
             overflow.append(line)
         elif blocks:
-            why = "has no list to make entries of"
+            why = "has no text to make entries of"
             page.warn(
-                line, f"section '{title}' {why}; its text is kept in `about` under that heading"
+                line, f"section '{title}' {why}; what it has is kept in `about` under that heading"
             )
         for block in blocks:
             page.keep(title, block)
@@ -270,12 +333,11 @@ def _custom_key(title: str, titles: dict[str, str]) -> str:
 def _read_section(page: PageReader, kind: SectionKind, title: str, blocks: list[Block]) -> None:
     """Hand each block to the section's reader.
 
-    Sections of entries get list items, their inline HTML turned into Markdown: a subheading
-    (or a label in bold on its own line) groups the items after it (:meth:`PageReader.group`),
-    an HTML block is kept as text, a placeholder or markup without text (an anchor, an image)
-    is skipped, and a paragraph is read as an item (in a section of the page's own it is kept
-    as text). Sections that are not lists of entries (the introduction, the papers) get every
-    block as it is.
+    Sections of entries get list items: a subheading (or a label in bold on its own line)
+    groups the items after it (:meth:`PageReader.group`), a box of HTML is read as the blocks
+    in it, a placeholder or markup without text (an anchor, an image) is skipped, and a
+    paragraph is read as an item. Sections that are not lists of entries (the introduction,
+    the papers) get every block as it is.
     """
     page.end_group()
     page.section, page.heading, page.subheading = kind.key, title, None
@@ -285,39 +347,29 @@ def _read_section(page: PageReader, kind: SectionKind, title: str, blocks: list[
         for block in blocks:
             reader(page, title, block)
         return
-    own = kind.key not in BUILT_IN
-    kept_text: int | None = None
-    for raw in blocks:
-        if raw.kind == "html":
-            page.keep(title, raw, "HTML block not understood")
-            continue
-        block = _markdown(raw)
+    for block in _flat(blocks):
         label = _LABEL.fullmatch(block.text) if block.kind == "paragraph" else None
         if block.kind == "heading" or label:
             page.start_group(label[2] if label else block.text, block.line, label=bool(label))
         elif not re.search(r"\w", block.text) and not block.children:
-            if re.search(r"<(?:img|iframe|script|video)\b", raw.text, re.I):
-                page.note(block.line, "skipped an HTML widget (image or script) with no text")
+            if block.element is not None and block.element.find(".//img") is not None:
+                page.note(block.line, "skipped an HTML widget (an image) with no text")
         elif LOREM.search(block.text):
             page.note(block.line, "skipped the template's Lorem ipsum placeholder")
-        elif own and block.kind == "paragraph":
-            page.keep(title, block)
-            kept_text = block.line if kept_text is None else kept_text
         else:
-            reader(page, title, Block("item", block.line, block.text, block.children))
+            reader(page, title, Block("item", block.line, block.text, block.children, block.lines))
     page.end_group()
-    if kept_text is not None:
-        page.warn(
-            kept_text, f"section '{title}': its text that is not a list is kept in `about` under it"
-        )
 
 
-def _markdown(block: Block) -> Block:
-    """The block with inline HTML turned into Markdown (a paragraph on one line)."""
-    text = html_to_markdown(block.text) if "<" in block.text else block.text
-    if block.kind == "paragraph":
-        text = " ".join(text.split())
-    return Block(block.kind, block.line, text, [_markdown(child) for child in block.children])
+def _flat(blocks: list[Block]) -> list[Block]:
+    """The blocks with each box of HTML replaced by the blocks in it."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "html" and block.children:
+            out += _flat(block.children)
+        else:
+            out.append(block)
+    return out
 
 
 # --- the person and the result ----------------------------------------------------------------

@@ -43,16 +43,19 @@ class Notice:
         where: A path inside a JSON document (``work[2].startDate``), for JSON input.
         level: ``warning`` (something was not understood or not kept) or ``note`` (skipped on
             purpose, such as the template's Lorem ipsum).
+        file: The file it is about when that is not the input itself (a file the page
+            includes), as the site names it.
     """
 
     message: str
     line: int | None = None
     where: str | None = None
     level: Literal["warning", "note"] = "warning"
+    file: str | None = None
 
     def format(self, file: str) -> str:
         """``warning: about.md:12: message``."""
-        location = file
+        location = self.file or file
         if self.line is not None:
             location += f":{self.line}"
         if self.where:

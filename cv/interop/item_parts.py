@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cv.interop.markdown_items import Block, split_date_prefix, split_date_suffix
-from cv.interop.text import html_to_markdown, markdown_link, plain, split_top, strip_period
+from cv.interop.text import markdown_link, plain, split_top, strip_period
 
 __all__ = [
     "ADVISING",
@@ -252,7 +252,7 @@ def trailing_link(text: str) -> tuple[str, str | None]:
 
 def markdown_list(block: Block, depth: int = 0) -> list[str]:
     """An item and its nested items as Markdown list lines (HTML turned into Markdown)."""
-    lines = [f"{'  ' * depth}- {html_to_markdown(block.text) if '<' in block.text else block.text}"]
+    lines = [f"{'  ' * depth}- {block.text}"]
     for child in block.children:
         lines += markdown_list(child, depth + 1)
     return lines

@@ -12,10 +12,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cv.interop.files import BibEntry, bibtex_escape, bibtex_field, make_key
+from cv.interop.html_text import classes, inline_markdown
+from cv.interop.item_parts import looks_like_name
 from cv.interop.markdown_items import Block
-from cv.interop.text import LINK, html_to_markdown, markdown_link, plain, split_top
+from cv.interop.text import LINK, markdown_link, plain, split_top
 
-__all__ = ["LOREM", "PaperBox", "paper_entry", "read_paper_box", "read_publication_line"]
+__all__ = [
+    "LOREM",
+    "PaperBox",
+    "author_score",
+    "authors_of",
+    "is_paper_box",
+    "paper_entry",
+    "paper_from_lines",
+    "read_paper_box",
+    "read_publication_line",
+    "year_of",
+]
 
 LOREM = re.compile(r"\blorem\b", re.I)
 """The template's placeholder text."""
@@ -69,8 +82,13 @@ _JOURNAL = re.compile(
 _CONFERENCE = re.compile(r"conference|proceedings|symposium|workshop|\bconf\b", re.I)
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?)", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_CITATIONS = re.compile(
-    r"(?:<strong>\s*)?<span[^>]*show_paper_citations[^>]*>\s*</span>(?:\s*</strong>)?", re.I
+#: A venue's name as an abbreviation with the year's last two digits: ``AAAI-26``, ``CVPR'24``.
+_SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z]{1,12}\s?(?:-|'|’)\s?(\d{2})\b")
+_LABEL_ONLY = re.compile(r"\s*(?:citations?|cited by|google scholar citations?)\s*:?\s*", re.I)
+_VENUE_WORDS = re.compile(
+    r"conference|proceedings|journal|transactions|symposium|workshop|arxiv|preprint|"
+    r"letters|magazine|review|\bin\s+press\b|accepted|under review|submitted|"
+    r"\b[A-Z]{2,}[A-Za-z]*\s?(?:'|’|-)?\s?(?:19|20)?\d{2}\b",
 )
 
 
@@ -94,48 +112,31 @@ class PaperBox:
     sample: bool = False
 
 
+def is_paper_box(block: Block) -> bool:
+    """Whether a box of HTML is the template's ``<div class='paper-box'>``."""
+    return block.element is not None and "paper-box" in classes(block.element)
+
+
 def read_paper_box(block: Block) -> PaperBox:
-    """The parts of a ``<div class='paper-box'>`` block."""
-    raw = "\n".join(line for _, line in block.lines)
-    opening = re.match(r"\s*<div([^>]*)>", raw)
-    attributes = dict(
-        re.findall(r"([\w-]+)\s*=\s*['\"]([^'\"]*)['\"]", opening.group(1) if opening else "")
-    )
-    badge = re.search(r"<div[^>]*class=['\"]badge['\"][^>]*>(.*?)</div>", raw, re.S | re.I)
-    image = re.search(r"<img[^>]*\bsrc=['\"]([^'\"]+)['\"]", raw, re.I)
-    span = re.search(r"<span[^>]*show_paper_citations[^>]*>", raw, re.I)
-    scholar = re.search(r"data=['\"]([^'\":]*):([^'\"]+)['\"]", span.group()) if span else None
-    lines: list[tuple[int, str]] = []
-    in_text = False
-    for number, line in block.lines:
-        if "paper-box-text" in line:
-            in_text = True
-            continue
-        cleaned = re.sub(r"</?div[^>]*>", "", _CITATIONS.sub("", line)) if in_text else ""
-        if cleaned.strip():
-            lines.append((number, html_to_markdown(cleaned) if "<" in cleaned else cleaned.strip()))
+    """The parts of a box of HTML: a ``<div class='paper-box'>`` or a card of the same parts.
+
+    The badge, the image and the Google Scholar span are read from the HTML; the title,
+    authors, venue, links and notes from the box's lines, in whatever order they come.
+    """
+    element = block.element
     box = PaperBox(None)
-    paper: dict[str, Any] = {"annotation": [], "links": {}}
-    for number, line in lines:
-        if re.match(r"^[-*+]\s+", line):
-            if LOREM.search(line):
-                box.notes.append((number, "skipped the template's Lorem ipsum placeholder"))
-            else:
-                paper["annotation"].append(line[2:].strip())
-        elif "title" not in paper:
-            link = markdown_link(line)
-            paper["title"], paper["url"] = link if link else (plain(line), None)
-        elif _only_links(line):
-            paper["links"].update(_labelled_links(line))
-        elif "authors" not in paper:
-            paper["authors"], box.owners = authors_of(line)
-        elif re.fullmatch(r"(\*|_)(?!\1).+\1", line) and "venue" not in paper:
-            paper["venue"] = plain(line)
-        else:
-            paper["annotation"].append(line)
+    if element is None:
+        return box
+    holder = next((node for node in element.iter() if "paper-box" in classes(node)), element)
+    badge = next((node for node in element.iter() if "badge" in classes(node)), None)
+    image = next((node for node in element.iter() if node.tag == "img" and node.get("src")), None)
+    span = next((node for node in element.iter() if "show_paper_citations" in classes(node)), None)
+    scholar = re.fullmatch(r"([^:]*):(.+)", (span.get("data") or "").strip()) if span is not None else None
+    paper, box.owners, notes = paper_from_lines(block.lines)
+    box.notes += notes
     title = paper.get("title", "")
     if title.casefold().rstrip(".") == _SAMPLE_PAPER and (
-        (image and image.group(1).endswith("500x300.png"))
+        (image is not None and (image.get("src") or "").endswith("500x300.png"))
         or (scholar and scholar.group(1) == _SAMPLE_SCHOLAR_USER)
     ):
         sample = "Deep Residual Learning for Image Recognition"
@@ -144,18 +145,80 @@ def read_paper_box(block: Block) -> PaperBox:
         return box
     if not title:
         return box
-    if badge:
-        paper["badge"] = " ".join(html_to_markdown(badge.group(1)).split())
-    if image:
-        paper["preview"] = image.group(1)
+    if badge is not None:
+        paper["badge"] = plain(" ".join(inline_markdown(badge).split()))
+    if image is not None:
+        paper["preview"] = image.get("src")
     if scholar:
         paper["google_scholar_id"] = scholar.group(2)
         box.scholar_user = scholar.group(1)
-    paper["key"] = attributes.get("id")
-    paper["type"] = attributes.get("data-type")
-    paper["selected"] = attributes.get("data-selected") == "true"
+    paper["key"] = holder.get("id")
+    paper["type"] = holder.get("data-type")
+    paper["selected"] = holder.get("data-selected") == "true"
     box.paper = paper
     return box
+
+
+def paper_from_lines(
+    lines: list[tuple[int, str]],
+) -> tuple[dict[str, Any], list[str], list[tuple[int, str]]]:
+    """A paper from the lines that show it, in any order: ``(paper, owners, notes)``.
+
+    A line of links only gives links; the line that reads as a list of names is the authors
+    (the names in bold are the owner's); a short line with a year or a venue's words (in
+    italics or bold, or not) is the venue; the first other line is the title; list items and
+    what is left are notes.
+    """
+    paper: dict[str, Any] = {"annotation": [], "links": {}}
+    owners: list[str] = []
+    notes: list[tuple[int, str]] = []
+    rest: list[str] = []
+    for number, line in lines:
+        if re.match(r"^[-*+]\s+", line):
+            if LOREM.search(line):
+                notes.append((number, "skipped the template's Lorem ipsum placeholder"))
+            else:
+                paper["annotation"].append(line[2:].strip())
+        elif _only_links(line) and not _title_link(line):
+            paper["links"].update(_labelled_links(line))
+        elif "authors" not in paper and author_score(line) >= 0.6:
+            paper["authors"], owners = authors_of(line)
+        elif LOREM.search(line):
+            notes.append((number, "skipped the template's Lorem ipsum placeholder"))
+        elif _LABEL_ONLY.fullmatch(plain(line)):
+            continue  # the label of the citation count, which the site fills in
+        else:
+            rest.append(line)
+    titles = [line for line in rest if not _venue_like(line)] or rest
+    if titles:
+        title_line = titles[0]
+        rest.remove(title_line)
+        link = markdown_link(title_line)
+        paper["title"], paper["url"] = link if link else (_title_text(title_line), None)
+    for line in rest:
+        if "venue" not in paper and _venue_like(line):
+            links = _labelled_links(line)
+            paper["links"] = {**links, **paper["links"]}
+            venue = plain(LINK.sub(lambda found: found.group(1), _drop_links(line)))
+            paper["venue"] = venue.strip(" ,.|[]")
+        elif "authors" not in paper and author_score(line) > 0:
+            paper["authors"], owners = authors_of(line)
+        else:
+            paper["annotation"].append(plain(line) if "](" not in line else line)
+    return paper, owners, notes
+
+
+def _title_link(line: str) -> bool:
+    """Whether a line is one link whose label is no link's name (``[Title](url)``, not PDF)."""
+    found = markdown_link(line)
+    return found is not None and plain(found[0]).strip("[]\\ ").lower() not in _LINK_FIELDS
+
+
+def _title_text(line: str) -> str:
+    """A title line without its emphasis, quotes and the period after it."""
+    text = plain(line).strip()
+    text = re.sub(r'^["“](.+)["”][.,]?$', r"\1", text)
+    return text.rstrip(" .,")
 
 
 def read_publication_line(text: str) -> dict[str, Any] | None:
@@ -190,19 +253,10 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
 def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
     """The BibTeX entry of a paper; its key is made unique among ``keys`` (and added to them)."""
     badge = paper.get("badge", "")
-    year_at = (
-        _YEAR.search(badge)
-        or re.search(r"'(\d{2})\b", badge)
-        or _YEAR.search(paper.get("venue", ""))
-    )
-    year = None
-    if year_at:
-        year = year_at.group(1) if len(year_at.group(1)) == 4 else f"20{year_at.group(1)}"
-    abbr = badge
-    if year_at and badge:
-        abbr = " ".join(
-            (badge[: year_at.start()] + badge[year_at.end() :]).replace("'", " ").split()
-        )
+    year, abbr = year_of(badge)
+    if year is None:
+        texts = [paper.get("venue", ""), *paper.get("annotation", [])]
+        year = next((found for found, _ in map(year_of, texts) if found), None)
     venue = paper.get("venue") or abbr
     links = dict(paper.get("links", {}))
     url = paper.get("url")
@@ -260,10 +314,68 @@ def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
     return BibEntry(entry_type, key, fields)
 
 
+def year_of(text: str) -> tuple[str | None, str]:
+    """The year a badge or a venue line gives (``CVPRW 2022``, ``AAAI-26``, ``ICCV'23``), and the
+    text without it (``CVPRW``, ``AAAI``)."""
+    found = _YEAR.search(text)
+    if found:
+        year = found.group(1)
+    else:
+        found = _SHORT_YEAR.search(text)
+        if found is None:
+            return None, text.strip()
+        year = f"20{found.group(1)}"
+    rest = text[: found.start(1)] + text[found.end(1) :]
+    rest = re.sub(r"(?:\s*[-'’,(]\s*)+$|^\s*[-,)]\s*", "", rest.strip())
+    return year, " ".join(rest.replace("()", "").split())
+
+
+def author_score(line: str) -> float:
+    """How much a line reads as a list of authors: the share of its pieces that are names.
+
+    One name alone counts only in bold (the owner's, on a paper of their own).
+    """
+    bold = "**" in line or "__" in line
+    text = LINK.sub(lambda found: found.group(1), line)
+    text = text.replace("**", "").replace("__", "").replace("\\*", "")
+    text = re.sub(r"[*†‡#§¶✉]+|\(\s*(?:equal contribution|corresponding)[^)]*\)", "", text)
+    text = re.sub(r",?\s+(?:and|&)\s+", ", ", text.strip().rstrip("."))
+    tokens = [token.strip() for token in text.split(",") if token.strip()]
+    if not tokens:
+        return 0.0
+    names = sum(
+        looks_like_name(token) or token.lower() in ("et al", "et al.", "others", "...", "…")
+        for token in tokens
+    )
+    if len(tokens) == 1:
+        return 1.0 if names and bold else 0.3 * names
+    return names / len(tokens)
+
+
+def _venue_like(line: str) -> bool:
+    """Whether a line reads as a venue: short, with a year or a venue's words, or in italics."""
+    text = plain(_drop_links(line))
+    if not text or len(text) > 250:
+        return False
+    italic = re.fullmatch(r"\s*(\*|_)(?!\1).+\1[\s,.]*", _drop_links(line)) is not None
+    return italic or bool(_VENUE_WORDS.search(text) or _YEAR.search(text))
+
+
+def _drop_links(line: str) -> str:
+    """The line without the labelled links after its text (``[PDF](..)``, ``[Code](..)``)."""
+    return LINK.sub(
+        lambda found: (
+            "" if _LINK_FIELDS.get(plain(found.group(1)).strip("[]\\ ").lower()) else found.group()
+        ),
+        line,
+    ).strip(" |,")
+
+
 def authors_of(line: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Author names with their marks (``*``, ``†``), and the names set in bold (the owner)."""
-    line = re.sub(r"<sup>(.*?)</sup>", r"\1", line)
-    line = re.sub(r",?\s+and\s+", ", ", line.strip().rstrip("."))
+    line = LINK.sub(lambda found: found.group(1), line)
+    line = re.sub(r"\(\s*(?:equal contribution|corresponding author)[^)]*\)", "", line, flags=re.I)
+    line = re.sub(r",?\s+(?:and|&)\s+", ", ", line.strip().rstrip("."))
     authors: list[tuple[str, str]] = []
     owners: list[str] = []
     for token in split_top(line, ","):

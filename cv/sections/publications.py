@@ -11,8 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from cv.bibliography import group_publications, used_marks
 from cv.interop.item_parts import whole_text
-from cv.interop.papers import LOREM, read_paper_box, read_publication_line
-from cv.interop.text import html_to_markdown
+from cv.interop.papers import (
+    LOREM,
+    is_paper_box,
+    paper_from_lines,
+    read_paper_box,
+    read_publication_line,
+)
 from cv.sections.base import SectionData, SectionKind, Trim
 from cv.views import Section, group_views, scholar_view
 
@@ -40,9 +45,13 @@ def markdown(_items: Sequence[Any]) -> list[str]:
 
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
-    """Paper boxes (``<div class='paper-box'>``) and lines ``- [Title](url), Authors, **VENUE**``.
+    """Paper boxes, cards of HTML, and list items or paragraphs that are papers.
 
-    Each paper becomes a BibTeX entry; the names in bold in the author lines are the owner's.
+    A box is read by its parts (:func:`~cv.interop.papers.read_paper_box`); a box that holds
+    others, or lists, is read box by box, item by item. An item or paragraph on one line is
+    ``[Title](url), Authors, **VENUE YEAR**`` or a reference (``Authors (2026). Title. Venue.``);
+    on several lines (``<br>``), a paper's parts in any order. Each paper becomes a BibTeX
+    entry; the names in bold in the author lines are the owner's.
     """
     if block.kind == "heading":
         page.note(
@@ -50,30 +59,58 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
         )
         return
     if block.kind == "html":
-        box = read_paper_box(block)
-        for line, message in box.notes:
-            page.note(line, message)
-        page.owner_names.update(box.owners)
-        if box.paper is None:
-            if not box.sample:
-                page.keep(heading, block, "paper box without a title")
-            return
-        page.scholar_user = page.scholar_user or box.scholar_user
-        page.add_paper(box.paper, block.line)
+        _read_box(page, heading, block)
         return
     text = whole_text(block)
-    text = html_to_markdown(text) if "<" in text else text
     if not re.search(r"\w", text):
         return  # markup without text: an anchor, an image
     if LOREM.search(text):
         page.note(block.line, "skipped the template's Lorem ipsum placeholder")
         return
-    parsed = read_publication_line(text)
+    lines = [(line, part) for line, part in block.lines if part.strip()]
+    parsed = read_publication_line(text) if len(lines) < 2 else None
+    if parsed is None and len(lines) >= 2:
+        paper, owners, _notes = paper_from_lines(lines)
+        if paper.get("title") and (paper.get("authors") or paper.get("venue")):
+            page.owner_names.update(owners)
+            parsed = paper
     if parsed is None:
         expected = "expected [Title](url), Authors, **VENUE YEAR**"
         page.keep(heading, block, f"publication line not understood ({expected})")
         return
+    page.owner_names.update(parsed.pop("owners", []))
+    for child in block.children:
+        parsed.setdefault("annotation", []).append(child.text)
     page.add_paper(parsed, block.line)
+
+
+def _holds_papers(block: Block) -> bool:
+    """Whether a box holds papers (paper boxes, list items, cards), not the parts of one."""
+    inner = [child for child in block.children if child.text.strip()]
+    boxes = [child for child in inner if child.kind == "html"]
+    return (
+        any(is_paper_box(child) or child.kind == "item" for child in inner)
+        or sum(len(child.lines) >= 3 for child in boxes) >= 2
+        or (len(boxes) == 1 and len(inner) == 1 and _holds_papers(boxes[0]))
+    )
+
+
+def _read_box(page: PageReader, heading: str, block: Block) -> None:
+    """A paper box or card; or, for a box of boxes or lists, each of them."""
+    if not is_paper_box(block) and _holds_papers(block):
+        for child in block.children:
+            read_markdown(page, heading, child)
+        return
+    box = read_paper_box(block)
+    for line, message in box.notes:
+        page.note(line, message)
+    page.owner_names.update(box.owners)
+    if box.paper is None:
+        if not box.sample and block.text.strip():
+            page.keep(heading, block, "paper box without a title")
+        return
+    page.scholar_user = page.scholar_user or box.scholar_user
+    page.add_paper(box.paper, block.line)
 
 
 SECTION = SectionKind(
