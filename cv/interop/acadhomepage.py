@@ -25,7 +25,7 @@ from cv.interop.files import Imported, Notice, clean_record
 from cv.interop.liquid import PageLine, expand_includes, fill_variables, front_matter_end
 from cv.interop.markdown_items import Block
 from cv.interop.page_tree import Page, read_page
-from cv.interop.papers import LOREM
+from cv.interop.papers import LOREM, is_paper_box, read_paper_box
 from cv.interop.reading import PageReader
 from cv.interop.text import looks_garbled, plain, repair_mojibake, strip_decoration
 from cv.loader import MAX_TEXT
@@ -347,7 +347,10 @@ def _read_section(page: PageReader, kind: SectionKind, title: str, blocks: list[
         for block in blocks:
             reader(page, title, block)
         return
-    for block in _flat(blocks):
+    for block in _flat(blocks, papers=True):
+        if block.kind == "html" and is_paper_box(block) and _has_authors(block):
+            _paper_elsewhere(page, kind, title, block)
+            continue
         label = _LABEL.fullmatch(block.text) if block.kind == "paragraph" else None
         if block.kind == "heading" or label:
             page.start_group(label[2] if label else block.text, block.line, label=bool(label))
@@ -361,15 +364,37 @@ def _read_section(page: PageReader, kind: SectionKind, title: str, blocks: list[
     page.end_group()
 
 
-def _flat(blocks: list[Block]) -> list[Block]:
-    """The blocks with each box of HTML replaced by the blocks in it."""
+def _flat(blocks: list[Block], *, papers: bool = False) -> list[Block]:
+    """The blocks with each box of HTML replaced by the blocks in it (but paper boxes)."""
     out: list[Block] = []
     for block in blocks:
-        if block.kind == "html" and block.children:
-            out += _flat(block.children)
+        if block.kind == "html" and block.children and not (papers and is_paper_box(block)):
+            out += _flat(block.children, papers=papers)
         else:
             out.append(block)
     return out
+
+
+def _has_authors(block: Block) -> bool:
+    """Whether a paper box names authors (a paper; a box of a research topic names none)."""
+    box = read_paper_box(block)
+    return box.paper is not None and bool(box.paper.get("authors"))
+
+
+def _paper_elsewhere(page: PageReader, kind: SectionKind, title: str, block: Block) -> None:
+    """A paper box under another heading (``Highlights``): a publication, and in a section
+    of the page's own an entry naming it, so the heading keeps its place."""
+    read = BUILT_IN["publications"].read_markdown
+    assert read is not None
+    before = len(page.papers)
+    read(page, title, block)
+    if len(page.papers) == before:
+        return
+    paper = page.papers[-1]
+    page.note(block.line, f"the paper under '{title}' is listed with the publications too")
+    if kind.key not in BUILT_IN:
+        entry = {"title": paper["title"], "url": paper.get("url"), "subtitle": paper.get("venue")}
+        page.add(kind.key, entry, block, "an entry")
 
 
 # --- the person and the result ----------------------------------------------------------------
@@ -399,7 +424,7 @@ def _person(
         )
     scholar = value.get("googlescholar", "")
     scholar_user = re.search(r"[?&]user=([\w-]+)", scholar)
-    website = value.get("uri") or str(config.get("url") or "").strip()
+    website = value.get("uri") or (site_address(config) or "").rstrip("/")
     contact = {
         "email": value.get("email"),
         "location": value.get("location"),
@@ -440,8 +465,10 @@ def _person(
         if network not in known
     ]
     contact["profiles"] = profiles
+    name, native = split_native_name(name)
     person: dict[str, Any] = {
         "name": name,
+        "name_native": native,
         "headline": value.get("bio"),
         "affiliation": value.get("employer"),
         "contact": contact,
@@ -456,6 +483,28 @@ def _person(
         else:
             page.warn(None, f"avatar '{avatar}' not found beside the config; no photo imported")
     return person
+
+
+def split_native_name(name: str) -> tuple[str, str | None]:
+    """``Ziwei Luo (罗梓巍)`` -> ``("Ziwei Luo", "罗梓巍")``: the name and its native form.
+
+    The part in parentheses (or the part outside them) that is not in Latin letters is the
+    native form; a name without one, or with two Latin parts, is kept whole.
+    """
+    found = re.fullmatch(r"\s*(.+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*", name)
+    if found is None:
+        return name, None
+    outside, inside = found.group(1), found.group(2)
+    if _latin(outside) and not _latin(inside):
+        return outside, inside
+    if _latin(inside) and not _latin(outside):
+        return inside, outside
+    return name, None
+
+
+def _latin(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and all("LATIN" in unicodedata.name(char, "") for char in letters)
 
 
 def _finish(
@@ -483,6 +532,9 @@ def _finish(
     owners = [name for name, count in page.owner_names.most_common() if count > 0]
     highlight = list(dict.fromkeys([record["name"], *owners]))
     record["publications"] = {"bibtex": ["publications.bib"]}
+    address = site_address(config)
+    if address:
+        record["base_url"] = address
     if page.entries and owners and owners != [record["name"]]:
         record["publications"]["highlight"] = highlight
     record["sections"] = _sections([(k, t) for k, t in order if k in BUILT_IN or k in custom])

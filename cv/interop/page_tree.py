@@ -87,6 +87,8 @@ def _kramdown(lines: list[str]) -> list[tuple[int, str]]:
     for index, text in enumerate(lines):
         if _KRAMDOWN_ATTRIBUTES.match(text):
             continue
+        if text.rstrip().endswith("\\\\") and not text.rstrip().endswith("\\\\\\"):
+            text = text.rstrip()[:-2] + "<br>"  # kramdown's line break
         out.append((index + 1, text))
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if _MARKDOWN_INSIDE.search(text) and following.strip():
@@ -187,7 +189,7 @@ class _Reader:
                     out.append(Block("item", self.line(row), text, lines=[(self.line(row), text)]))
         elif tag == "hr":
             return
-        elif self._has_heading(child) or tag in ("blockquote", "body"):
+        elif tag in ("blockquote", "body") or self._wraps_sections(child):
             self.read(child, out)  # a wrapper of the page's sections
         else:
             inner: list[Block] = []
@@ -237,8 +239,16 @@ class _Reader:
         lines = [(line + offset, part) for offset, part in enumerate(parts)]
         out.append(Block("paragraph", line, " ".join(parts), lines=lines, element=holder))
 
-    def _has_heading(self, element: Element) -> bool:
-        return any(isinstance(node.tag, str) and node.tag in _HEADINGS for node in element.iter())
+    def _wraps_sections(self, element: Element) -> bool:
+        """Whether a container wraps headings of the page (not a box titled by one heading)."""
+        if "paper-box" in classes(element):
+            return False
+        levels = [
+            _HEADINGS[node.tag]
+            for node in element.iter()
+            if isinstance(node.tag, str) and node.tag in _HEADINGS
+        ]
+        return len(levels) > 1 or any(level <= 2 for level in levels)
 
 
 def _has_img(piece: Element | str) -> bool:

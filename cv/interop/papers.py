@@ -27,6 +27,7 @@ __all__ = [
     "paper_from_lines",
     "read_paper_box",
     "read_publication_line",
+    "read_reference",
     "year_of",
 ]
 
@@ -131,7 +132,8 @@ def read_paper_box(block: Block) -> PaperBox:
     badge = next((node for node in element.iter() if "badge" in classes(node)), None)
     image = next((node for node in element.iter() if node.tag == "img" and node.get("src")), None)
     span = next((node for node in element.iter() if "show_paper_citations" in classes(node)), None)
-    scholar = re.fullmatch(r"([^:]*):(.+)", (span.get("data") or "").strip()) if span is not None else None
+    data = (span.get("data") or "").strip() if span is not None else ""
+    scholar = re.fullmatch(r"([^:]*):(.+)", data)
     paper, box.owners, notes = paper_from_lines(block.lines)
     box.notes += notes
     title = paper.get("title", "")
@@ -193,7 +195,7 @@ def paper_from_lines(
     if titles:
         title_line = titles[0]
         rest.remove(title_line)
-        link = markdown_link(title_line)
+        link = markdown_link(title_line.rstrip(" \\"))
         paper["title"], paper["url"] = link if link else (_title_text(title_line), None)
     for line in rest:
         if "venue" not in paper and _venue_like(line):
@@ -210,7 +212,7 @@ def paper_from_lines(
 
 def _title_link(line: str) -> bool:
     """Whether a line is one link whose label is no link's name (``[Title](url)``, not PDF)."""
-    found = markdown_link(line)
+    found = markdown_link(line.rstrip(" \\"))
     return found is not None and plain(found[0]).strip("[]\\ ").lower() not in _LINK_FIELDS
 
 
@@ -224,7 +226,14 @@ def _title_text(line: str) -> str:
 def read_publication_line(text: str) -> dict[str, Any] | None:
     """``[Title](url), Authors, **VENUE YEAR** [links]`` -> the parts of a paper, or None."""
     text = text.strip()
-    found = re.match(r"^(?:\*\*)?\[((?:\\.|[^\]])+)\]\(([^)\s]+)\)(?:\*\*)?\s*[,.]?\s*", text)
+    found = re.match(r"^(?:\*\*)?\[((?:\\.|[^\]])+)\]\(([^)\s]*)\)(?:\*\*)?\s*[,.]?\s*", text)
+    bold_name = re.match(r"^\*\*([^*]+)\*\*\W{0,3},", text)  # **Me**, B. Title. Venue.
+    if not found and (bold_name and looks_like_name(bold_name.group(1))):
+        reference = read_reference(text)
+        if reference is not None:
+            return reference
+    if not found and not re.match(r'^(?:\*\*|["“])', text):
+        return read_reference(text)
     if found:
         title, url, rest = plain(found.group(1)), found.group(2), text[found.end() :]
     else:
@@ -244,16 +253,97 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
         leftover = LINK.sub("", tail).strip(" ,.|\\[]")
         if leftover:
             paper["annotation"].append(leftover)
-    paper["authors"], _ = authors_of(authors_text.strip(" ,"))
+    paper["authors"], paper["owners"] = authors_of(authors_text.strip(" ,"))
     if not paper["authors"] and not badge:
-        return None
+        return read_reference(text)
     return paper
+
+
+def read_reference(text: str) -> dict[str, Any] | None:
+    """A reference as people cite: authors first, then the title, the venue and the year.
+
+    ``Tan, H., **Guo, Z.** (2026). Title. Journal.`` (APA), ``A, **B**. [Title](url). Venue,
+    vol. 3, 2024. [[arXiv](..), [code](..)]`` and ``*2023* A, B. Title. Venue, 2023.``.
+
+    Returns:
+        The parts of the paper, or None when the text does not begin with a list of authors.
+    """
+    text = text.strip()
+    paper: dict[str, Any] = {"annotation": [], "links": {}}
+    lead = re.match(r"^(?:\*\*|\*|_)?\(?((?:19|20)\d{2})\)?(?:\*\*|\*|_)?[.:,]?\s+", text)
+    if lead:
+        paper["year"], text = lead.group(1), text[lead.end() :]
+    apa = re.match(r"^(?P<authors>.+?)\s*\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s*", text)
+    if apa and _apa_authors(apa["authors"]):
+        paper["authors"], paper["owners"] = _apa_authors(apa["authors"])
+        paper["year"], rest = apa["year"], text[apa.end() :]
+    else:
+        title_link = next(
+            (found for found in LINK.finditer(text) if _title_link(found.group())), None
+        )
+        cut = title_link.start() if title_link else _sentence_end(text)
+        if cut is None or author_score(text[:cut].strip(" .,")) < 0.6:
+            return None
+        paper["authors"], paper["owners"] = authors_of(text[:cut].strip(" .,"))
+        rest = text[cut:]
+    link = LINK.match(rest)
+    if link and _title_link(link.group()):
+        paper["title"], paper["url"] = plain(link.group(1)).rstrip(" ."), link.group(2) or None
+        rest = rest[link.end() :]
+    else:
+        end = _sentence_end(rest)
+        head = rest[:end] if end is not None else rest
+        paper["title"], paper["url"] = _title_text(head), None
+        rest = rest[len(head) :]
+    if not paper["title"]:
+        return None
+    paper["links"] = _labelled_links(rest)
+    venue = plain(_drop_links(re.sub(r"\[\s*\[.*\]\s*\]\s*$", "", rest.strip(" ."))))
+    venue = re.sub(r"\[\s*[,\s]*\]", "", venue).strip(" .,;[]")
+    if venue:
+        paper["venue"] = venue
+    return paper
+
+
+def _sentence_end(text: str) -> int | None:
+    """Where the first sentence ends: after a period that does not end an initial (``J.``)."""
+    for found in re.finditer(r"\.\s+", text):
+        word = text[: found.start()].split()[-1] if text[: found.start()].split() else ""
+        if word.strip("*") == "al" and text[: found.start()].endswith("et al"):
+            return found.end()  # "et al." ends a list of authors
+        if not re.fullmatch(r"(?:\*\*)?[A-Z](?:\.[A-Z])*|al|et al|Jr|Dr|St", word.strip("*")):
+            return found.end()
+    return None
+
+
+def _apa_authors(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """``Tan, H., **Guo, Z.**, & Li, X.`` -> authors and the bold ones; None if not that form."""
+    pattern = r"(\*\*)?\s*([^,&*()]+?),\s*((?:[A-Z][a-z]?\.\s*-?\s*)+)(\*\*)?\s*([*†‡#]*)"
+    text = text.replace("\\*", "*")
+    authors: list[tuple[str, str]] = []
+    owners: list[str] = []
+    position = 0
+    for found in re.finditer(pattern, text):
+        between = text[position : found.start()].strip(" ,&")
+        if between in ("...", "…"):
+            authors.append(("others", ""))
+        elif between and between != "and":
+            return None
+        name = f"{' '.join(found.group(3).split())} {found.group(2).strip()}"  # H. Tan
+        authors.append((name, found.group(5).replace("#", "")))
+        if found.group(1) or found.group(4):
+            owners.append(name)
+        position = found.end()
+    if not authors or text[position:].strip(" ,&.*"):
+        return None
+    return authors, owners
 
 
 def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
     """The BibTeX entry of a paper; its key is made unique among ``keys`` (and added to them)."""
     badge = paper.get("badge", "")
     year, abbr = year_of(badge)
+    year = year or paper.get("year")
     if year is None:
         texts = [paper.get("venue", ""), *paper.get("annotation", [])]
         year = next((found for found, _ in map(year_of, texts) if found), None)
@@ -347,8 +437,12 @@ def author_score(line: str) -> float:
         looks_like_name(token) or token.lower() in ("et al", "et al.", "others", "...", "…")
         for token in tokens
     )
-    if len(tokens) == 1:
-        return 1.0 if names and bold else 0.3 * names
+    if len(tokens) == 1:  # one name, in bold; a title in bold has more words, or small ones
+        words = tokens[0].split()
+        alone = len(words) <= 4 and all(
+            part[:1].isupper() for word in words for part in word.split("-") if part
+        )
+        return 1.0 if names and bold and alone else 0.3 * names
     return names / len(tokens)
 
 

@@ -80,6 +80,8 @@ class PageReader:
     entries: list[BibEntry] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     owner_names: Counter[str] = field(default_factory=Counter)
+    #: The papers as read (title, url, venue, ...), in the order of :attr:`entries`.
+    papers: list[dict[str, Any]] = field(default_factory=list)
     scholar_user: str = ""
     #: Where each line of the page was written (the page or a file it includes), by index.
     origins: list[PageLine] = field(default_factory=list)
@@ -173,6 +175,7 @@ class PageReader:
     def add_paper(self, paper: dict[str, Any], line: int) -> None:
         """Add a paper read from a paper box or a publication line as a BibTeX entry."""
         entry = paper_entry(paper, self.keys)
+        self.papers.append(paper)
         if "year" not in entry.fields:
             title = paper["title"][:50]
             self.warn(line, f"publication '{title}' has no year; it is listed as forthcoming")
