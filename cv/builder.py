@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cv.bibliography import Publication, derive_highlight, load_bibliography
+from cv.bibliography import Publication, derive_highlight, load_bibliography, owner_unmatched
 from cv.bio import bio_content, photo_data_uri, render_bio
 from cv.errors import CVError, Problem
 from cv.fonts import glyph_warnings
@@ -88,7 +88,9 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
     record = source.record
     options = record.publications
     highlight = (
-        options.highlight if options.highlight is not None else derive_highlight(record.name)
+        options.highlight
+        if options.highlight is not None
+        else derive_highlight(record.name, record.name_native)
     )
     notices: list[Problem] = record_link_problems(source)
     publications = load_bibliography(
@@ -98,9 +100,32 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
         link_base=link_base(record),
         notices=notices,
     )
+    notices += _owner_notice(source, publications)
     scholar = load_scholar(data_dir / options.scholar) if options.scholar else None
     warnings = tuple(str(problem) for problem in notices)
     return Inputs(source, publications, _theme(source, theme), scholar, warnings)
+
+
+def _owner_notice(source: Source, publications: list[Publication]) -> list[Problem]:
+    """A notice when the owner is no author of any publication: nothing would be in bold."""
+    unmatched = owner_unmatched(publications)
+    if unmatched is None:
+        return []
+    name, count, total = unmatched
+    highlight = source.record.publications.highlight
+    if highlight == []:
+        return []  # bold turned off
+    if highlight is not None:
+        where: tuple[str, ...] = ("publications", "highlight")
+        owner = f"publications.highlight ({', '.join(repr(h) for h in highlight[:3])})"
+    else:
+        where, owner = ("name",), f"the owner's name {source.record.name!r}"
+    message = (
+        f"{owner} matches no author of the {total} publication{'s' if total != 1 else ''}, "
+        f"so no name is set in bold; the name listed most is {name!r} ({count} of {total})"
+    )
+    hint = f"list the .bib files' spellings of your name: publications: {{highlight: [{name}]}}"
+    return [source.problem(where, message, hint)]
 
 
 def _theme(source: Source, name: str | None) -> Theme:

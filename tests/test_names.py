@@ -78,10 +78,12 @@ def test_author_order_and_others() -> None:
 
 def test_malformed_name_is_returned_not_raised() -> None:
     authors, bad = read_names("Bo Li and Tang, Zhenheng, Li, Bo", OwnerMatcher(OWNER))
-    assert names(authors) == ["Bo Li"]
+    assert names(authors) == ["Bo Li", "Tang, Zhenheng, Li, Bo"]  # kept as written
+    assert not authors[1].is_owner
     (problem,) = bad
     assert problem.raw == "Tang, Zhenheng, Li, Bo"
     assert "too many commas" in problem.reason.lower()
+    assert problem.read_as == "kept as written"
     assert isinstance(problem, BadName)
 
 
