@@ -105,7 +105,7 @@ _INVISIBLE = {
     "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge", "left",
     "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
     "textstyle", "scriptstyle", "limits", "nolimits", "mathstrut", "*", "nocorr", "sc", "rm",
-    "sf", "tt", "normalshape", "upshape", "boldmath", "unboldmath",
+    "sf", "tt", "normalshape", "boldmath", "unboldmath",
 }  # fmt: skip
 # Math accents, put on their argument as combining marks.
 _MATH_ACCENTS = {

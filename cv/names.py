@@ -311,7 +311,7 @@ class _Name:
         """Every first name is written out (no initials)."""
         return bool(self.first) and not any(_is_initial(word) for word in self.first)
 
-    def keys(self) -> tuple[str, ...]:
+    def last_keys(self) -> tuple[str, ...]:
         """Index keys: the last name without and with its particles ("berg", "vanderberg")."""
         core = "".join(self.last).replace("-", "")
         whole = "".join(self.particles) + core
@@ -321,7 +321,7 @@ class _Name:
 def _same_last(a: _Name, b: _Name) -> bool:
     """The same last name: the same words, particles left out on one side or the same on both
     ("Berg" ~ "van der Berg", "de Berg" ≁ "van der Berg"), or the same letters ("Vanderberg")."""
-    a_keys, b_keys = a.keys(), b.keys()
+    a_keys, b_keys = a.last_keys(), b.last_keys()
     if a_keys[0] == b_keys[0]:
         return not a.particles or not b.particles or a.particles == b.particles
     return a_keys[-1] == b_keys[-1]
@@ -379,7 +379,7 @@ class OwnerMatcher:
             if script:
                 self._scripts.add(script)
             for name in _split(person.first, person.last):
-                for key in name.keys():
+                for key in name.last_keys():
                     self._by_last.setdefault(key, []).append(name)
 
     def matches(self, first: str, last: str) -> bool:
@@ -410,7 +410,7 @@ class OwnerMatcher:
         return any(self._match_name(name) for name in _split(first, last))
 
     def _match_name(self, name: _Name, *, swapped_only_full: bool = False) -> bool:
-        candidates = [c for key in name.keys() for c in self._by_last.get(key, ())]
+        candidates = [c for key in name.last_keys() for c in self._by_last.get(key, ())]
         if not candidates:
             return False
         candidates = [c for c in candidates if _same_last(name, c)]
