@@ -283,15 +283,26 @@ def test_what_is_not_understood_is_kept_as_text_with_a_warning_naming_the_line()
     assert warnings[5].startswith(
         "news item without a date at its start; kept as text in `about` under 'News'"
     )
-    assert warnings[12].startswith("teaching item without a term or year")
-    assert warnings[15].startswith("award without a date")
-    about = imported.record["about"]
-    for kept in (
-        "**News**\n\n- An undated item, still news",
-        "**Teaching**\n\n- Helped with the robotics club",
-        "**Awards**\n\n- Best poster award",
-    ):
-        assert kept in about
+    # a section none of whose items reads as the section's stays in its place, as written
+    assert warnings[11] == (
+        "section 'Teaching': no item reads as teaching (teaching item without a term or year);"
+        " it is a section of its own, as written"
+    )
+    assert warnings[14].startswith("section 'Awards': no item reads as awards and prizes (award")
+    assert "**News**\n\n- An undated item, still news" in imported.record["about"]
+    custom = imported.record["custom"]
+    assert custom["custom_teaching"]["entries"] == [{"title": "Helped with the robotics club"}]
+    assert custom["custom_awards"] == {
+        "title": "Awards",
+        "entries": [{"title": "Best poster award"}],
+    }
+    assert imported.record["sections"][:5] == [
+        "about",
+        "news",
+        "hobbies",
+        "custom_teaching",
+        "custom_awards",
+    ]
     # a heading no section takes is a section of the page's own, its text an entry, not About
     assert imported.record["custom"]["hobbies"]["entries"] == [
         {"title": "Hiking, and a thing we built. More of it"}
@@ -753,13 +764,16 @@ def test_an_item_a_faculty_section_cannot_read_is_kept_with_its_line() -> None:
     imported = import_acadhomepage(page)
     warnings = {n.line: n.message for n in imported.notices if n.level == "warning"}
     assert warnings[3].startswith("student without a level (Postdoc, PhD, MSc, BSc, Intern)")
-    assert warnings[7].startswith("outreach item without a date; kept as text in `about`")
-    assert warnings[9].startswith("not understood as a grant (title: ")
+    # a section none of whose items the section reads keeps its place, as a section of its own
+    assert warnings[6].startswith("section 'Outreach': no item reads as outreach and media (")
+    assert warnings[8].startswith("section 'Grants': no item reads as grants and funding (not")
     (student,) = imported.record["supervision"]
     assert (student["name"], student["level"], student["end"]) == ("Zhiyu Wang", "BSc", "present")
     about = imported.record["about"]
     assert "**Students**\n\n- Zhijie Rao, Research Assistant (Sept 2023-)" in about
-    assert "**Outreach**\n\n- Talked to a school" in about
+    custom = imported.record["custom"]
+    assert custom["custom_outreach"]["entries"] == [{"title": "Talked to a school"}]
+    assert "custom_grants" not in custom  # a date alone is no entry of any section: text
     assert "**Grants**\n\n- *2020*" in about
     notes = [n.message for n in imported.notices if n.level == "note"]
     assert notes == ["subheading 'Research Staff' is not kept (the CV groups the section itself)"]

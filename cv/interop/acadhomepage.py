@@ -27,7 +27,13 @@ from cv.interop.markdown_items import Block
 from cv.interop.page_tree import Page, read_page
 from cv.interop.papers import LOREM, is_paper_box, read_paper_box
 from cv.interop.reading import PageReader
-from cv.interop.text import looks_garbled, plain, repair_mojibake, strip_decoration
+from cv.interop.text import (
+    html_to_markdown,
+    looks_garbled,
+    plain,
+    repair_mojibake,
+    strip_decoration,
+)
 from cv.loader import MAX_TEXT
 from cv.model import MAX_CUSTOM
 from cv.sections.base import SectionKind
@@ -46,6 +52,9 @@ _LIQUID_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 #: A label in bold on its own line, which heads the items after it as a subheading does.
 _LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,120}?):?\1:?")
 _INTRO = BUILT_IN["about"]
+#: Headings a section takes only when its items read as the section's: ``Positions`` may be
+#: one's jobs (dated) or the roles one holds (committees, societies: a section of its own).
+_WEAK_HEADINGS = {"experience": re.compile(r"^(?:current\s+|academic\s+)?positions?$", re.I)}
 
 
 #: The sections that take headings, with their patterns, in the order they are tried.
@@ -165,8 +174,9 @@ def import_acadhomepage(
             kind = _custom_section(page, titles, title, number, blocks, overflow)
             if kind is None:
                 continue
-        order.append((kind.key, title))
-        _read_section(page, kind, title, blocks)
+        kind = _read_or_own(page, kind, title, number, blocks, titles, overflow)
+        if kind is not None:
+            order.append((kind.key, title))
     if overflow:
         more = f"{len(overflow)} more heading{'s' if len(overflow) != 1 else ''}"
         page.warn(
@@ -280,6 +290,50 @@ def _note_hidden(page: PageReader, tree: Page) -> None:
         page.note(tree.comments[0][0], f"skipped {count} line{plural} in HTML comments (not shown)")
     for line, tag in tree.widgets:
         page.note(line, f"skipped a <{tag}> (it is not text of the page)")
+
+
+def _read_or_own(
+    page: PageReader,
+    kind: SectionKind,
+    title: str,
+    line: int,
+    blocks: list[Block],
+    titles: dict[str, str],
+    overflow: list[int],
+) -> SectionKind | None:
+    """Read a section; one none of whose items reads as the section's entries (``Positions``
+    without dates, under a heading experience takes) becomes a section of the page's own, in its
+    place, rather than text in ``about``. Returns the section it became (None: text only)."""
+    notices, kept = len(page.notices), len(page.kept.get(title, []))
+    before = len(page.items.get(kind.key, []))
+    _read_section(page, kind, title, blocks)
+    if kind.key not in BUILT_IN or kind.model is None:
+        return kind
+    added = page.items.get(kind.key, [])[before:]
+    undated = sum(not (item.get("start") or item.get("date")) for item in added)
+    weak = _WEAK_HEADINGS.get(kind.key)
+    if weak is not None and weak.search(title) and added:
+        if undated * 2 <= len(added):
+            page.note(line, f"section '{title}' read as {kind.title.lower()} (its items are dated)")
+            return kind
+        why = f"its items have no dates, as {kind.title.lower()} has"
+    elif added or len(page.kept.get(title, [])) == kept:
+        return kind
+    else:
+        first = next((n.message for n in page.notices[notices:] if n.level == "warning"), "")
+        detail = f" ({first.split(';')[0]})" if first else ""
+        why = f"no item reads as {kind.title.lower()}{detail}"
+    del page.notices[notices:]
+    if kind.key in page.items:
+        del page.items[kind.key][before:]
+    page.kept[title] = page.kept.get(title, [])[:kept]
+    if not page.kept[title]:
+        del page.kept[title]
+    own = _custom_section(page, titles, title, line, blocks, overflow)
+    if own is not None:
+        page.warn(line, f"section '{title}': {why}; it is a section of its own, as written")
+        _read_section(page, own, title, blocks)
+    return own
 
 
 def _custom_section(
@@ -406,9 +460,10 @@ def _person(
     """The person from the config's ``author:`` block, or from the names in bold in the papers."""
     author = config.get("author") if isinstance(config.get("author"), dict) else {}
     value = {
-        key: str(item).strip() for key, item in (author or {}).items() if item not in (None, "")
+        key: _config_text(item) for key, item in (author or {}).items() if item not in (None, "")
     }
-    name = value.get("name", "")
+    value = {key: item for key, item in value.items() if item}
+    name = plain(value.get("name", ""))
     if not name and page.owner_names:
         name = (
             page.owner_names.most_common(1)[0][0]
@@ -483,6 +538,13 @@ def _person(
         else:
             page.warn(None, f"avatar '{avatar}' not found beside the config; no photo imported")
     return person
+
+
+def _config_text(value: Any) -> str:
+    """A value of the config's ``author:`` as text: HTML in it (``Name <br>``) read as a browser
+    shows it."""
+    text = str(value).strip()
+    return html_to_markdown(text) if "<" in text else text
 
 
 def split_native_name(name: str) -> tuple[str, str | None]:

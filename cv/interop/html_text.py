@@ -210,6 +210,9 @@ def _open(element: Element, tag: str, resolve: Callable[[str], str]) -> Iterator
         yield _emphasis("**" if tag in _BOLD else "*", element, resolve)
     elif tag == "a":
         yield _link(element, resolve)
+    elif tag == "code" and not len(element):
+        code = (element.text or "").strip()
+        yield f"`{code.replace('`', '')}`" if code else ""
     else:  # span, font, small, u, code, sub, abbr, ...: their text
         yield from _pieces(element, resolve, inside=True)
     yield from _text(element.tail)

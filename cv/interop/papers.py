@@ -85,6 +85,11 @@ _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?)", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: A venue's name as an abbreviation with the year's last two digits: ``AAAI-26``, ``CVPR'24``.
 _SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z]{1,12}\s?(?:-|'|’)\s?(\d{2})\b")
+#: A badge before a publication line: ```AAAI 2026``` (code), ``[CVPR 2024]``, ``**[TPAMI]**``.
+_LEAD_BADGE = re.compile(
+    r"^\s*(?:`([^`]{1,40})`|(?:\*\*)?\\?\[([^\]()]{1,40}?)\\?\](?:\*\*)?(?!\()|"
+    r"\*\*([A-Z][\w-]*\s?'?\d{2,4})\*\*)\s*[:,-]?\s+(?=\S)"
+)
 _LABEL_ONLY = re.compile(r"\s*(?:citations?|cited by|google scholar citations?)\s*:?\s*", re.I)
 _VENUE_WORDS = re.compile(
     r"conference|proceedings|journal|transactions|symposium|workshop|arxiv|preprint|"
@@ -191,6 +196,15 @@ def paper_from_lines(
             continue  # the label of the citation count, which the site fills in
         else:
             rest.append(line)
+    items = [line for line in paper["annotation"] if not rest and line.lstrip("*").startswith("[")]
+    if not rest and "authors" not in paper and items:  # the box holds one publication line
+        whole = read_publication_line(items[0])
+        if whole is not None:
+            owners = whole.pop("owners", [])
+            paper["annotation"].remove(items[0])
+            whole["annotation"] = whole.get("annotation", []) + paper["annotation"]
+            whole["links"] = {**paper["links"], **whole.get("links", {})}
+            return whole, owners, notes
     titles = [line for line in rest if not _venue_like(line)] or rest
     if titles:
         title_line = titles[0]
@@ -226,6 +240,12 @@ def _title_text(line: str) -> str:
 def read_publication_line(text: str) -> dict[str, Any] | None:
     """``[Title](url), Authors, **VENUE YEAR** [links]`` -> the parts of a paper, or None."""
     text = text.strip()
+    lead = _LEAD_BADGE.match(text)  # ``AAAI 2026`` [Title](url). ...
+    if lead:
+        paper = read_publication_line(text[lead.end() :])
+        if paper is not None and not paper.get("badge"):
+            paper["badge"] = plain(lead.group(1) or lead.group(2) or lead.group(3)).strip()
+        return paper
     found = re.match(r"^(?:\*\*)?\[((?:\\.|[^\]])+)\]\(([^)\s]*)\)(?:\*\*)?\s*[,.]?\s*", text)
     bold_name = re.match(r"^\*\*([^*]+)\*\*\W{0,3},", text)  # **Me**, B. Title. Venue.
     if not found and (bold_name and looks_like_name(bold_name.group(1))):
