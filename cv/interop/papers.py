@@ -242,10 +242,10 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
     text = text.strip()
     lead = _LEAD_BADGE.match(text)  # ``AAAI 2026`` [Title](url). ...
     if lead:
-        paper = read_publication_line(text[lead.end() :])
-        if paper is not None and not paper.get("badge"):
-            paper["badge"] = plain(lead.group(1) or lead.group(2) or lead.group(3)).strip()
-        return paper
+        badged = read_publication_line(text[lead.end() :])
+        if badged is not None and not badged.get("badge"):
+            badged["badge"] = plain(lead.group(1) or lead.group(2) or lead.group(3)).strip()
+        return badged
     found = re.match(r"^(?:\*\*)?\[((?:\\.|[^\]])+)\]\(([^)\s]*)\)(?:\*\*)?\s*[,.]?\s*", text)
     bold_name = re.match(r"^\*\*([^*]+)\*\*\W{0,3},", text)  # **Me**, B. Title. Venue.
     if not found and (bold_name and looks_like_name(bold_name.group(1))):
@@ -294,8 +294,9 @@ def read_reference(text: str) -> dict[str, Any] | None:
     if lead:
         paper["year"], text = lead.group(1), text[lead.end() :]
     apa = re.match(r"^(?P<authors>.+?)\s*\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s*", text)
-    if apa and _apa_authors(apa["authors"]):
-        paper["authors"], paper["owners"] = _apa_authors(apa["authors"])
+    cited = _apa_authors(apa["authors"]) if apa else None
+    if apa and cited:
+        paper["authors"], paper["owners"] = cited
         paper["year"], rest = apa["year"], text[apa.end() :]
     else:
         title_link = next(
