@@ -30,7 +30,7 @@ _INCLUDE = re.compile(
 )
 _COMMENT_OPEN = re.compile(r"\{%-?\s*comment\s*-?%\}", re.I)
 _COMMENT_CLOSE = re.compile(r"\{%-?\s*endcomment\s*-?%\}", re.I)
-_VARIABLE = re.compile(r"\{\{-?\s*(?P<path>[\w.]+)\s*(?P<filters>\|[^}]*)?-?\}\}")
+_VARIABLE = re.compile(r"\{\{-?\s*(?P<expression>.*?)\s*-?\}\}")
 
 
 @dataclass(frozen=True)
@@ -184,21 +184,37 @@ def front_matter_end(lines: list[str]) -> int:
 
 
 def fill_variables(text: str, config: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """``{{ site.author.name }}`` filled in from the config; the variables that could not be.
+    """``{{ site.author.name }}`` and ``{{ '/files/x.pdf' | relative_url }}`` filled in.
 
-    A variable the config has as a plain value (text or a number, without filters) is put in
-    place; any other output tag is dropped and named in the list returned.
+    A variable the config has as a plain value (text or a number) is put in place, and a
+    quoted path with ``relative_url`` (the site's ``baseurl`` before it) or ``absolute_url``
+    (its ``url`` too); any other output tag is dropped and named in the list returned.
     """
     unknown: list[str] = []
 
     def value(found: re.Match[str]) -> str:
-        parts = found["path"].split(".")
-        item: Any = {"site": config}
-        for part in parts:
-            item = item.get(part) if isinstance(item, Mapping) else None
-        if found["filters"] is None and isinstance(item, (str, int, float)):
-            return str(item)
-        unknown.append(found.group().strip())
-        return ""
+        head, *filters = [part.strip() for part in found["expression"].split("|")]
+        quoted = re.fullmatch(r"""(["'])(.*)\1""", head)
+        item: Any
+        if quoted:
+            item = quoted.group(2)
+        else:
+            item = {"site": config}
+            for part in head.split("."):
+                item = item.get(part) if isinstance(item, Mapping) else None
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool):
+            unknown.append(found.group().strip())
+            return ""
+        text = str(item)
+        for name in filters:
+            if name in ("relative_url", "absolute_url"):
+                base = str(config.get("baseurl") or "").rstrip("/")
+                text = f"{base}/{text.lstrip('/')}" if not re.match(r"^[a-z]+:", text) else text
+                if name == "absolute_url":
+                    text = str(config.get("url") or "").rstrip("/") + text
+            elif name not in ("escape", "strip", "xml_escape"):
+                unknown.append(found.group().strip())
+                return ""
+        return text
 
     return _VARIABLE.sub(value, text), unknown

@@ -55,7 +55,7 @@ _WRAPPERS = (("[", "]"), ("**", "**"), ("*", "*"), ("_", "_"), ("`", "`"), ("", 
 _PREFIXES = [
     re.compile(
         rf"\s*{re.escape(left)}\s*{_RANGE}\s*{re.escape(right)}"
-        rf"(?:\s*[:,;|]\s*|\s*[–—-]\s+|\s+|$)",
+        rf"(?:\s*[:,;|：]\s*|\s*[–—-]\s+|\s+|$)",
         re.I,
     )
     for left, right in _WRAPPERS

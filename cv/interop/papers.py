@@ -8,6 +8,7 @@ and notes as list items. A plain line is ``- [Title](url), Authors, **VENUE YEAR
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from cv.interop.files import BibEntry, bibtex_escape, bibtex_field, make_key
 from cv.interop.html_text import classes, inline_markdown
 from cv.interop.item_parts import looks_like_name
 from cv.interop.markdown_items import Block
-from cv.interop.text import LINK, markdown_link, plain, split_top
+from cv.interop.text import LINK, markdown_link, plain, split_top, strip_decoration
 
 __all__ = [
     "LOREM",
@@ -189,7 +190,10 @@ def paper_from_lines(
         elif _only_links(line) and not _title_link(line):
             paper["links"].update(_labelled_links(line))
         elif "authors" not in paper and author_score(line) >= 0.6:
+            line, venue = _trailing_venue(line)
             paper["authors"], owners = authors_of(line)
+            if venue:
+                rest.append(venue)
         elif LOREM.search(line):
             notes.append((number, "skipped the template's Lorem ipsum placeholder"))
         elif _LABEL_ONLY.fullmatch(plain(line)):
@@ -240,7 +244,9 @@ def _title_text(line: str) -> str:
 def read_publication_line(text: str) -> dict[str, Any] | None:
     """``[Title](url), Authors, **VENUE YEAR** [links]`` -> the parts of a paper, or None."""
     text = text.strip()
-    lead = _LEAD_BADGE.match(text)  # ``AAAI 2026`` [Title](url). ...
+    if text and unicodedata.category(text[0]) == "So":  # 🔥 ``AAAI 2026`` [Title](url). ...
+        text = strip_decoration(text)
+    lead = _LEAD_BADGE.match(text)
     if lead:
         badged = read_publication_line(text[lead.end() :])
         if badged is not None and not badged.get("badge"):
@@ -273,10 +279,32 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
         leftover = LINK.sub("", tail).strip(" ,.|\\[]")
         if leftover:
             paper["annotation"].append(leftover)
-    paper["authors"], paper["owners"] = authors_of(authors_text.strip(" ,"))
+    else:  # Authors, *Venue* (**CCF A**), 2026. or Authors. 2023.
+        italic = re.search(r"(?<![*\\])\*(?!\*)([^*]+?)(?<!\\)\*(?!\*)", rest)
+        if italic and author_score(rest[: italic.start()].strip(" ,.")) >= 0.6:
+            paper["venue"] = plain(italic.group(1)).strip(" ,.")
+            authors_text, tail = rest[: italic.start()], rest[italic.end() :]
+            paper["links"] = _labelled_links(tail)
+            paper["year"] = year_of(plain(_drop_links(tail)))[0]
+        else:
+            year = re.search(r"[,.]?\s*\(?((?:19|20)\d{2})\)?\.?\s*$", rest)
+            if year:
+                paper["year"], authors_text = year.group(1), rest[: year.start()]
+    authors_text, venue = _trailing_venue(authors_text.strip(" ,"))
+    if venue and "venue" not in paper:
+        paper["venue"] = venue
+    paper["authors"], paper["owners"] = authors_of(authors_text)
     if not paper["authors"] and not badge:
         return read_reference(text)
     return paper
+
+
+def _trailing_venue(line: str) -> tuple[str, str | None]:
+    """``A, B, **RelKD KDD 2024 Best Paper**`` -> the authors and the venue after them."""
+    parts = split_top(line, ",")
+    if len(parts) > 1 and _venue_like(parts[-1]) and not looks_like_name(parts[-1]):
+        return ", ".join(parts[:-1]), plain(parts[-1]).strip(" .")
+    return line, None
 
 
 def read_reference(text: str) -> dict[str, Any] | None:
@@ -303,8 +331,9 @@ def read_reference(text: str) -> dict[str, Any] | None:
             (found for found in LINK.finditer(text) if _title_link(found.group())), None
         )
         cut = title_link.start() if title_link else _sentence_end(text)
-        if cut is None or author_score(text[:cut].strip(" .,")) < 0.6:
-            return None
+        needed = 0.6 if title_link else 0.85  # a title between commas is no name
+        if cut is None or author_score(text[:cut].strip(" .,")) < needed:
+            return _comma_reference(text, paper)
         paper["authors"], paper["owners"] = authors_of(text[:cut].strip(" .,"))
         rest = text[cut:]
     link = LINK.match(rest)
@@ -324,6 +353,40 @@ def read_reference(text: str) -> dict[str, Any] | None:
     if venue:
         paper["venue"] = venue
     return paper
+
+
+def _comma_reference(text: str, paper: dict[str, Any]) -> dict[str, Any] | None:
+    """``**Me**, B Two, Title of It, Venue (ICML), 2026.``: the names, then the title, then
+    the venue, all between commas."""
+    parts = split_top(text.rstrip(" ."), ",")
+    count = 0
+    while count < len(parts) and _name_piece(parts[count]):
+        count += 1
+    if count == 0 or count >= len(parts) - 1:
+        return None
+    paper["authors"], paper["owners"] = authors_of(", ".join(parts[:count]))
+    title = parts[count]
+    end = _sentence_end(title)
+    if end is not None:  # Title. Venue, 2025.
+        parts.insert(count + 1, title[end:])
+        title = title[:end]
+    paper["title"], paper["url"] = (
+        (plain(markdown_link(title)[0]), markdown_link(title)[1])  # type: ignore[index]
+        if markdown_link(title)
+        else (_title_text(title), None)
+    )
+    venue = plain(_drop_links(", ".join(parts[count + 1 :]))).strip(" .")
+    paper["links"] = _labelled_links(", ".join(parts[count + 1 :]))
+    if venue:
+        paper["venue"] = venue
+    return paper
+
+
+def _name_piece(piece: str) -> bool:
+    """Whether one piece between commas is a name (``**Me**\\*``, ``J. Doe``, ``et al.``)."""
+    text = re.sub(r"\\?[*†‡#✉]|__", "", LINK.sub(lambda found: found.group(1), piece)).strip()
+    text = re.sub(r"^(?:and|&)\s+", "", text)
+    return looks_like_name(text) or text.lower() in ("et al", "et al.", "others")
 
 
 def _sentence_end(text: str) -> int | None:
@@ -446,6 +509,7 @@ def author_score(line: str) -> float:
 
     One name alone counts only in bold (the owner's, on a paper of their own).
     """
+    line = line.replace("\\*\\*", "**")
     bold = "**" in line or "__" in line
     text = LINK.sub(lambda found: found.group(1), line)
     text = text.replace("**", "").replace("__", "").replace("\\*", "")
@@ -488,7 +552,8 @@ def _drop_links(line: str) -> str:
 
 def authors_of(line: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Author names with their marks (``*``, ``†``), and the names set in bold (the owner)."""
-    line = LINK.sub(lambda found: found.group(1), line)
+    # ``**Name<sup>*</sup>**`` is bold in a browser, though CommonMark leaves its stars as text
+    line = LINK.sub(lambda found: found.group(1), line.replace("\\*\\*", "**"))
     line = re.sub(r"\(\s*(?:equal contribution|corresponding author)[^)]*\)", "", line, flags=re.I)
     line = re.sub(r",?\s+(?:and|&)\s+", ", ", line.strip().rstrip("."))
     authors: list[tuple[str, str]] = []
