@@ -81,6 +81,8 @@ class HomepageTruth:
     headings: tuple[str, ...]
     news: int
     papers: tuple[PaperTruth, ...]
+    #: Headings with nothing a CV can show under them (only a script, or nothing): not measured.
+    empty_headings: tuple[str, ...] = ()
 
 
 def homepage_sites(root: Path = HOMEPAGES) -> list[Path]:
@@ -108,6 +110,7 @@ def load_homepage_truth(site: Path) -> HomepageTruth:
         headings=tuple(str(heading) for heading in data.get("headings") or []),
         news=int(data.get("news") or 0),
         papers=papers,
+        empty_headings=tuple(str(heading) for heading in data.get("empty_headings") or []),
     )
 
 
