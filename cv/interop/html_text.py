@@ -227,6 +227,8 @@ def _emphasis(marker: str, element: Element, resolve: Callable[[str], str]) -> s
         if not stripped or (stripped.startswith(marker) and stripped.endswith(marker)):
             out.append(part)  # nothing to emphasise, or emphasised already (<b><strong>)
             continue
+        if marker == "**":  # bold inside bold (<strong> **x** y</strong>) is the same bold
+            stripped = re.sub(r"(?<!\\)\*\*", "", stripped).strip()
         lead = part[: len(part) - len(part.lstrip())]
         trail = part[len(part.rstrip()) :]
         out.append(f"{lead}{marker}{stripped}{marker}{trail}")

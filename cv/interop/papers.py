@@ -187,7 +187,9 @@ def paper_from_lines(
                 notes.append((number, "skipped the template's Lorem ipsum placeholder"))
             else:
                 paper["annotation"].append(line[2:].strip())
-        elif _only_links(line) and not _title_link(line):
+        elif _title_link(line):
+            rest.append(line)  # one link around a title: the title, whatever its words
+        elif _only_links(line):
             paper["links"].update(_labelled_links(line))
         elif "authors" not in paper and author_score(line) >= 0.6:
             line, venue = _trailing_venue(line)
@@ -473,6 +475,10 @@ def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
         fields["abbr"] = bibtex_escape(abbr)
     if paper.get("selected"):
         fields["selected"] = "true"
+    notes = [_note_text(note, links) for note in paper.get("annotation", [])]
+    annotation = ""
+    if any(notes):
+        annotation = bibtex_escape(" ".join(note for note in notes if note))
     extra = (
         ("url", url),
         *links.items(),
@@ -483,9 +489,18 @@ def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
     for name, value in extra:
         if value and name not in fields:
             fields[name] = bibtex_field(name, value)
-    if paper.get("annotation"):
-        fields["annotation"] = bibtex_escape(" ".join(paper["annotation"]))
+    if annotation:
+        fields["annotation"] = annotation
     return BibEntry(entry_type, key, fields)
+
+
+def _note_text(note: str, links: dict[str, str]) -> str:
+    """A note of a paper as plain text (BibTeX has no Markdown): its labelled links (PDF, Code)
+    go to the entry's links, other links keep their label."""
+    for name, url in _labelled_links(note).items():
+        links.setdefault(name, url)
+    text = plain(_drop_links(note))
+    return re.sub(r"\s*[|｜·]\s*(?=[|｜·]|$)|^\s*[|｜·]\s*", "", text).strip()
 
 
 def year_of(text: str) -> tuple[str | None, str]:
