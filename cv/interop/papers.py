@@ -16,7 +16,7 @@ from cv.interop.files import BibEntry, bibtex_escape, bibtex_field, make_key
 from cv.interop.html_text import classes, inline_markdown
 from cv.interop.item_parts import looks_like_name
 from cv.interop.markdown_items import Block
-from cv.interop.text import LINK, markdown_link, plain, split_top, strip_decoration
+from cv.interop.text import LINK, markdown_link, plain, split_top
 
 __all__ = [
     "LOREM",
@@ -246,8 +246,8 @@ def _title_text(line: str) -> str:
 def read_publication_line(text: str) -> dict[str, Any] | None:
     """``[Title](url), Authors, **VENUE YEAR** [links]`` -> the parts of a paper, or None."""
     text = text.strip()
-    if text and unicodedata.category(text[0]) == "So":  # 🔥 ``AAAI 2026`` [Title](url). ...
-        text = strip_decoration(text)
+    while text and (unicodedata.category(text[0]) in ("So", "Cf", "Mn") or text[0].isspace()):
+        text = text[1:]  # 🔥 ``AAAI 2026`` [Title](url). ...
     lead = _LEAD_BADGE.match(text)
     if lead:
         badged = read_publication_line(text[lead.end() :])
@@ -333,7 +333,7 @@ def read_reference(text: str) -> dict[str, Any] | None:
             (found for found in LINK.finditer(text) if _title_link(found.group())), None
         )
         cut = title_link.start() if title_link else _sentence_end(text)
-        needed = 0.6 if title_link else 0.85  # a title between commas is no name
+        needed = 0.6 if title_link else 0.99  # a title between commas is no name
         if cut is None or author_score(text[:cut].strip(" .,")) < needed:
             return _comma_reference(text, paper)
         paper["authors"], paper["owners"] = authors_of(text[:cut].strip(" .,"))
