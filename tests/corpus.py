@@ -160,6 +160,8 @@ class HtmlPublication:
     key: str
     title: str = ""
     authors: str = ""
+    #: The venue line (where the templates put the year, or "forthcoming").
+    venue: str = ""
     #: The names the templates mark as the owner's (``<strong class="owner">``).
     owner_marked: list[str] = field(default_factory=list)
     #: Every text of the entry (title, authors, venue, annotation, links).
@@ -213,6 +215,8 @@ class _CvHtml(HTMLParser):
             self._capture = "title"
         elif self._pub is not None and tag == "div" and "pub-authors" in classes:
             self._capture = "authors"
+        elif self._pub is not None and tag == "div" and "pub-venue" in classes:
+            self._capture = "venue"
         elif self._pub is not None and tag == "strong" and "owner" in classes:
             self._pub.owner_marked.append("")
 
@@ -222,7 +226,7 @@ class _CvHtml(HTMLParser):
             if self._pub is not None and len(self._stack) < self._pub_depth:
                 self._pub = None
             if open_tag in ("h2", "h3") or (
-                open_tag == "div" and classes & {"pub-title", "pub-authors"}
+                open_tag == "div" and classes & {"pub-title", "pub-authors", "pub-venue"}
             ):
                 self._capture = None
             if open_tag == tag:
@@ -243,6 +247,8 @@ class _CvHtml(HTMLParser):
             self._pub.title += data
         elif self._capture == "authors":
             self._pub.authors += data
+        elif self._capture == "venue":
+            self._pub.venue += data
         if self._stack and self._stack[-1][0] == "strong" and "owner" in self._stack[-1][1]:
             self._pub.owner_marked[-1] += data
 
@@ -255,9 +261,10 @@ def read_cv_html(text: str) -> list[HtmlSection]:
     for section in parser.sections:
         section.title = _squash(section.title)
         for pub in section.publications:
-            pub.title, pub.authors, pub.text = (
+            pub.title, pub.authors, pub.venue, pub.text = (
                 _squash(pub.title),
                 _squash(pub.authors),
+                _squash(pub.venue),
                 _squash(pub.text),
             )
             pub.group = _squash(pub.group)
@@ -444,8 +451,8 @@ def describe_error(error: BaseException) -> str:
 
 
 def _shows_year(pub: HtmlPublication, years: Iterable[int]) -> bool:
-    """The entry (or the year group it is listed under) shows one of the years."""
-    shown = f"{pub.text} {pub.group}"
+    """The entry's venue line (or the year group it is listed under) shows one of the years."""
+    shown = f"{pub.venue or pub.text} {pub.group}"
     return any(re.search(rf"(?<!\d){year}(?!\d)", shown) for year in years)
 
 
