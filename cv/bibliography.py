@@ -312,16 +312,21 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_MACRO = re.compile(r"\\url\s*\{(.*)\}", re.S)
 _URL_ESCAPE = re.compile(r"\\([_%&#~$])")
 _URL_BREAK = re.compile(r"[\s\x00-\x1f\x7f]")
+_SPACES = re.compile(r" +")
 
 
 def _clean_url(value: str) -> str:
-    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> the address it means ("" for none)."""
+    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> the address it means ("" for none).
+
+    Spaces are written %20, as a browser sends al-folio's ``pdf = {My paper.pdf}``.
+    """
     value = value.strip()
     if "\\" in value or "{" in value:
         wrapped = _URL_MACRO.fullmatch(value)
         if wrapped:
             value = wrapped.group(1).strip()
         value = _URL_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+    value = _SPACES.sub(lambda spaces: "%20" * len(spaces.group()), value)
     if not value or _URL_BREAK.search(value):
         return ""
     return value
@@ -499,7 +504,9 @@ def load_bibliography(
             macro or a LaTeX command that is no LaTeX.
 
     Returns:
-        Every entry except pure crossref targets, sorted by year and month, newest first;
+        Every entry except a ``@proceedings`` that entries crossref, has no authors and was
+        not edited by the owner (it only lends its fields to its papers), sorted by year and
+        month, newest first;
         entries without a year come first (forthcoming). Ties keep the files' order.
 
     Raises:
@@ -514,8 +521,8 @@ def load_bibliography(
     for entry in entries:
         if entry.broken or entry.commented:
             continue  # a field was refused (or all commented out): noticed where it was read
-        if entry.key.casefold() in targets and "author" not in entry.fields:
-            continue  # a proceedings volume or book that only lends its fields to others
+        if entry.key.casefold() in targets and _lends_only(entry, matcher):
+            continue  # a proceedings volume that only lends its fields to its papers
         links = _links(entry, link_base, found)
         publication = _publication(entry, matcher, max_authors, problems, found, links)
         if publication is not None:
@@ -547,6 +554,16 @@ def owner_unmatched(publications: Sequence[Publication]) -> tuple[str, int, int]
         return None
     name = max(listed, key=lambda n: listed[n])  # the first listed of the most frequent
     return name, listed[name], total
+
+
+def _lends_only(target: RawEntry, matcher: OwnerMatcher) -> bool:
+    """Whether a crossref target is only a proceedings volume its papers name: a
+    ``@proceedings`` without authors that the owner did not edit. An edited ``@book`` that
+    chapters crossref is a work of its own, listed as BibTeX and al-folio list it."""
+    if "author" in target.fields or target.entry_type not in ("proceedings", "mvproceedings"):
+        return False
+    editors, _bad = read_names(target.fields.get("editor", ""), matcher)
+    return not any(editor.is_owner for editor in editors)
 
 
 def used_marks(publications: Iterable[Publication]) -> str:

@@ -237,6 +237,7 @@ def _control_problem(
 
 _LONG_WORD = re.compile(r"([^\s`]{40})[^\s`]{4,}")
 _HYPHENATED_TYPE = re.compile(r"^[ \t]*@\w+(?:-\w+)+(?=[ \t]*[{(])", re.M)
+_AT_LINE = re.compile(r"[ \t]*@")
 _COMMENT_HEAD = re.compile(r"@[ \t]*comment[ \t]*([{(])", re.I)
 _PAREN_OR_BRACE = re.compile(r"(?<!\\)[{})]")
 _NOT_LINE_END = re.compile(r"[^\n]")
@@ -296,18 +297,14 @@ def _parse_file(
         elif isinstance(block, ParsingFailedBlock):
             line = (block.start_line or 0) + 1
             reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
-            closed = _closed(block, reason)
-            if closed is not None:
-                entry = _raw_entry(closed, path, lines, problems, notices)
+            unclosed = "Unexpected block start" in reason and "closing `,` or" in reason
+            reread = _reread(block, unclosed, "after entry key `%`" in reason)
+            if reread is not None:
+                entry = _raw_entry(reread, path, lines, problems, notices)
                 if entry is not None:
                     entries.append(entry)
-                    end = line + (block.raw or "").rstrip().count("\n") + 1
-                    message = (
-                        f"{_entry_head(block.raw)} is not closed: its closing brace is missing "
-                        f"before line {end}, where the next entry starts; read up to there, as "
-                        "BibTeX does (expected a '}' at its end)"
-                    )
-                    notices.append(Problem(message, *entry.at()))
+                    if unclosed:
+                        notices.append(_unclosed(entry, block, lines))
                     continue
             # The splitter quotes what it found whole: a key or "@..." may be thousands long.
             reason = _visible(_LONG_WORD.sub(r"\1...", reason.strip()))
@@ -318,16 +315,23 @@ def _parse_file(
     return entries
 
 
-def _closed(block: ParsingFailedBlock, reason: str) -> Entry | None:
-    """The entry of a block whose closing brace is missing before the next entry, read up to
-    there (BibTeX reads the fields it found, then goes on at the next '@'), or None.
+def _reread(block: ParsingFailedBlock, unclosed: bool, percent: bool) -> Entry | None:
+    """The entry of a block the splitter refused that BibTeX reads, or None.
 
-    Only a block whose last value was complete is read so: the splitter was looking for the
-    ',' or '}' after it. A brace left open inside a value stays a problem.
+    Args:
+        block: The refused block.
+        unclosed: Its closing brace is missing before the next entry, and its last value was
+            complete (the splitter was looking for the ',' or '}' after it): BibTeX reads the
+            fields it found, then goes on at the next '@'. A brace left open inside a value
+            stays a problem.
+        percent: It ends ``%}`` after a comma (its last lines commented out with '%'): read up
+            to the '%', those lines being the comments they are meant as.
     """
-    if "Unexpected block start" not in reason or "field-value closing `,` or" not in reason:
-        return None
     raw = (block.raw or "").rstrip()
+    if percent:
+        raw = raw[: raw.rfind("%")].rstrip()
+    elif not unclosed:
+        return None
     closer = ")" if re.match(r"@\s*\w+\s*\(", raw) else "}"
     padded = "\n" * (block.start_line or 0) + raw + closer  # lines where they are in the file
     try:
@@ -336,6 +340,18 @@ def _closed(block: ParsingFailedBlock, reason: str) -> Entry | None:
     except Exception:  # noqa: BLE001 - the splitter's own bugs must not crash a build
         return None
     return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Entry) else None
+
+
+def _unclosed(entry: RawEntry, block: ParsingFailedBlock, lines: list[str]) -> Problem:
+    """The notice of an entry read up to the next entry, its closing brace missing."""
+    last = entry.line + (block.raw or "").rstrip().count("\n")
+    end = next((n for n in range(last, len(lines) + 1) if _AT_LINE.match(lines[n - 1])), last)
+    message = (
+        f"{_entry_head(block.raw)} is not closed: its closing brace is missing before line "
+        f"{end}, where the next entry starts; read up to there, as BibTeX does (expected a "
+        "'}' at its end)"
+    )
+    return Problem(message, *entry.at())
 
 
 def _define(
