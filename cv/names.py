@@ -284,18 +284,24 @@ def _same_word(a: str, b: str, *, full: bool) -> bool:
 
 
 def _firsts_agree(these: tuple[str, ...], those: tuple[str, ...], *, full: bool) -> bool:
-    """First names agree: the first word, then the shorter list's other words in order among
-    the longer's ("John Smith" ~ "John Q. Smith"; "John R. Smith" ≁ "John Q. Smith"), or the
+    """First names agree: the first word (the same when ``full``: both write it out), then the
+    shorter list's other words in order among the longer's, initials standing for words ("John
+    Smith" ~ "John Q. Smith" ~ "John Quincy Smith"; "John R. Smith" ≁ "John Q. Smith"); or the
     same letters written in one word or two ("Zhen Heng" ~ "Zhenheng" ~ "Zhen-Heng")."""
     if not these or not those:
         return these == those
-    if full and "".join(these).replace("-", "") == "".join(those).replace("-", ""):
+    joined = "".join(these).replace("-", "")
+    if full and joined == "".join(those).replace("-", "") and not _has_initial(these + those):
         return True
     if not _same_word(these[0], those[0], full=full):
         return False
     short, long = sorted((these[1:], those[1:]), key=len)
     rest = iter(long)
-    return all(any(_same_word(word, other, full=full) for other in rest) for word in short)
+    return all(any(_same_word(word, other, full=False) for other in rest) for word in short)
+
+
+def _has_initial(words: tuple[str, ...]) -> bool:
+    return any(_is_initial(word) for word in words)
 
 
 @dataclass(frozen=True)
@@ -308,8 +314,8 @@ class _Name:
 
     @property
     def full(self) -> bool:
-        """Every first name is written out (no initials)."""
-        return bool(self.first) and not any(_is_initial(word) for word in self.first)
+        """The (first) given name is written out, not an initial ("John Q." is, "J." not)."""
+        return bool(self.first) and not _is_initial(self.first[0])
 
     def last_keys(self) -> tuple[str, ...]:
         """Index keys: the last name without and with its particles ("berg", "vanderberg")."""
@@ -398,7 +404,8 @@ class OwnerMatcher:
             written = _words(first)
             if written and _words(last) and not any(_is_initial(word) for word in written):
                 swapped = _Name(_words(last, first=True), (), _words(first))
-                known = swapped.full and self._match_name(swapped, swapped_only_full=True)
+                whole = swapped.full and not _has_initial(swapped.first)
+                known = whole and self._match_name(swapped, swapped_only_full=True)
             self._seen[(first, last, True)] = known
         return known
 
