@@ -121,7 +121,7 @@ _LATEX_SYMBOLS = {
     r"\P": "¶",
 }
 _BREAK = "\x00"  # a line break while text is gathered, before whitespace is collapsed
-_TEXT_MARK = re.compile(r"[*_`]")
+_TEXT_MARK = re.compile(r"[*_`\[\]]")
 _SCRIPTED = re.compile(r"^\s*(?:javascript|data|vbscript):", re.I)
 
 
@@ -228,7 +228,7 @@ def _emphasis(marker: str, element: Element, resolve: Callable[[str], str]) -> s
             out.append(part)  # nothing to emphasise, or emphasised already (<b><strong>)
             continue
         if marker == "**":  # bold inside bold (<strong> **x** y</strong>) is the same bold
-            stripped = re.sub(r"(?<!\\)\*\*", "", stripped).strip()
+            stripped = re.sub(r"(?:\\\*){2}|(?<!\\)\*\*", "", stripped).strip()
         lead = part[: len(part) - len(part.lstrip())]
         trail = part[len(part.rstrip()) :]
         out.append(f"{lead}{marker}{stripped}{marker}{trail}")
@@ -248,7 +248,6 @@ def _link(element: Element, resolve: Callable[[str], str]) -> str:
     ):
         return label
     url = resolve(href).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    label = label.replace("[", "\\[").replace("]", "\\]")
     return f"[{label}]({url})"
 
 

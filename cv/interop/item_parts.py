@@ -32,6 +32,7 @@ __all__ = [
     "PATENT_NUMBER",
     "PATENT_OFFICE",
     "PATENT_STATUS",
+    "REVIEWING",
     "ROLE_WORDS",
     "SKILL",
     "SOFTWARE_STATS",
@@ -82,6 +83,10 @@ ROLE_WORDS = re.compile(
     r"intern|research(?:er)?|engineer|scientist|assistant|student|developer|fellow|visiting|analyst|"
     r"consultant|member|staff|lead|manager|professor|postdoc",
     re.I,
+)
+#: Reviewing and editing, which is service even under a heading of teaching ("ACL ARR Reviewer").
+REVIEWING = re.compile(
+    r"\breview(?:er|ers|ing)\b|program committee|\bPC member|area chair|\beditor\b", re.I
 )
 COURSE_CODE = re.compile(r"^([A-Z]{2,6}\s?\d{3,5}[A-Z]?),\s+")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

@@ -52,6 +52,7 @@ _RANGE = (
     rf"(?:\s*\((?P<now>now|present|current|ongoing)\))?"
 )
 _WRAPPERS = (
+    *(("**\\[", "\\]**"), ("\\[**", "**\\]"), ("*\\[", "\\]*"), ("\\[", "\\]")),
     *(("**[", "]**"), ("[**", "**]"), ("*[", "]*"), ("[*", "*]"), ("**(", ")**")),
     *(("[", "]"), ("**", "**"), ("*", "*"), ("_", "_"), ("`", "`"), ("(", ")"), ("", "")),
 )
@@ -119,6 +120,8 @@ def find_term(text: str) -> tuple[str, str] | None:
     if term is None:
         return None
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    rest = re.sub(r"\s*,\s*\)", ")", rest)  # (Master Course, Spring 2025) -> (Master Course)
+    rest = re.sub(r"\(\s*,?\s*\)", "", rest)
     rest = re.sub(r"^[\s,:;–—-]+|[\s,:;–—-]+$", "", rest)
     rest = re.sub(r"\s*,\s*,\s*", ", ", rest)
     return term, rest
