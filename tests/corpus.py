@@ -162,6 +162,8 @@ class HtmlPublication:
     authors: str = ""
     #: The venue line (where the templates put the year, or "forthcoming").
     venue: str = ""
+    #: The badge the templates show before the title (the entry's ``abbr``), not part of it.
+    badge: str = ""
     #: The names the templates mark as the owner's (``<strong class="owner">``).
     owner_marked: list[str] = field(default_factory=list)
     #: Every text of the entry (title, authors, venue, annotation, links).
@@ -232,6 +234,9 @@ class _CvHtml(HTMLParser):
             if open_tag == tag:
                 break
 
+    def _in(self, tag: str, class_name: str) -> bool:
+        return any(open_tag == tag and class_name in classes for open_tag, classes in self._stack)
+
     def handle_data(self, data: str) -> None:
         if not self.sections:
             return
@@ -243,7 +248,9 @@ class _CvHtml(HTMLParser):
         if self._pub is None:
             return
         self._pub.text += data
-        if self._capture == "title":
+        if self._capture == "title" and self._in("span", "badge"):
+            self._pub.badge += data
+        elif self._capture == "title":
             self._pub.title += data
         elif self._capture == "authors":
             self._pub.authors += data
@@ -268,6 +275,7 @@ def read_cv_html(text: str) -> list[HtmlSection]:
                 _squash(pub.text),
             )
             pub.group = _squash(pub.group)
+            pub.badge = _squash(pub.badge)
             pub.owner_marked = [_squash(name) for name in pub.owner_marked]
     return parser.sections
 
