@@ -141,9 +141,21 @@ def _theme(source: Source, name: str | None) -> Theme:
         ) from None
 
 
-def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
-    """Validate everything a build would read, and render the HTML, without writing anything."""
+def check(
+    data_dir: Path | str = "data", *, theme: str | None = None, strict: bool = False
+) -> Inputs:
+    """Validate everything a build would read, and render the HTML, without writing anything.
+
+    Args:
+        data_dir: The folder holding ``cv.yaml`` and the .bib files.
+        theme: A theme name that overrides the record's ``theme.name``.
+        strict: Turn what reading warns about into errors, as :func:`build` does.
+
+    Raises:
+        CVError: For any problem in the input (and, when ``strict``, any warning).
+    """
     inputs = read_inputs(Path(data_dir), theme)
+    refuse_warnings(inputs.warnings, strict)
     photo = photo_data_uri(inputs.source)
     record = inputs.source.record
     # The print variant runs the same templates; the web one only adds its fonts, cut to the
@@ -247,14 +259,23 @@ def _build(
     ]
     notes = [note for _, output, _ in made for note in output.notes]
 
-    if strict and warnings:
-        raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
+    refuse_warnings(warnings, strict)
     write_all_atomically([(out_dir / kind.file, output.data) for kind, output, _ in made])
     outputs = [
         Output(kind.name, out_dir / kind.file, len(output.data), output.pages, seconds)
         for kind, output, seconds in made
     ]
     return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
+
+
+def refuse_warnings(warnings: Sequence[str], strict: bool) -> None:
+    """Under ``--strict``, every warning is an error (each keeps its ``file:line:col``).
+
+    Raises:
+        CVError: When ``strict`` and there are warnings.
+    """
+    if strict and warnings:
+        raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

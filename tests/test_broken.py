@@ -383,6 +383,8 @@ def test_what_al_folio_builds_warns_and_strict_refuses(
     line = assert_one_located_error(run(data, out, "--strict"), data, case.where, case.message)
     assert line.endswith("(an error under --strict)")
     assert contents(out) == previous
+    checked = runner.invoke(app, ["check", "--data", str(data), "--strict", "--quiet"], env=EPOCH)
+    assert assert_one_located_error(checked, data, case.where, case.message) == line
 
 
 @pytest.mark.parametrize("case", sorted(WORKING))
