@@ -538,15 +538,20 @@ def measure_bib(
         try:
             built = build(data, out, only=["html"])
         except Exception as error:  # noqa: BLE001 - a failure of cv is a result here
-            result.error = describe_error(error).replace(str(data / "publications.bib"), str(bib))
+            result.error = _as_corpus_paths(describe_error(error), data, bib)
         else:
-            result.warnings = [
-                w.replace(str(data / "publications.bib"), str(bib)) for w in built.warnings
-            ]
+            result.warnings = [_as_corpus_paths(w, data, bib) for w in built.warnings]
             sections = read_cv_html((out / "cv.html").read_text(encoding="utf-8"))
             result.found = sum(len(section.publications) for section in sections)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _as_corpus_paths(text: str, data: Path, bib: Path) -> str:
+    """A message of the temporary record, naming the corpus file instead of its copy."""
+    return text.replace(str(data / "publications.bib"), str(bib)).replace(
+        str(data / "cv.yaml"), "(the minimal cv.yaml)"
+    )
 
 
 # --- over the corpus -----------------------------------------------------------------------------
