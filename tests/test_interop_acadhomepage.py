@@ -794,7 +794,7 @@ def test_a_heading_no_section_takes_becomes_a_custom_one(tmp_path: Path) -> None
         # Awards
         - *2021*, Best Paper Award, ICML
 
-        # 指导学生
+        # 爱好
         - 李雁姿
 
         # Hobbies
@@ -816,7 +816,7 @@ def test_a_heading_no_section_takes_becomes_a_custom_one(tmp_path: Path) -> None
             {"title": "Also a reviewer for many journals"},
         ],
     }
-    assert custom["section"] == {"title": "指导学生", "entries": [{"title": "李雁姿"}]}
+    assert custom["section"] == {"title": "爱好", "entries": [{"title": "李雁姿"}]}
     assert imported.record["sections"][:5] == [
         "about",
         "news",

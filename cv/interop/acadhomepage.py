@@ -57,9 +57,28 @@ _INTRO = BUILT_IN["about"]
 _WEAK_HEADINGS = {"experience": re.compile(r"^(?:current\s+|academic\s+)?positions?$", re.I)}
 
 
+#: Headings in Chinese, which many of these pages are written in (``# 🔥 重要事件``), by section.
+_CHINESE = {
+    "news": "新闻|动态|重要事件|消息|近期",
+    "publications": "论文|发表|著作",
+    "patents": "专利",
+    "education": "教育|学历",
+    "experience": "工作|经历|任职",
+    "awards": "荣誉|获奖|奖励|奖项",
+    "service": "服务|兼职|审稿",
+    "teaching": "教学|授课|课程",
+    "projects": "项目|课题",
+    "grants": "基金|资助",
+    "supervision": "学生|指导",
+    "talks": "报告|讲座",
+    "internships": "实习",
+    "skills": "技能",
+    "about": "简介|关于我|个人介绍",
+}
+
 #: The sections that take headings, with their patterns, in the order they are tried.
 _HEADINGS = [
-    (kind, re.compile(pattern, re.I))
+    (kind, re.compile(f"{pattern}|{_CHINESE[kind.key]}" if kind.key in _CHINESE else pattern, re.I))
     for kind, pattern in heading_patterns()
     if kind.read_markdown is not None
 ]

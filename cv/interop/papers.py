@@ -26,6 +26,7 @@ __all__ = [
     "is_paper_box",
     "paper_entry",
     "paper_from_lines",
+    "paper_year",
     "read_paper_box",
     "read_publication_line",
     "read_reference",
@@ -88,8 +89,10 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z]{1,12}\s?(?:-|'|’)\s?(\d{2})\b")
 #: A badge before a publication line: ```AAAI 2026``` (code), ``[CVPR 2024]``, ``**[TPAMI]**``.
 _LEAD_BADGE = re.compile(
-    r"^\s*(?:`([^`]{1,40})`|(?:\*\*)?\\?\[([^\]()]{1,40}?)\\?\](?:\*\*)?(?!\()|"
-    r"\*\*([A-Z][\w-]*\s?'?\d{2,4})\*\*)\s*[:,-]?\s+(?=\S)"
+    r"^\s*(?:(?:`([^`]{1,40})`|(?:\*\*)?\\?\[([^\]()]{1,40}?)\\?\](?:\*\*)?(?!\()|"
+    r"\*\*([A-Z][\w-]*\s?'?\d{2,4})\*\*)\s*[:,-]?\s+(?=\S)|"
+    r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}\s?(?:（[^）]{1,20}）|\([^)]{1,20}\))?)"
+    r"\s*[:-]?\s*(?=\*(?!\*)|\\?\[|[\"“]))"
 )
 _LABEL_ONLY = re.compile(r"\s*(?:citations?|cited by|google scholar citations?)\s*:?\s*", re.I)
 _VENUE_WORDS = re.compile(
@@ -252,7 +255,8 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
     if lead:
         badged = read_publication_line(text[lead.end() :])
         if badged is not None and not badged.get("badge"):
-            badged["badge"] = plain(lead.group(1) or lead.group(2) or lead.group(3)).strip()
+            badge = lead.group(1) or lead.group(2) or lead.group(3) or lead.group(4)
+            badged["badge"] = plain(badge).strip()
         return badged
     found = re.match(r"^(?:\*\*)?\[((?:\\.|[^\]])+)\]\(([^)\s]*)\)(?:\*\*)?\s*[,.]?\s*", text)
     bold_name = re.match(r"^\*\*([^*]+)\*\*\W{0,3},", text)  # **Me**, B. Title. Venue.
@@ -260,15 +264,18 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
         reference = read_reference(text)
         if reference is not None:
             return reference
-    if not found and not re.match(r'^(?:\*\*|["“])', text):
+    if not found and not re.match(r'^(?:\*|["“])', text):
         return read_reference(text)
     if found:
         title, url, rest = plain(found.group(1)), found.group(2), text[found.end() :]
     else:
-        found = re.match(r'^(?:\*\*(.+?)\*\*|["“](.+?)["”])\s*[,.]?\s*', text)
+        found = re.match(
+            r'^(?:\*\*(.+?)\*\*|["“](.+?)["”]|\*(?!\*)([^*]+?)(?<!\\)\*(?!\*))\s*[,.]?\s*', text
+        )
         if not found:
             return None
-        title, url, rest = plain(found.group(1) or found.group(2)), None, text[found.end() :]
+        head = found.group(1) or found.group(2) or found.group(3)
+        title, url, rest = _title_text(head), None, text[found.end() :]
     badges = list(re.finditer(r"(\*\*|\*|_)([^*_]*?(?:(?:19|20)\d{2}|'\d{2})[^*_]*?)\1", rest))
     badge = badges[-1] if badges else None
     paper: dict[str, Any] = {"title": title, "url": url, "annotation": [], "links": {}}
@@ -292,7 +299,8 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
             year = re.search(r"[,.]?\s*\(?((?:19|20)\d{2})\)?\.?\s*$", rest)
             if year:
                 paper["year"], authors_text = year.group(1), rest[: year.start()]
-    authors_text, venue = _trailing_venue(authors_text.strip(" ,"))
+    paper["links"] = {**_labelled_links(authors_text), **paper["links"]}
+    authors_text, venue = _trailing_venue(_drop_links(authors_text).strip(" ,."))
     if venue and "venue" not in paper:
         paper["venue"] = venue
     paper["authors"], paper["owners"] = authors_of(authors_text)
@@ -425,14 +433,19 @@ def _apa_authors(text: str) -> tuple[list[tuple[str, str]], list[str]] | None:
     return authors, owners
 
 
-def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
-    """The BibTeX entry of a paper; its key is made unique among ``keys`` (and added to them)."""
-    badge = paper.get("badge", "")
-    year, abbr = year_of(badge)
-    year = year or paper.get("year")
+def paper_year(paper: dict[str, Any]) -> str | None:
+    """The year a paper's parts give: its badge, its own, its venue line, its notes."""
+    year = year_of(paper.get("badge", ""))[0] or paper.get("year")
     if year is None:
         texts = [paper.get("venue", ""), *paper.get("annotation", [])]
         year = next((found for found, _ in map(year_of, texts) if found), None)
+    return year
+
+
+def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
+    """The BibTeX entry of a paper; its key is made unique among ``keys`` (and added to them)."""
+    abbr = year_of(paper.get("badge", ""))[1]
+    year = paper_year(paper)
     venue = paper.get("venue") or abbr
     links = dict(paper.get("links", {}))
     url = paper.get("url")

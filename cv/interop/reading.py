@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import ValidationError
 
 from cv.interop.files import BibEntry, Imported, Notice
-from cv.interop.item_parts import markdown_list
+from cv.interop.item_parts import YEAR, markdown_list
 from cv.interop.liquid import PageLine
 from cv.interop.markdown_items import Block
-from cv.interop.papers import paper_entry
+from cv.interop.papers import paper_entry, paper_year
 from cv.interop.text import plain
 
 if TYPE_CHECKING:
@@ -174,6 +174,9 @@ class PageReader:
 
     def add_paper(self, paper: dict[str, Any], line: int) -> None:
         """Add a paper read from a paper box or a publication line as a BibTeX entry."""
+        found = YEAR.search(self.subheading or "")  # ## 2026年: the papers of that year
+        if found and paper_year(paper) is None:
+            paper = {**paper, "year": found.group(1)}
         entry = paper_entry(paper, self.keys)
         self.papers.append(paper)
         if "year" not in entry.fields:

@@ -57,6 +57,7 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
         page.note(
             block.line, f"subheading '{block.text}' is not kept (the CV groups the section itself)"
         )
+        page.subheading = block.text  # a year in it (## 2026) is the year of the papers under it
         return
     if block.kind == "html":
         _read_box(page, heading, block)
