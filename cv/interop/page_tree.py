@@ -44,6 +44,7 @@ _KRAMDOWN_ATTRIBUTES = re.compile(r"^\s*\{:[^}]*\}\s*$")
 _MARKDOWN_INSIDE = re.compile(
     r"""<[a-z][^>]*\bmarkdown\s*=\s*["']?(?:1|block)["']?[^>]*>\s*$""", re.I
 )
+_CLOSING_ONLY = re.compile(r"^\s*(?:</[a-z][a-z0-9]*\s*>\s*)+$", re.I)
 _WIDGETS = ("script", "style", "iframe", "noscript", "template")
 
 
@@ -93,6 +94,8 @@ def _kramdown(lines: list[str]) -> list[tuple[int, str]]:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if _MARKDOWN_INSIDE.search(text) and following.strip():
             out.append((index + 1, ""))
+        elif _CLOSING_ONLY.match(text) and following.strip() and following.lstrip()[:1] != "<":
+            out.append((index + 1, ""))  # kramdown ends a block of HTML at its closing tag
     return out
 
 

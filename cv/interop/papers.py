@@ -243,6 +243,8 @@ def _title_text(line: str) -> str:
     """A title line without its emphasis, quotes and the period after it."""
     text = plain(line).strip()
     text = re.sub(r'^["“](.+)["”][.,]?$', r"\1", text)
+    # a document type of GB/T 7714 (Chinese references): Title[J]. Venue.
+    text = re.sub(r"\s*\[(?:[JCDMRPSNZA]|EB|[JCM]/OL|EB/OL)\]$", "", text.rstrip(" .,"))
     return text.rstrip(" .,")
 
 
@@ -254,7 +256,8 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
     lead = _LEAD_BADGE.match(text)
     if lead:
         badged = read_publication_line(text[lead.end() :])
-        if badged is not None and not badged.get("badge"):
+        number = re.fullmatch(r"\s*\\?\[?\d{1,4}\\?\]?\s*", lead.group())  # [1]: a number
+        if badged is not None and not badged.get("badge") and not number:
             badge = lead.group(1) or lead.group(2) or lead.group(3) or lead.group(4)
             badged["badge"] = plain(badge).strip()
         return badged
@@ -272,9 +275,9 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
         found = re.match(
             r'^(?:\*\*(.+?)\*\*|["“](.+?)["”]|\*(?!\*)([^*]+?)(?<!\\)\*(?!\*))\s*[,.]?\s*', text
         )
-        if not found:
-            return None
-        head = found.group(1) or found.group(2) or found.group(3)
+        head = (found.group(1) or found.group(2) or found.group(3)) if found else ""
+        if not found or re.fullmatch(r"\(?(?:19|20)\d{2}\)?", head.strip()):
+            return read_reference(text) if found else None  # *2023* Authors. Title. Venue.
         title, url, rest = _title_text(head), None, text[found.end() :]
     badges = list(re.finditer(r"(\*\*|\*|_)([^*_]*?(?:(?:19|20)\d{2}|'\d{2})[^*_]*?)\1", rest))
     badge = badges[-1] if badges else None
@@ -348,7 +351,7 @@ def read_reference(text: str) -> dict[str, Any] | None:
         rest = text[cut:]
     link = LINK.match(rest)
     if link and _title_link(link.group()):
-        paper["title"], paper["url"] = plain(link.group(1)).rstrip(" ."), link.group(2) or None
+        paper["title"], paper["url"] = _title_text(link.group(1)), link.group(2) or None
         rest = rest[link.end() :]
     else:
         end = _sentence_end(rest)

@@ -15,6 +15,7 @@ from cv.interop.papers import (
     LOREM,
     is_paper_box,
     paper_from_lines,
+    paper_year,
     read_paper_box,
     read_publication_line,
 )
@@ -69,6 +70,15 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
         page.note(block.line, "skipped the template's Lorem ipsum placeholder")
         return
     lines = [(line, part) for line, part in block.lines if part.strip()]
+    each = [read_publication_line(part) for _, part in lines] if len(lines) > 1 else []
+    if each and all(  # each line a reference of its own, with its year: not one paper's lines
+        paper is not None and paper.get("authors") and paper_year(paper) for paper in each
+    ):
+        for (line, _), paper in zip(lines, each, strict=True):  # a reference on each line
+            assert paper is not None
+            page.owner_names.update(paper.pop("owners", []))
+            page.add_paper(paper, line)
+        return
     parsed = read_publication_line(text) if len(lines) < 2 else None
     if parsed is None and len(lines) >= 2:
         paper, owners, _notes = paper_from_lines(lines)
