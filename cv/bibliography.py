@@ -312,7 +312,6 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_MACRO = re.compile(r"\\url\s*\{(.*)\}", re.S)
 _URL_ESCAPE = re.compile(r"\\([_%&#~$])")
 _URL_BREAK = re.compile(r"[\s\x00-\x1f\x7f]")
-_SPACES = re.compile(r" +")
 
 
 def _clean_url(value: str) -> str:
@@ -326,7 +325,8 @@ def _clean_url(value: str) -> str:
         if wrapped:
             value = wrapped.group(1).strip()
         value = _URL_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
-    value = _SPACES.sub(lambda spaces: "%20" * len(spaces.group()), value)
+    if " " in value:
+        value = value.replace(" ", "%20")
     if not value or _URL_BREAK.search(value):
         return ""
     return value
@@ -379,12 +379,12 @@ def _links(entry: RawEntry, base: str | None, notices: list[Problem]) -> tuple[L
 # Building and grouping
 
 #: The fields a publication shows decoded, where an unknown LaTeX command is worth a notice.
-_DECODED = (
+_DECODED = frozenset({
     "title", "author", "editor", "journal", "booktitle", "series", "abbr", "note", "award",
     "award_name", "annotation", "additional_info", "publisher", "address", "volume", "number",
     "issue", "pages", "chapter", "edition", "school", "institution", "organization",
     "howpublished", "type",
-)  # fmt: skip
+})  # fmt: skip
 
 
 _Uses = dict[tuple[str, bool], tuple[str, RawEntry, int]]
@@ -392,9 +392,10 @@ _Uses = dict[tuple[str, bool], tuple[str, RawEntry, int]]
 
 def _note_commands(entry: RawEntry, uses: _Uses) -> None:
     """Count the LaTeX commands of shown fields that are no LaTeX (a document's own macros)."""
-    for name in _DECODED:
-        value = entry.fields.get(name, "")
-        for command in unknown_commands(value) if "\\" in value else ():
+    for name, value in entry.fields.items():
+        if "\\" not in value or name not in _DECODED:
+            continue
+        for command in unknown_commands(value):
             first = uses.get(command)
             uses[command] = (first[0], first[1], first[2] + 1) if first else (name, entry, 1)
 

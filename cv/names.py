@@ -159,11 +159,13 @@ def read_names(raw: str, owner: OwnerMatcher) -> tuple[list[Author], list[BadNam
         comma or a stray brace as BibTeX reads it, names separated by commas ("Dong Yang, Fei
         Jiang, Wei Wu") as those names, anything else kept as its text.
     """
-    people: list[tuple[Person, str] | None] = []  # None: "and others"
+    authors: list[Author] = []
+    swappable: list[tuple[int, Person]] = []  # who may be the owner in the other order
+    found = False
     bad: list[BadName] = []
     for raw_name in split_multiple_persons_names(raw):
         if raw_name.strip().lower() == "others":
-            people.append(None)
+            authors.append(Author("et al.", is_others=True))
             continue
         bare, marks = strip_marks(raw_name)
         try:
@@ -171,14 +173,17 @@ def read_names(raw: str, owner: OwnerMatcher) -> tuple[list[Author], list[BadNam
         except InvalidNameError as error:
             persons, read_as = _read_loosely(bare, error.reason)
             bad.append(BadName(raw_name, error.reason, read_as))
-        people += [(person, marks) for person in persons if person.display]
-    found = [p is not None and owner.matches(p[0].first, p[0].last) for p in people]
-    if not any(found):  # no name as written: perhaps in the other order ("Sheng Yang")
-        found = [p is not None and owner.matches_swapped(p[0].first, p[0].last) for p in people]
-    authors = [
-        Author(p[0].display, is_owner, p[1]) if p else Author("et al.", is_others=True)
-        for p, is_owner in zip(people, found, strict=True)
-    ]
+        for person in persons:
+            if person.display:
+                is_owner = owner.matches(person.first, person.last)
+                found = found or is_owner
+                if not found and owner.may_be_swapped(person.first):
+                    swappable.append((len(authors), person))
+                authors.append(Author(person.display, is_owner, marks))
+    if not found:  # no name as written: perhaps in the other order ("Sheng Yang")
+        for index, person in swappable:
+            if owner.matches_swapped(person.first, person.last):
+                authors[index] = Author(person.display, True, authors[index].marks)
     return authors, bad
 
 
@@ -232,6 +237,7 @@ _PARTICLES = frozenset({
 _NATIVE_PART = re.compile(r"^(.*?\S)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     """Lower case, accents and special letters reduced to ASCII where possible."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
@@ -375,6 +381,7 @@ class OwnerMatcher:
     def __init__(self, variants: Sequence[str]) -> None:
         self._by_last: dict[str, list[_Name]] = {}
         self._scripts: set[str] = set()
+        self._last_names: set[str] = set()  # as written, folded: what a swapped first name is
         self._seen: dict[tuple[str, str, bool], bool] = {}
         for variant in variants:
             try:
@@ -384,6 +391,7 @@ class OwnerMatcher:
             script = _script_key(person.first, person.last)
             if script:
                 self._scripts.add(script)
+            self._last_names.add(_fold(person.last))
             for name in _split(person.first, person.last):
                 for key in name.last_keys():
                     self._by_last.setdefault(key, []).append(name)
@@ -394,6 +402,11 @@ class OwnerMatcher:
         if known is None:
             known = self._seen[(first, last, False)] = self._match(first, last)
         return known
+
+    def may_be_swapped(self, first: str) -> bool:
+        """A quick test before :meth:`matches_swapped`: ``first`` is one of the owner's last
+        names (folded), as a name written the other way round would have it."""
+        return first in self._last_names or _fold(first) in self._last_names
 
     def matches_swapped(self, first: str, last: str) -> bool:
         """Whether the name is the owner's read the other way round ("Sheng Yang" for the owner
