@@ -26,7 +26,8 @@ MAX_INCLUDE_DEPTH = 6
 MAX_INCLUDED = 4_000_000
 
 _INCLUDE = re.compile(
-    r"\{%-?\s*(?P<tag>include_relative|include)\s+(?P<name>[^\s%}]+)[^%]*?-?%\}", re.I
+    r"\{%-?\s*(?P<tag>include_relative|include)\s+(?P<name>(?:\{\{.*?\}\}|[^\s%}])+)[^%]*?-?%\}",
+    re.I,
 )
 _COMMENT_OPEN = re.compile(r"\{%-?\s*comment\s*-?%\}", re.I)
 _COMMENT_CLOSE = re.compile(r"\{%-?\s*endcomment\s*-?%\}", re.I)

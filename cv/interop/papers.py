@@ -270,7 +270,7 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
     if not found and not re.match(r'^(?:\*|["“])', text):
         return read_reference(text)
     if found:
-        title, url, rest = plain(found.group(1)), found.group(2), text[found.end() :]
+        title, url, rest = _title_text(found.group(1)), found.group(2), text[found.end() :]
     else:
         found = re.match(
             r'^(?:\*\*(.+?)\*\*|["“](.+?)["”]|\*(?!\*)([^*]+?)(?<!\\)\*(?!\*))\s*[,.]?\s*', text
@@ -449,6 +449,10 @@ def paper_entry(paper: dict[str, Any], keys: set[str]) -> BibEntry:
     """The BibTeX entry of a paper; its key is made unique among ``keys`` (and added to them)."""
     abbr = year_of(paper.get("badge", ""))[1]
     year = paper_year(paper)
+    short = year_of(paper.get("venue", ""))
+    if not abbr and short[0] and len(short[1].split()) <= 3:  # a venue line **NeurIPS 2024**
+        abbr = short[1]
+        paper = {**paper, "venue": short[1]}
     venue = paper.get("venue") or abbr
     links = dict(paper.get("links", {}))
     url = paper.get("url")
