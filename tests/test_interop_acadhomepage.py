@@ -1368,6 +1368,11 @@ def test_relative_links_resolve_against_the_sites_address_never_a_file() -> None
     assert without.entries[0].fields["url"] == "papers/a.pdf"  # the build does not link it
     assert "base_url" not in without.record
     assert "file:" not in yaml.safe_dump(without.record)
+    # GaoYucen: `[ English | [简体中文](/) ]` with no `url:`: the text, never raw Markdown
+    assert without.record["news"][0]["text"] == "see the outreach page"
+    assert any(
+        "links relative to the site ('/outreach/', ...)" in n.message for n in without.notices
+    )
 
 
 def _site(tmp_path: Path, about: str, files: dict[str, str]) -> Path:

@@ -619,6 +619,8 @@ def _finish(
     if page.entries and owners and owners != [record["name"]]:
         record["publications"]["highlight"] = highlight
     record["sections"] = _sections([(k, t) for k, t in order if k in BUILT_IN or k in custom])
+    if not site_address(config):
+        record = _unlinked(page, record)
     record = clean_record(record)
     for where, length in _long_texts(record):
         page.warn(
@@ -628,6 +630,32 @@ def _finish(
         )
     notices = sorted(page.notices, key=lambda notice: notice.line or 0)
     return Imported(record, page.entries, notices, files, page.source)
+
+
+_RELATIVE_LINK = re.compile(r"\[((?:\\.|[^\[\]\\])*)\]\((?![A-Za-z][A-Za-z0-9+.-]*:|#)([^)\s]*)\)")
+
+
+def _unlinked(page: PageReader, value: Any) -> Any:
+    """The record with links relative to a site whose address is unknown as their text.
+
+    Such a link (``[简体中文](/)``) leads nowhere in a PDF; the warning says how to keep it.
+    """
+    if isinstance(value, str):
+        found = _RELATIVE_LINK.search(value)
+        if found is None:
+            return value
+        if not any("relative links" in notice.message for notice in page.notices):
+            page.warn(
+                None,
+                f"links relative to the site ({found.group(2) or '/'!r}, ...) are kept as their "
+                "text: the site's address is not known (give `url:` in _config.yml, pass --config)",
+            )
+        return _RELATIVE_LINK.sub(lambda link: link.group(1), value)
+    if isinstance(value, dict):
+        return {key: _unlinked(page, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unlinked(page, item) for item in value]
+    return value
 
 
 def _long_texts(value: Any, where: str = "") -> list[tuple[str, int]]:

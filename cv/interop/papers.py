@@ -214,6 +214,13 @@ def paper_from_lines(
             whole["annotation"] = whole.get("annotation", []) + paper["annotation"]
             whole["links"] = {**paper["links"], **whole.get("links", {})}
             return whole, owners, notes
+    if rest:  # `TIFS'24` **Title**. or [S.1] [Title](url): the badge or number before the title
+        lead = _LEAD_BADGE.match(rest[0])
+        if lead and rest[0][lead.end() :].strip():
+            label = plain(next(group for group in lead.groups() if group)).strip()
+            if not re.fullmatch(r"[A-Z]?\.?\d{1,3}", label):
+                paper.setdefault("badge", label)
+            rest[0] = rest[0][lead.end() :]
     titles = [line for line in rest if not _venue_like(line)] or rest
     if titles:
         title_line = titles[0]
