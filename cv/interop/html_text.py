@@ -120,6 +120,7 @@ _LATEX_SYMBOLS = {
     r"\S": "§",
     r"\P": "¶",
 }
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BREAK = "\x00"  # a line break while text is gathered, before whitespace is collapsed
 _TEXT_MARK = re.compile(r"[*_`\[\]]")
 _SCRIPTED = re.compile(r"^\s*(?:javascript|data|vbscript):", re.I)
@@ -145,6 +146,9 @@ def latex_marks(text: str) -> str:
 
     def symbol(found: re.Match[str]) -> str:
         mark = found["mark"]
+        inside = found.start() > 0 and text[found.start() - 1] not in " ,*"
+        if mark.isdigit() and inside and found.end() < len(text) and text[found.end()] not in " ,":
+            return mark.translate(_SUPERSCRIPTS)  # C$^2$KD: a superscript inside a word
         return _LATEX_SYMBOLS.get(mark, "")
 
     return _LATEX_MARK.sub(symbol, text) if "$" in text else text

@@ -24,6 +24,7 @@ __all__ = [
     "author_score",
     "authors_of",
     "is_paper_box",
+    "links_of",
     "paper_entry",
     "paper_from_lines",
     "paper_year",
@@ -91,8 +92,14 @@ _SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z]{1,12}\s?(?:-|'|’)\s?(\d{2})\b")
 _LEAD_BADGE = re.compile(
     r"^\s*(?:(?:`([^`]{1,40})`|(?:\*\*)?\\?\[([^\]()]{1,40}?)\\?\](?:\*\*)?(?!\()|"
     r"\*\*([A-Z][\w-]*\s?'?\d{2,4})\*\*)\s*[:,-]?\s+(?=\S)|"
-    r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}\s?(?:（[^）]{1,20}）|\([^)]{1,20}\))?)"
+    r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}\s?(?:（[^）]{1,40}）|\([^)]{1,40}\))?)"
     r"\s*[:-]?\s*(?=\*(?!\*)|\\?\[|[\"“]))"
+)
+#: A note in parentheses after a title: ``(First-author, JCR Q1)``, ``(CCF-A)``, ``(Oral)``.
+_TITLE_NOTE = re.compile(
+    r"\s*[(（][^()（）]*(?:author|JCR|\bIF\b|IF[-=]|CCF|\bQ[1-4]\b|oral|spotlight|best|top)"
+    r"[^()（）]*[)）]\s*$",
+    re.I,
 )
 _LABEL_ONLY = re.compile(r"\s*(?:citations?|cited by|google scholar citations?)\s*:?\s*", re.I)
 _VENUE_WORDS = re.compile(
@@ -248,7 +255,8 @@ def _title_link(line: str) -> bool:
 
 def _title_text(line: str) -> str:
     """A title line without its emphasis, quotes and the period after it."""
-    text = plain(line).strip()
+    text = re.sub(r"^[-–—:]\s+", "", plain(line).strip())  # **-** Title
+    text = _TITLE_NOTE.sub("", text)  # Title(First-author, JCR Q1, IF-5.6)
     text = re.sub(r'^["“](.+)["”][.,]?$', r"\1", text)
     # a document type of GB/T 7714 (Chinese references): Title[J]. Venue.
     text = re.sub(r"\s*\[(?:[JCDMRPSNZA]|EB|[JCM]/OL|EB/OL)\]$", "", text.rstrip(" .,"))
@@ -264,9 +272,9 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
     if lead:
         badged = read_publication_line(text[lead.end() :])
         number = re.fullmatch(r"\s*\\?\[?\d{1,4}\\?\]?\s*", lead.group())  # [1]: a number
-        if badged is not None and not badged.get("badge") and not number:
-            badge = lead.group(1) or lead.group(2) or lead.group(3) or lead.group(4)
-            badged["badge"] = plain(badge).strip()
+        if badged is not None and not number:  # ``2025`` ``Neural Networks``: one badge
+            label = plain(lead.group(1) or lead.group(2) or lead.group(3) or lead.group(4))
+            badged["badge"] = " ".join(filter(None, [badged.get("badge"), label.strip()]))
         return badged
     found = re.match(r"^(?:\*\*)?\[((?:\\.|[^\]])+)\]\(([^)\s]*)\)(?:\*\*)?\s*[,.]?\s*", text)
     bold_name = re.match(r"^\*\*([^*]+)\*\*\W{0,3},", text)  # **Me**, B. Title. Venue.
@@ -336,7 +344,21 @@ def read_reference(text: str) -> dict[str, Any] | None:
     Returns:
         The parts of the paper, or None when the text does not begin with a list of authors.
     """
-    text = text.strip()
+    text = re.sub(r"\\?\[([JCDMRPSNZA])\\?\]\s*//\s*", r"[\1]. ", text.strip())  # [C]//Venue
+    quoted = re.match(
+        r'^(?P<authors>[^"“”]+?),?\s*["“](?P<title>[^"“”]{8,}?)[,.]?["”][,.]?\s*', text
+    )
+    if quoted and author_score(quoted["authors"]) >= 0.8:  # A, B, "Title," Venue, 2026.
+        names, owners = authors_of(quoted["authors"])
+        venue = plain(_drop_links(text[quoted.end() :])).strip(" .,")
+        found = {"authors": names, "owners": owners, "title": _title_text(quoted["title"])}
+        return {
+            "annotation": [],
+            "links": _labelled_links(text),
+            "url": None,
+            **found,
+            "venue": venue,
+        }
     paper: dict[str, Any] = {"annotation": [], "links": {}}
     lead = re.match(r"^(?:\*\*|\*|_)?\(?((?:19|20)\d{2})\)?(?:\*\*|\*|_)?[.:,]?\s+", text)
     if lead:
@@ -385,7 +407,12 @@ def _comma_reference(text: str, paper: dict[str, Any]) -> dict[str, Any] | None:
     if count == 0 or count >= len(parts) - 1:
         return None
     paper["authors"], paper["owners"] = authors_of(", ".join(parts[:count]))
-    title = parts[count]
+    stop = next(
+        (i for i in range(count + 1, len(parts)) if _venue_like(parts[i]) or "(" in parts[i]),
+        count + 1,
+    )  # a title with commas: Pricing, Dispatching, and Routing, Venue (VEN), 2026.
+    title = ", ".join(parts[count:stop])
+    parts[count:stop] = [title]
     end = _sentence_end(title)
     if end is not None:  # Title. Venue, 2025.
         parts.insert(count + 1, title[end:])
@@ -633,6 +660,11 @@ def _bibtex_name(name: str) -> str:
 def _only_links(line: str) -> bool:
     rest = LINK.sub("", line)
     return bool(LINK.search(line)) and not re.sub(r"[\s|/,·•\\\[\]]", "", rest)
+
+
+def links_of(line: str) -> dict[str, str]:
+    """The links of a line by the field their label names (``[PDF](..)`` -> ``pdf``)."""
+    return _labelled_links(line)
 
 
 def _labelled_links(line: str) -> dict[str, str]:

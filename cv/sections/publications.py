@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from cv.bibliography import group_publications, used_marks
 from cv.interop.item_parts import whole_text
+from cv.interop.markdown_items import Block
 from cv.interop.papers import (
     LOREM,
     is_paper_box,
+    links_of,
     paper_from_lines,
     paper_year,
     read_paper_box,
@@ -23,7 +25,6 @@ from cv.sections.base import SectionData, SectionKind, Trim
 from cv.views import Section, group_views, scholar_view
 
 if TYPE_CHECKING:
-    from cv.interop.markdown_items import Block
     from cv.interop.reading import PageReader
 
 
@@ -70,14 +71,7 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
         page.note(block.line, "skipped the template's Lorem ipsum placeholder")
         return
     lines = [(line, part) for line, part in block.lines if part.strip()]
-    each = [read_publication_line(part) for _, part in lines] if len(lines) > 1 else []
-    if each and all(  # each line a reference of its own, with its year: not one paper's lines
-        paper is not None and paper.get("authors") and paper_year(paper) for paper in each
-    ):
-        for (line, _), paper in zip(lines, each, strict=True):  # a reference on each line
-            assert paper is not None
-            page.owner_names.update(paper.pop("owners", []))
-            page.add_paper(paper, line)
+    if _read_references(page, heading, lines):
         return
     parsed = read_publication_line(text) if len(lines) < 2 else None
     if parsed is None and len(lines) >= 2:
@@ -93,6 +87,35 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     for child in block.children:
         parsed.setdefault("annotation", []).append(child.text)
     page.add_paper(parsed, block.line)
+
+
+def _read_references(page: PageReader, heading: str, lines: list[tuple[int, str]]) -> bool:
+    """Several references, one a line (each with its authors and year), in one paragraph or
+    box: each a paper, a line of links after one its links, other lines kept as text.
+
+    Returns:
+        Whether the lines were such references (and were read).
+    """
+    if len(lines) < 2:
+        return False
+    parsed = [(line, text, read_publication_line(text)) for line, text in lines]
+    papers = [
+        paper for _, _, paper in parsed if paper and paper.get("authors") and paper_year(paper)
+    ]
+    if len(papers) < 2 or len(papers) * 2 < len([1 for _, text, _ in parsed if "](" not in text]):
+        return False
+    found: list[tuple[int, dict[str, Any]]] = []
+    for line, text, paper in parsed:
+        if paper is not None and paper in papers:
+            found.append((line, paper))
+        elif found and links_of(text) and not re.sub(r"\[[^\]]*\]\([^)]*\)|[\s\\\[\]|,]", "", text):
+            found[-1][1]["links"] = {**links_of(text), **found[-1][1].get("links", {})}
+        else:
+            page.keep(heading, Block("paragraph", line, text))
+    for line, paper in found:
+        page.owner_names.update(paper.pop("owners", []))
+        page.add_paper(paper, line)
+    return True
 
 
 def _holds_papers(block: Block) -> bool:
@@ -111,6 +134,8 @@ def _read_box(page: PageReader, heading: str, block: Block) -> None:
     if not is_paper_box(block) and _holds_papers(block):
         for child in block.children:
             read_markdown(page, heading, child)
+        return
+    if _read_references(page, heading, block.lines):
         return
     box = read_paper_box(block)
     for line, message in box.notes:
