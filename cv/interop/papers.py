@@ -90,15 +90,22 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z]{1,12}\s?(?:-|'|’)\s?(\d{2})\b")
 #: A badge before a publication line: ```AAAI 2026``` (code), ``[CVPR 2024]``, ``**[TPAMI]**``.
 _LEAD_BADGE = re.compile(
-    r"^\s*(?:(?:`([^`]{1,40})`|(?:\*\*)?\\?\[([^\]()]{1,40}?)\\?\](?:\*\*)?(?!\()|"
-    r"\*\*([A-Z][\w-]*\s?'?\d{2,4})\*\*)\s*[:,-]?\s+(?=\S)|"
-    r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}\s?(?:（[^）]{1,40}）|\([^)]{1,40}\))?)"
+    r"^\s*(?:(?:`([^`]{1,80})`|(?:\*\*)?\\?\[([^\]()]{1,40}?)\\?\](?:\*\*)?(?!\()|"
+    r"\*\*([A-Z][\w-]*\s?'?\d{2,4})\*\*)\s*[:,.-]?\s+(?=\S)|"
+    r"([A-Z][\w&.-]*(?: (?:[A-Z][\w&.-]*|of|and|for|on|in)){0,8}\s?"
+    r"(?:（[^）]{1,60}）|\([^)]{1,60}\))?)"
     r"\s*[:-]?\s*(?=\*(?!\*)|\\?\[|[\"“]))"
 )
 #: A note in parentheses after a title: ``(First-author, JCR Q1)``, ``(CCF-A)``, ``(Oral)``.
 _TITLE_NOTE = re.compile(
     r"\s*[(（][^()（）]*(?:author|JCR|\bIF\b|IF[-=]|CCF|\bQ[1-4]\b|oral|spotlight|best|top)"
     r"[^()（）]*[)）]\s*$",
+    re.I,
+)
+#: A note on an author's part: ``(equal contribution)``, ``(co-first author)``.
+_ROLE_NOTE = re.compile(
+    r"\s*\(\s*(?:equal contribution|corresponding author|co-?first author|first author|"
+    r"equal|corresponding)[^)]*\)",
     re.I,
 )
 _LABEL_ONLY = re.compile(r"\s*(?:citations?|cited by|google scholar citations?)\s*:?\s*", re.I)
@@ -404,6 +411,16 @@ def _comma_reference(text: str, paper: dict[str, Any]) -> dict[str, Any] | None:
     count = 0
     while count < len(parts) and _name_piece(parts[count]):
         count += 1
+    if count == 0 and len(parts) > 3 and all(map(_name_piece, parts[1:3])):
+        names = 1  # Title, A One, B Two, **Me**, 2024 Venue (VEN)
+        while names < len(parts) and _name_piece(parts[names]):
+            names += 1
+        paper["authors"], paper["owners"] = authors_of(", ".join(parts[1:names]))
+        paper["title"], paper["url"] = _title_text(parts[0]), None
+        venue = plain(_drop_links(", ".join(parts[names:]))).strip(" .")
+        if venue:
+            paper["venue"] = venue
+        return paper
     if count == 0 or count >= len(parts) - 1:
         return None
     paper["authors"], paper["owners"] = authors_of(", ".join(parts[:count]))
@@ -582,7 +599,7 @@ def author_score(line: str) -> float:
     bold = "**" in line or "__" in line
     text = LINK.sub(lambda found: found.group(1), line)
     text = text.replace("**", "").replace("__", "").replace("\\*", "")
-    text = re.sub(r"[*†‡#§¶✉]+|\(\s*(?:equal contribution|corresponding)[^)]*\)", "", text)
+    text = re.sub(r"[*†‡#§¶✉+]+", "", re.sub(_ROLE_NOTE, "", text))
     text = re.sub(r",?\s+(?:and|&)\s+", ", ", text.strip().rstrip("."))
     tokens = [token.strip() for token in text.split(",") if token.strip()]
     if not tokens:
@@ -623,15 +640,15 @@ def authors_of(line: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Author names with their marks (``*``, ``†``), and the names set in bold (the owner)."""
     # ``**Name<sup>*</sup>**`` is bold in a browser, though CommonMark leaves its stars as text
     line = LINK.sub(lambda found: found.group(1), line.replace("\\*\\*", "**"))
-    line = re.sub(r"\(\s*(?:equal contribution|corresponding author)[^)]*\)", "", line, flags=re.I)
+    line = re.sub(_ROLE_NOTE, "", line)
     line = re.sub(r",?\s+(?:and|&)\s+", ", ", line.strip().rstrip("."))
     authors: list[tuple[str, str]] = []
     owners: list[str] = []
     for token in split_top(line, ","):
         bold = "**" in token or "__" in token
         token = token.replace("**", "").replace("__", "").replace("\\*", "*").strip()
-        marks_at = re.search(r"[*†‡#]+$", token)
-        marks = marks_at.group().replace("#", "") if marks_at else ""
+        marks_at = re.search(r"[*†‡#+]+$", token)
+        marks = marks_at.group().replace("#", "").replace("+", "*") if marks_at else ""
         name = plain(token[: marks_at.start()] if marks_at else token).strip(" ,")
         if re.fullmatch(r"(?:jr|sr|ii|iii|iv)\.?", name, re.I) and authors:
             authors[-1] = (f"{authors[-1][0]}, {name}", authors[-1][1] + marks)

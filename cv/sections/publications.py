@@ -89,7 +89,9 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     page.add_paper(parsed, block.line)
 
 
-def _read_references(page: PageReader, heading: str, lines: list[tuple[int, str]]) -> bool:
+def _read_references(
+    page: PageReader, heading: str, lines: list[tuple[int, str]], least: int = 2
+) -> bool:
     """Several references, one a line (each with its authors and year), in one paragraph or
     box: each a paper, a line of links after one its links, other lines kept as text.
 
@@ -102,7 +104,8 @@ def _read_references(page: PageReader, heading: str, lines: list[tuple[int, str]
     papers = [
         paper for _, _, paper in parsed if paper and paper.get("authors") and paper_year(paper)
     ]
-    if len(papers) < 2 or len(papers) * 2 < len([1 for _, text, _ in parsed if "](" not in text]):
+    texts = [text for _, text, _ in parsed if "](" not in text]  # lines that are not links
+    if len(papers) < least or len(papers) * 2 < len(texts):
         return False
     found: list[tuple[int, dict[str, Any]]] = []
     for line, text, paper in parsed:
@@ -135,7 +138,7 @@ def _read_box(page: PageReader, heading: str, block: Block) -> None:
         for child in block.children:
             read_markdown(page, heading, child)
         return
-    if _read_references(page, heading, block.lines):
+    if _read_references(page, heading, block.lines, least=1):  # a box of references
         return
     box = read_paper_box(block)
     for line, message in box.notes:
