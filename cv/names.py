@@ -226,6 +226,7 @@ _FOLD = str.maketrans(
 # is not taken for a first and a middle name.
 _WORD_SEPARATORS = re.compile(r"[\s.,'’]+")
 _HYPHENS = re.compile(r"\s*[-‐‑–]+\s*")
+_SQUASH = re.compile(r"[\s.,'’\-‐‑–]+")  # all that separates words and parts of words
 # Lower-case words before a last name ("van der Berg", "de la Cruz", "von Neumann"), also when
 # a file capitalises them ("A. Van Der Berg") or puts them after the first names ("Berg, Anna
 # van der").
@@ -427,6 +428,9 @@ class OwnerMatcher:
             script = _script_key(first, last)
             if script is not None:
                 return script in self._scripts
+        letters = _SQUASH.sub("", _fold(f"{first}{last}"))
+        if not any(key in letters for key in self._by_last):
+            return False  # no last name of the owner's in it: most co-authors
         return any(self._match_name(name) for name in _split(first, last))
 
     def _match_name(self, name: _Name, *, swapped_only_full: bool = False) -> bool:
