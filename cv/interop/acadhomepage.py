@@ -685,7 +685,7 @@ def _sections(order: list[tuple[str, str]]) -> list[Any] | None:
     retitled = {
         key: title
         for key, title in seen.items()
-        if key in BUILT_IN and key != "about" and title.casefold() != BUILT_IN[key].title.casefold()
+        if key in BUILT_IN and title.casefold() != BUILT_IN[key].title.casefold()
     }
     if keys == default and not retitled:
         return None

@@ -64,6 +64,15 @@ _LINK_FIELDS = {
     "arxiv": "arxiv",
     "doi": "doi",
     "url": "url",
+    "online": "url",
+    "link": "url",
+    "full text": "url",
+    "paper link": "pdf",
+    "pdf link": "pdf",
+    "arxiv link": "arxiv",
+    "publisher": "url",
+    "ieee": "url",
+    "acm": "url",
 }
 _ENTRY_TYPES = {
     "article",
