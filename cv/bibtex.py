@@ -116,6 +116,9 @@ MAX_FIELDS = 1_000_000
 (3 s and 250 MB a million), and a 50 MB file of ``a=b,`` would hold twelve million."""
 MAX_KEY = 200
 """Characters of an entry key: keys are quoted in messages and make the CV's link anchors."""
+MAX_APART = 20
+"""Fields of one entry read apart where a comma is missing before them: each is read from the
+rest of the value, so ten thousand would take minutes, and no entry misses twenty commas."""
 MAX_NAME = 100
 """Characters of an entry type or a field name (``inproceedings``, ``bdsk-url-1``)."""
 MAX_SHOWN_CHARS = 10_000
@@ -297,10 +300,12 @@ def _parse_file(
         elif isinstance(block, ParsingFailedBlock):
             line = (block.start_line or 0) + 1
             reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
-            unclosed = "Unexpected block start" in reason and "closing `,` or" in reason
+            unclosed = (
+                "Unexpected block start" in reason and "closing `,` or" in reason
+            ) or "reached end of file" in reason
             reread = _reread(block, unclosed, "after entry key `%`" in reason)
             if reread is not None:
-                entry = _raw_entry(reread, path, lines, problems, notices)
+                entry = _raw_entry(reread, path, lines, problems, notices, line - 1)
                 if entry is not None:
                     entries.append(entry)
                     if unclosed:
@@ -320,10 +325,10 @@ def _reread(block: ParsingFailedBlock, unclosed: bool, percent: bool) -> Entry |
 
     Args:
         block: The refused block.
-        unclosed: Its closing brace is missing before the next entry, and its last value was
-            complete (the splitter was looking for the ',' or '}' after it): BibTeX reads the
-            fields it found, then goes on at the next '@'. A brace left open inside a value
-            stays a problem.
+        unclosed: Its closing brace is missing before the next entry (or the end of the file),
+            and its last value was complete (the splitter was looking for the ',' or '}' after
+            it, or the block reads with a '}' added): BibTeX reads the fields it found, then
+            goes on at the next '@'. A brace left open inside a value stays a problem.
         percent: It ends ``%}`` after a comma (its last lines commented out with '%'): read up
             to the '%', those lines being the comments they are meant as.
     """
@@ -333,10 +338,9 @@ def _reread(block: ParsingFailedBlock, unclosed: bool, percent: bool) -> Entry |
     elif not unclosed:
         return None
     closer = ")" if re.match(r"@\s*\w+\s*\(", raw) else "}"
-    padded = "\n" * (block.start_line or 0) + raw + closer  # lines where they are in the file
     try:
         with _quiet_splitter():
-            blocks = bibtexparser.parse_string(padded, parse_stack=[]).blocks
+            blocks = bibtexparser.parse_string(raw + closer, parse_stack=[]).blocks
     except Exception:  # noqa: BLE001 - the splitter's own bugs must not crash a build
         return None
     return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Entry) else None
@@ -345,11 +349,11 @@ def _reread(block: ParsingFailedBlock, unclosed: bool, percent: bool) -> Entry |
 def _unclosed(entry: RawEntry, block: ParsingFailedBlock, lines: list[str]) -> Problem:
     """The notice of an entry read up to the next entry, its closing brace missing."""
     last = entry.line + (block.raw or "").rstrip().count("\n")
-    end = next((n for n in range(last, len(lines) + 1) if _AT_LINE.match(lines[n - 1])), last)
+    end = next((n for n in range(last + 1, len(lines) + 1) if _AT_LINE.match(lines[n - 1])), 0)
+    where = f"before line {end}, where the next entry starts" if end else "at the end of the file"
     message = (
-        f"{_entry_head(block.raw)} is not closed: its closing brace is missing before line "
-        f"{end}, where the next entry starts; read up to there, as BibTeX does (expected a "
-        "'}' at its end)"
+        f"{_entry_head(block.raw)} is not closed: its closing brace is missing {where}; read "
+        "up to there, as BibTeX does (expected a '}' at its end)"
     )
     return Problem(message, *entry.at())
 
@@ -382,10 +386,18 @@ def _define(
 
 
 def _raw_entry(
-    block: Entry, path: Path, lines: list[str], problems: list[Problem], notices: list[Problem]
+    block: Entry,
+    path: Path,
+    lines: list[str],
+    problems: list[Problem],
+    notices: list[Problem],
+    shift: int = 0,
 ) -> RawEntry | None:
-    """The raw entry of a block, or None (and a Problem) when its key cannot be one."""
-    line = (block.start_line or 0) + 1
+    """The raw entry of a block, or None (and a Problem) when its key cannot be one.
+
+    ``shift`` is the line the block starts on when it was split alone (:func:`_reread`).
+    """
+    line = (block.start_line or 0) + 1 + shift
     entry_type = block.entry_type.lower().replace("_", "-")
     entry = RawEntry(block.key.strip(), entry_type, (path, lines, line, "@"))
     if len(entry_type) > MAX_NAME:
@@ -410,7 +422,7 @@ def _raw_entry(
     commented: list[int] = []
     for item in block.fields:
         name = item.key.strip().lower()
-        field_line = (item.start_line if item.start_line is not None else line - 1) + 1
+        field_line = (item.start_line + shift if item.start_line is not None else line - 1) + 1
         if name.startswith("%"):
             commented.append(field_line)
             continue
@@ -644,6 +656,7 @@ def _resolve_entries(
     """
     for entry in entries:
         pending = list(entry.raw.items())
+        apart = 0  # fields read apart after a missing comma
         while pending:
             name, raw = pending.pop(0)
             what = f"field '{name}' of entry '{entry.key}'"
@@ -656,6 +669,15 @@ def _resolve_entries(
                 entry.broken = True  # not built: its other problems would only follow from this
                 continue
             if value.next_field is not None:
+                apart += 1
+                if apart > MAX_APART:
+                    message = (
+                        f"entry '{entry.key}' has more than {MAX_APART} fields without a comma "
+                        "before them; expected a comma between fields"
+                    )
+                    problems.append(Problem(message, *entry.at(name)))
+                    entry.broken = True
+                    break
                 following = _missing_comma(entry, name, raw, value.next_field, notices)
                 if following is not None:
                     pending.insert(0, following)

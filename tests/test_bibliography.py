@@ -6,6 +6,7 @@ import datetime
 import logging
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import pypdf
@@ -1007,3 +1008,48 @@ def test_a_url_in_howpublished_becomes_the_link(tmp_path: Path) -> None:
         tmp_path, "@misc{m, title={T}, author={Doe, Jane}, year=2022, howpublished={Blog post}}"
     )
     assert plain.links == ()
+
+
+# --------------------------------------------------------------------------------------------
+# What is read leniently stays quick on hostile input
+
+
+def test_thousands_of_unclosed_entries_are_read_quickly(tmp_path: Path) -> None:
+    text = "".join(f"@misc{{k{i}, title = {{T{i}}}, year = 2020\n" for i in range(5_000))
+    started = time.perf_counter()
+    publications, notices = noticed(tmp_path, text)
+    assert time.perf_counter() - started < 10
+    assert len(publications) == 5_000 and len(notices) == 5_000
+    assert str(notices[-1]).endswith(
+        ":5000:1: @misc entry 'k4999' is not closed: its closing brace is missing at the end of "
+        "the file; read up to there, as BibTeX does (expected a '}' at its end)"
+    )
+
+
+def test_thousands_of_fields_without_commas_are_refused_quickly(tmp_path: Path) -> None:
+    fields = " ".join(f"f{i} = {{v}}" for i in range(8_000))  # each read from the rest: minutes
+    started = time.perf_counter()
+    (message,) = problems_of(tmp_path, f"@misc{{k, title = {{T}}, abstract = {{A}} {fields}}}\n")
+    assert time.perf_counter() - started < 5
+    assert "entry 'k' has more than 20 fields without a comma before them" in message
+
+
+def test_a_huge_comment_and_unclosed_comments_are_quick(tmp_path: Path) -> None:
+    text = (
+        "@comment{" + "@misc{x, title = {y}}\n" * 9_000 + "}\n@misc{a, title = {A}}\n"
+        + "@comment{ {\n" * 2_000
+    )  # fmt: skip
+    started = time.perf_counter()
+    with pytest.raises(CVError) as caught:
+        load(tmp_path, text)
+    assert time.perf_counter() - started < 5
+    assert all(p.line and p.line > 9_000 for p in caught.value.problems)  # the unclosed ones
+
+
+def test_an_entry_of_commented_lines_is_quick(tmp_path: Path) -> None:
+    lines = "".join(f"%  f{i} = {{v}},\n" for i in range(50_000))
+    started = time.perf_counter()
+    publications, (notice,) = noticed(tmp_path, f"@misc{{k,\n  title = {{T}},\n{lines}}}\n")
+    assert time.perf_counter() - started < 5
+    assert [p.key for p in publications] == ["k"]
+    assert "lines 3, 4, 5, 6, 7, ... start with '%'" in notice.message
