@@ -176,6 +176,7 @@ def import_acadhomepage(
         else:
             parts[-1][2].append(block)
     _read_section(page, _INTRO, "", parts[0][2])
+    intro = bool(page.about or page.interests)  # text before the first heading: About leads
     order: list[tuple[str, str]] = []
     titles: dict[str, str] = {}  # the page's own sections: key -> title
     overflow: list[int] = []  # the lines of headings past MAX_CUSTOM sections of the page's own
@@ -189,6 +190,9 @@ def import_acadhomepage(
                 page.keep(shown, block)
             continue
         kind = next((kind for kind, pattern in _HEADINGS if pattern.search(title)), None)
+        taken = any(key == "about" for key, _ in order)
+        if kind is _INTRO and (taken or (intro and any(key != "about" for key, _ in order))):
+            kind = None  # About is placed already: `Research Interests` after News keeps its own
         if kind is None:
             kind = _custom_section(page, titles, title, number, blocks, overflow)
             if kind is None:
@@ -203,7 +207,7 @@ def import_acadhomepage(
             f"{more} than the {MAX_CUSTOM} sections of your own a record may have; "
             "their text is kept in `about` under them",
         )
-    return _finish(page, order, titles, config, site_dir)
+    return _finish(page, order, titles, config, site_dir, intro=intro)
 
 
 def heading_title(heading: str) -> str:
@@ -594,6 +598,8 @@ def _finish(
     titles: dict[str, str],
     config: dict[str, Any],
     site_dir: Path | None,
+    *,
+    intro: bool = True,
 ) -> Imported:
     files: dict[str, bytes] = {}
     record: dict[str, Any] = _person(page, config, site_dir, files)
@@ -618,7 +624,8 @@ def _finish(
         record["base_url"] = address
     if page.entries and owners and owners != [record["name"]]:
         record["publications"]["highlight"] = highlight
-    record["sections"] = _sections([(k, t) for k, t in order if k in BUILT_IN or k in custom])
+    shown = [(k, t) for k, t in order if k in BUILT_IN or k in custom]
+    record["sections"] = _sections(shown, about_first=intro)
     if not site_address(config):
         record = _unlinked(page, record)
     record = clean_record(record)
@@ -671,15 +678,17 @@ def _long_texts(value: Any, where: str = "") -> list[tuple[str, int]]:
     return [found for path, item in items for found in _long_texts(item, path)]
 
 
-def _sections(order: list[tuple[str, str]]) -> list[Any] | None:
+def _sections(order: list[tuple[str, str]], *, about_first: bool = True) -> list[Any] | None:
     """The record's ``sections`` when the homepage's order or titles differ from the defaults.
 
-    The page's own sections (``custom:``) take their place in the page's order.
+    The page's own sections (``custom:``) take their place in the page's order; About comes
+    first when the page begins with text, else where its heading is.
     """
     seen: dict[str, str] = {}
     for key, title in order:
         seen.setdefault(key, title)
-    keys = ["about", *[key for key in seen if key != "about"]]
+    keys = list(seen) if "about" in seen and not about_first else []
+    keys = keys or ["about", *[key for key in seen if key != "about"]]
     keys += [key for key in BUILT_IN if key not in keys]
     default = list(BUILT_IN)
     retitled = {

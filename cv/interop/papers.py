@@ -24,6 +24,7 @@ __all__ = [
     "author_score",
     "authors_of",
     "is_paper_box",
+    "is_title_link",
     "links_of",
     "paper_entry",
     "paper_from_lines",
@@ -261,6 +262,11 @@ def paper_from_lines(
         else:
             paper["annotation"].append(plain(line) if "](" not in line else line)
     return paper, owners, notes
+
+
+def is_title_link(line: str) -> bool:
+    """Whether a line is one link around a title (``[Title](url)``, not ``[PDF](url)``)."""
+    return _title_link(line)
 
 
 def _title_link(line: str) -> bool:

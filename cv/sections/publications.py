@@ -15,6 +15,7 @@ from cv.interop.markdown_items import Block
 from cv.interop.papers import (
     LOREM,
     is_paper_box,
+    is_title_link,
     links_of,
     paper_from_lines,
     paper_year,
@@ -100,6 +101,8 @@ def _read_references(
     """
     if len(lines) < 2:
         return False
+    if any(is_title_link(text) for _, text in lines):
+        return False  # [Title](url) on its own line: the lines of one paper
     parsed = [(line, text, read_publication_line(text)) for line, text in lines]
     papers = [
         paper for _, _, paper in parsed if paper and paper.get("authors") and paper_year(paper)
