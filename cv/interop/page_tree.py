@@ -44,7 +44,9 @@ _KRAMDOWN_ATTRIBUTES = re.compile(r"^\s*\{:[^}]*\}\s*$")
 _MARKDOWN_INSIDE = re.compile(
     r"""<[a-z][^>]*\bmarkdown\s*=\s*["']?(?:1|block)["']?[^>]*>\s*$""", re.I
 )
-_CLOSING_ONLY = re.compile(r"^\s*(?:</[a-z][a-z0-9]*\s*>\s*)+$", re.I)
+#: A line of closing tags, empty paragraphs or breaks only (``</div>``, ``<p></p>``, ``<br>``),
+#: after which kramdown reads Markdown again.
+_CLOSING_ONLY = re.compile(r"^\s*(?:(?:</[a-z][a-z0-9]*|<p>\s*</p|<br\s*/?)\s*>\s*)+$", re.I)
 _WIDGETS = ("script", "style", "iframe", "noscript", "template")
 
 

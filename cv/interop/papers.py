@@ -316,12 +316,13 @@ def read_publication_line(text: str) -> dict[str, Any] | None:
         if not found or re.fullmatch(r"\(?(?:19|20)\d{2}\)?", head.strip()):
             return read_reference(text) if found else None  # *2023* Authors. Title. Venue.
         title, url, rest = _title_text(head), None, text[found.end() :]
-    badges = list(re.finditer(r"(\*\*|\*|_)([^*_]*?(?:(?:19|20)\d{2}|'\d{2})[^*_]*?)\1", rest))
+    masked = re.sub(r"\]\([^)]*\)", lambda url: "]" + " " * (len(url.group()) - 1), rest)
+    badges = list(re.finditer(r"(\*\*|\*|_)([^*_]*?(?:(?:19|20)\d{2}|'\d{2})[^*_]*?)\1", masked))
     badge = badges[-1] if badges else None
     paper: dict[str, Any] = {"title": title, "url": url, "annotation": [], "links": {}}
     authors_text = rest
     if badge:
-        paper["badge"] = plain(badge.group(2)).strip(" ,.")
+        paper["badge"] = plain(rest[badge.start(2) : badge.end(2)]).strip(" ,.")
         authors_text = rest[: badge.start()]
         tail = rest[badge.end() :]
         paper["links"] = _labelled_links(tail)
@@ -655,6 +656,7 @@ def authors_of(line: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Author names with their marks (``*``, ``†``), and the names set in bold (the owner)."""
     # ``**Name<sup>*</sup>**`` is bold in a browser, though CommonMark leaves its stars as text
     line = LINK.sub(lambda found: found.group(1), line.replace("\\*\\*", "**"))
+    line = re.sub(r",(?=[^\s\d])", ", ", line)  # Huang L,**Chen J**: a name after each comma
     line = re.sub(_ROLE_NOTE, "", line)
     line = re.sub(r",?\s+(?:and|&)\s+", ", ", line.strip().rstrip("."))
     authors: list[tuple[str, str]] = []
