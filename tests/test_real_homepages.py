@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cv.interop.acadhomepage import section_of_heading
 from tests.corpus import (
     MAX_FORTHCOMING,
     MIN_OWNER_BOLD,
@@ -68,7 +69,20 @@ def test_no_markup_reaches_a_pdf(results: list[HomepageResult]) -> None:
 
 
 def test_every_heading_is_a_section_in_the_pages_order(results: list[HomepageResult]) -> None:
-    assert _listed(results, "headings_missing") == ""
+    """Every heading is a section of the CV, in the page's order. A second heading of a section
+    the CV shows once (``# Full Publication List`` after ``# Publications``, ``# Selected
+    Honors`` after ``# Selected Awards``) is that section: its entries are there."""
+    not_kept = []
+    for result in results:
+        for heading in result.headings_missing:
+            key = section_of_heading(heading)
+            earlier = result.truth.headings[: result.truth.headings.index(heading)]
+            if key is None or not any(
+                section_of_heading(other) == key and other in result.headings_found
+                for other in earlier
+            ):
+                not_kept.append(f"{result.site}: {heading}")
+    assert not_kept == []
     assert [r.site for r in results if r.error is None and not r.headings_in_order] == []
 
 

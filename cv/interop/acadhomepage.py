@@ -40,7 +40,7 @@ from cv.sections.base import SectionKind
 from cv.sections.custom import CustomSection, custom_kind
 from cv.sections.registry import BUILT_IN, heading_patterns
 
-__all__ = ["import_acadhomepage", "read_acadhomepage", "PLACEHOLDER_NAME"]
+__all__ = ["import_acadhomepage", "read_acadhomepage", "section_of_heading", "PLACEHOLDER_NAME"]
 
 PLACEHOLDER_NAME = "Your Name"
 
@@ -208,6 +208,12 @@ def import_acadhomepage(
             "their text is kept in `about` under them",
         )
     return _finish(page, order, titles, config, site_dir, intro=intro)
+
+
+def section_of_heading(heading: str) -> str | None:
+    """The key of the built-in section a heading of the page is read into, or None."""
+    title = heading_title(heading)
+    return next((kind.key for kind, pattern in _HEADINGS if pattern.search(title)), None)
 
 
 def heading_title(heading: str) -> str:
