@@ -470,6 +470,8 @@ def derive_highlight(name: str, native: str | None = None) -> list[str]:
         then the native form.
     """
     name, written_native = split_native(name)
+    if written_native and _script_key("", name) and not _script_key("", written_native):
+        name, written_native = written_native, name  # "罗梓巍 (Ziwei Luo)"
     natives = [form.strip() for form in (written_native, native) if form and form.strip()]
     try:
         person = parse_name(name)

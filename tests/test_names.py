@@ -241,6 +241,7 @@ def test_split_native() -> None:
     assert split_native("Ziwei Luo") == ("Ziwei Luo", None)
     assert derive_highlight("Ziwei Luo (罗梓巍)")[-1] == "罗梓巍"
     assert "Z. Luo" in derive_highlight("Ziwei Luo (罗梓巍)")
+    assert derive_highlight("罗梓巍 (Ziwei Luo)") == derive_highlight("Ziwei Luo (罗梓巍)")
 
 
 def _build_with(tmp_path: Path, record: str, bib: str) -> tuple[str, ...]:
