@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 from cv.bibliography import group_publications, used_marks
 from cv.interop.item_parts import whole_text
 from cv.interop.markdown_items import Block
+from cv.interop.paper_parts import is_title_link, links_of
 from cv.interop.papers import (
     LOREM,
     is_paper_box,
-    is_title_link,
-    links_of,
     paper_from_lines,
     paper_year,
     read_paper_box,
