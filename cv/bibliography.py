@@ -16,10 +16,11 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from cv.bibtex import MONTHS, RawEntry, collect_entries
-from cv.citation import DEFAULT_STYLE
+from cv.citation import DEFAULT_STYLE, to_text
 from cv.errors import CVError, Problem
 from cv.latex import latex_to_html, latex_to_text, unknown_commands
 from cv.links import ASSET_FIELDS, problem_with, resolve
+from cv.markup import inline
 from cv.names import Author, OwnerMatcher, derive_highlight, read_names, shorten
 
 __all__ = [
@@ -416,6 +417,19 @@ def _report_commands(uses: _Uses, notices: list[Problem]) -> None:
         notices.append(Problem(message, *entry.at(name), "write the text itself in the .bib file"))
 
 
+_MARKDOWN_OR_HTML = re.compile(r"[*_`\[<&]")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def _site_text(value: str) -> str:
+    """The text of a field al-folio shows as Markdown and HTML (``award``, ``annotation``,
+    ``additional_info``: "*More Information* can be [found here](...)<br>..."), without the
+    markup, so none of it reaches the CV as written."""
+    if not _MARKDOWN_OR_HTML.search(value):
+        return value
+    return to_text(inline(_HTML_TAG.sub(" ", value)))
+
+
 def _publication(
     entry: RawEntry,
     matcher: OwnerMatcher,
@@ -455,13 +469,13 @@ def _publication(
         selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
         links=links,
         note=text("note"),
-        award=text("award_name", "award"),
+        award=_site_text(text("award_name", "award")),
         google_scholar_id=fields.get("google_scholar_id", "").strip(),
         file=entry.file,
         line=entry.line,
         preview=fields.get("preview", "").strip(),
-        annotation=text("annotation"),
-        additional_info=text("additional_info"),
+        annotation=_site_text(text("annotation")),
+        additional_info=_site_text(text("additional_info")),
         editors=tuple(shorten(_authors(entry, matcher, notices, "editor"), max_authors)),
         publisher=text("publisher"),
         address=text("address"),

@@ -284,3 +284,25 @@ def test_a_relative_pdf_with_spaces_links_with_base_url(tmp_path: Path) -> None:
     assert [link.url for link in publication.links] == [
         "https://x.org/assets/pdf/2019%20tmap%20GenomeBiology"
     ]
+
+
+def test_al_folio_markdown_and_html_fields_show_their_text(tmp_path: Path) -> None:
+    # 1saacRankin/1saacRankin.github.io papers.bib, al-folio's example entries PhysRev.47.777
+    # and einstein1905movement: al-folio renders these fields as Markdown (annotation as HTML)
+    text = (
+        "@article{PhysRev.47.777,\n  title={Can Quantum-Mechanical Description?},\n"
+        "  additional_info={. *More Information* can be [found here](https://github.com/"
+        "alshedivat/al-folio/)},\n"
+        "  annotation={* Example use of superscripts<br>† Albert Einstein},\n}\n"
+        "@article{einstein1905movement,\n  title={Über die Bewegung},\n"
+        "  award={Albert Einstein receveid the **Nobel Prize in Physics** 1921},\n}\n"
+    )
+    publications, notices = read(tmp_path, text)
+    by_key = {p.key: p for p in publications}
+    physrev = by_key["PhysRev.47.777"]
+    assert physrev.additional_info == ". More Information can be found here"
+    assert physrev.annotation == "* Example use of superscripts † Albert Einstein"
+    assert by_key["einstein1905movement"].award == (
+        "Albert Einstein receveid the Nobel Prize in Physics 1921"
+    )
+    assert notices == []
