@@ -465,7 +465,7 @@ def _publication(
         journal=html("journal"),
         year=year,
         month=month,
-        abbr=text("abbr"),
+        abbr=" ".join(_HTML_TAG.sub(" ", text("abbr")).split()),  # al-folio's badge is HTML
         selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
         links=links,
         note=text("note"),

@@ -306,3 +306,10 @@ def test_al_folio_markdown_and_html_fields_show_their_text(tmp_path: Path) -> No
         "Albert Einstein receveid the Nobel Prize in Physics 1921"
     )
     assert notices == []
+
+
+def test_an_al_folio_badge_with_a_line_break(tmp_path: Path) -> None:
+    # 2lambda123/PJLab-ADG-pjlab-adg.github.io papers.bib: abbr={J. Intell. <br> Connect. Veh.}
+    text = "@article{k,\n  title={T},\n  abbr={J. Intell. <br> Connect. Veh.},\n}\n"
+    (publication,), _notices = read(tmp_path, text)
+    assert publication.abbr == "J. Intell. Connect. Veh."
