@@ -21,7 +21,16 @@ import cv
 from cv.bibliography import Publication, load_bibliography
 from cv.errors import Problem
 from cv.latex import unknown_commands
-from tests.corpus import ALFOLIO, LABBIB, BibResult, BibTruth, bib_files, measure_bib
+from tests.corpus import (
+    ALFOLIO,
+    LABBIB,
+    BibResult,
+    BibTruth,
+    bib_files,
+    find_leaks,
+    measure_bib,
+    pdf_text,
+)
 
 CORPUS = [(path, truth) for folder in (ALFOLIO, LABBIB) for path, truth in bib_files(folder)]
 
@@ -313,3 +322,18 @@ def test_an_al_folio_badge_with_a_line_break(tmp_path: Path) -> None:
     text = "@article{k,\n  title={T},\n  abbr={J. Intell. <br> Connect. Veh.},\n}\n"
     (publication,), _notices = read(tmp_path, text)
     assert publication.abbr == "J. Intell. Connect. Veh."
+
+
+def test_no_markup_of_any_al_folio_file_reaches_the_pdf(tmp_path: Path) -> None:
+    # Every al-folio file of the corpus in one record (a key in two files is two entries).
+    data = tmp_path / "data"
+    data.mkdir()
+    names = []
+    for path, _truth in CORPUS:
+        if path.parent == ALFOLIO:
+            (data / path.name).write_bytes(path.read_bytes())
+            names.append(path.name)
+    listed = "\n".join(f"    - {name}" for name in names)
+    (data / "cv.yaml").write_text(f"name: Corpus Reader\npublications:\n  bibtex:\n{listed}\n")
+    cv.build(data, tmp_path / "out", only=["cv"])
+    assert find_leaks(pdf_text(tmp_path / "out" / "cv.pdf")) == []
