@@ -59,33 +59,14 @@ _LIQUID_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 #: A label in bold on its own line, which heads the items after it as a subheading does.
 _LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,120}?):?\1:?")
 _INTRO = BUILT_IN["about"]
-#: Headings a section takes only when its items read as the section's: ``Positions`` may be
+#: A heading a section takes only when its items read as the section's: ``Positions`` may be
 #: one's jobs (dated) or the roles one holds (committees, societies: a section of its own).
-_WEAK_HEADINGS = {"experience": re.compile(r"^(?:current\s+|academic\s+)?positions?$", re.I)}
+_WEAK_HEADING = re.compile(r"^(?:current\s+|academic\s+)?positions?$", re.I)
 
-
-#: Headings in Chinese, which many of these pages are written in (``# 🔥 重要事件``), by section.
-_CHINESE = {
-    "news": "新闻|动态|重要事件|消息|近期",
-    "publications": "论文|发表|著作",
-    "patents": "专利",
-    "education": "教育|学历",
-    "experience": "工作|经历|任职",
-    "awards": "荣誉|获奖|奖励|奖项",
-    "service": "服务|兼职|审稿",
-    "teaching": "教学|授课|课程",
-    "projects": "项目|课题",
-    "grants": "基金|资助",
-    "supervision": "学生|指导",
-    "talks": "报告|讲座",
-    "internships": "实习",
-    "skills": "技能",
-    "about": "简介|关于我|个人介绍",
-}
 
 #: The sections that take headings, with their patterns, in the order they are tried.
 _HEADINGS = [
-    (kind, re.compile(f"{pattern}|{_CHINESE[kind.key]}" if kind.key in _CHINESE else pattern, re.I))
+    (kind, re.compile(pattern, re.I))
     for kind, pattern in heading_patterns()
     if kind.read_markdown is not None
 ]
@@ -318,8 +299,7 @@ def _read_or_own(
         return kind
     added = page.items.get(kind.key, [])[before:]
     undated = sum(not (item.get("start") or item.get("date")) for item in added)
-    weak = _WEAK_HEADINGS.get(kind.key)
-    if weak is not None and weak.search(title) and added:
+    if _WEAK_HEADING.search(title) and added:
         if undated * 2 <= len(added):
             page.note(line, f"section '{title}' read as {kind.title.lower()} (its items are dated)")
             return kind

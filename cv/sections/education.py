@@ -132,7 +132,7 @@ SECTION = SectionKind(
         },
         ("start", "end"),
     ),
-    heading=r"educations?|degrees?|academic background|\bstudies\b",
+    heading=r"educations?|degrees?|academic background|\bstudies\b|教育|学历",
     heading_rank=80,
     trims=(Trim(150, 2),),
     emoji="📖",

@@ -123,7 +123,7 @@ SECTION = SectionKind(
         },
         ("term",),
     ),
-    heading=r"teaching|\bcourses?\b|\bta\b",
+    heading=r"teaching|\bcourses?\b|\bta\b|教学|授课|课程",
     heading_rank=50,
     trims=(Trim(40, 3), Trim(90, 0)),
     read_markdown=read_markdown,
