@@ -430,6 +430,11 @@ def _site_text(value: str) -> str:
     return to_text(inline(_HTML_TAG.sub(" ", value)))
 
 
+def _badge(value: str) -> str:
+    """al-folio's ``abbr`` is HTML on the site: ``J. Intell. <br> Connect. Veh.`` is its text."""
+    return " ".join(_HTML_TAG.sub(" ", value).split()) if "<" in value else value
+
+
 def _publication(
     entry: RawEntry,
     matcher: OwnerMatcher,
@@ -465,7 +470,7 @@ def _publication(
         journal=html("journal"),
         year=year,
         month=month,
-        abbr=" ".join(_HTML_TAG.sub(" ", text("abbr")).split()),  # al-folio's badge is HTML
+        abbr=_badge(text("abbr")),
         selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
         links=links,
         note=text("note"),

@@ -379,7 +379,8 @@ def _define(
     elif bad is not None:
         problems.append(bad)
     else:
-        _note_undefined(macros, value.undefined, f"@string '{name}'", where)
+        if value.undefined:
+            _note_undefined(macros, value.undefined, f"@string '{name}'", where)
         macros.values[block.key.lower()] = value.text
         return
     macros.values[block.key.lower()] = ""  # defined: its uses are no further problem
@@ -662,7 +663,8 @@ def _resolve_entries(
             what = f"field '{name}' of entry '{entry.key}'"
             limit = MAX_SHOWN_CHARS if name in SHOWN_FIELDS else MAX_FIELD_CHARS
             value = _resolve_value(raw, macros, limit)
-            _spend(macros, value, what, entry.at(name), problems)
+            if value.expanded:  # where it is is found only when it is needed
+                _spend(macros, value, what, entry.at(name), problems)
             problem = _field_problem(entry, name, value, limit, what)
             if problem is not None:
                 problems.append(problem)
@@ -681,7 +683,7 @@ def _resolve_entries(
                 following = _missing_comma(entry, name, raw, value.next_field, notices)
                 if following is not None:
                     pending.insert(0, following)
-            else:
+            elif value.undefined:
                 _note_undefined(macros, value.undefined, what, entry.at(name))
             entry.fields[name] = value.text
 

@@ -169,7 +169,7 @@ def read_names(raw: str, owner: OwnerMatcher) -> tuple[list[Author], list[BadNam
             continue
         bare, marks = strip_marks(raw_name)
         try:
-            persons = [parse_name(bare)]
+            persons: Sequence[Person] = (parse_name(bare),)
         except InvalidNameError as error:
             persons, read_as = _read_loosely(bare, error.reason)
             bad.append(BadName(raw_name, error.reason, read_as))
@@ -383,6 +383,7 @@ class OwnerMatcher:
         self._by_last: dict[str, list[_Name]] = {}
         self._scripts: set[str] = set()
         self._last_names: set[str] = set()  # as written, folded: what a swapped first name is
+        self._lasts: re.Pattern[str] | None = None
         self._seen: dict[tuple[str, str, bool], bool] = {}
         for variant in variants:
             try:
@@ -428,8 +429,10 @@ class OwnerMatcher:
             script = _script_key(first, last)
             if script is not None:
                 return script in self._scripts
-        letters = _SQUASH.sub("", _fold(f"{first}{last}"))
-        if not any(key in letters for key in self._by_last):
+        if self._lasts is None:  # the owner's last names, as one pattern
+            keys = sorted(self._by_last, key=len, reverse=True)
+            self._lasts = re.compile("|".join(map(re.escape, keys)) if keys else "(?!)")
+        if not self._lasts.search(_SQUASH.sub("", _fold(f"{first}{last}"))):
             return False  # no last name of the owner's in it: most co-authors
         return any(self._match_name(name) for name in _split(first, last))
 
