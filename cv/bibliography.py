@@ -20,7 +20,6 @@ from cv.citation import DEFAULT_STYLE, to_text
 from cv.errors import CVError, Problem
 from cv.latex import latex_to_html, latex_to_text, unknown_commands
 from cv.links import ASSET_FIELDS, problem_with, resolve
-from cv.markup import inline
 from cv.names import Author, OwnerMatcher, derive_highlight, read_names, shorten
 
 __all__ = [
@@ -427,6 +426,8 @@ def _site_text(value: str) -> str:
     markup, so none of it reaches the CV as written."""
     if not _MARKDOWN_OR_HTML.search(value):
         return value
+    from cv.markup import inline  # markdown-it, only for the fields that need it
+
     return to_text(inline(_HTML_TAG.sub(" ", value)))
 
 
