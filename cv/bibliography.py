@@ -16,10 +16,10 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from cv.bibtex import MONTHS, RawEntry, collect_entries
-from cv.citation import DEFAULT_STYLE
+from cv.citation import DEFAULT_STYLE, to_text
 from cv.errors import CVError, Problem
 from cv.i18n import kind_title, word
-from cv.latex import latex_to_html, latex_to_text
+from cv.latex import latex_to_html, latex_to_text, unknown_commands
 from cv.links import ASSET_FIELDS, problem_with, resolve
 from cv.names import Author, OwnerMatcher, derive_highlight, read_names, shorten
 
@@ -31,6 +31,7 @@ __all__ = [
     "KIND_TITLES",
     "derive_highlight",
     "load_bibliography",
+    "owner_unmatched",
     "group_publications",
     "used_marks",
 ]
@@ -132,17 +133,18 @@ class PublicationGroup:
 
 
 def _authors(
-    entry: RawEntry, matcher: OwnerMatcher, problems: list[Problem], role: str = "author"
+    entry: RawEntry, matcher: OwnerMatcher, notices: list[Problem], role: str = "author"
 ) -> list[Author]:
-    """The decoded names of ``role`` (author or editor), with marks and owner flags."""
+    """The decoded names of ``role`` (author or editor), with marks and owner flags; a name
+    that is no BibTeX name is read as well as it can be, with a notice."""
     authors, bad = read_names(entry.fields.get(role, ""), matcher)
     for name in bad:
         message = (
-            f"cannot read {role} {_quoted(name.raw)} of entry '{entry.owner(role)}': "
-            f"{name.reason.lower()} (expected names separated by 'and', each 'First Last' or "
-            "'Last, First')"
+            f"{role} {_quoted(name.raw)} of entry '{entry.owner(role)}' is no BibTeX name "
+            f"({name.reason.lower()}): {name.read_as} (expected names separated by 'and', "
+            "each 'First Last' or 'Last, First')"
         )
-        problems.append(Problem(message, *entry.at(role)))
+        notices.append(Problem(message, *entry.at(role)))
     return authors
 
 
@@ -160,8 +162,12 @@ def _quoted(value: str) -> str:
 _ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2}))?(?:-[0-9]{1,2})?(?:T[0-9:]+)?(?:/.*)?", re.S)
 
 
-def _year(entry: RawEntry, problems: list[Problem]) -> tuple[int | None, int | None]:
-    """Year and month from ``year``/``month``, or from biblatex's ``date``."""
+def _year(entry: RawEntry, notices: list[Problem]) -> tuple[int | None, int | None]:
+    """Year and month from ``year``/``month``, or from biblatex's ``date``.
+
+    A value that is no date (``year = {1991,}``, ``{in press}``) is read as well as it can be,
+    with a notice: a year written in it is taken, else the work is forthcoming.
+    """
     year: int | None = None
     month: int | None = None
     if "date" in entry.fields:
@@ -171,45 +177,72 @@ def _year(entry: RawEntry, problems: list[Problem]) -> tuple[int | None, int | N
             year = int(match.group(1))
             month = int(match.group(2)) if match.group(2) else None
         elif "year" not in entry.fields:
+            year = _year_in(value)
             message = (
-                f"date {_quoted(value)} of entry '{entry.owner('date')}' is not a date "
-                "(expected YYYY, YYYY-MM or YYYY-MM-DD)"
+                f"date {_quoted(value)} of entry '{entry.owner('date')}' is not a date: "
+                f"{_read_year(year)} (expected YYYY, YYYY-MM or YYYY-MM-DD)"
             )
-            problems.append(Problem(message, *entry.at("date")))
+            notices.append(Problem(message, *entry.at("date")))
     if "year" in entry.fields:
         value = latex_to_text(entry.fields["year"])
         if re.fullmatch(r"[0-9]{1,4}", value):
             year = int(value)
         else:
+            year = _year_in(value)
             message = (
-                f"year {_quoted(value)} of entry '{entry.owner('year')}' is not a number "
-                "(expected a year like 2024)"
+                f"year {_quoted(value)} of entry '{entry.owner('year')}' is not a number: "
+                f"{_read_year(year)} (expected a year like 2024)"
             )
             other_digits = any(char.isdigit() and not char.isascii() for char in value)
             hint = (
                 "write it with the digits 0-9"
                 if other_digits
                 else "leave the year out for forthcoming work"
+                if year is None
+                else None
             )
-            problems.append(Problem(message, *entry.at("year"), hint))
+            notices.append(Problem(message, *entry.at("year"), hint))
     if "month" in entry.fields:
-        month = _month(entry, problems)
+        month = _month(entry, notices)
     return year, month
 
 
-def _month(entry: RawEntry, problems: list[Problem]) -> int | None:
+_YEAR_IN = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+_ANY_YEAR_IN = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _year_in(value: str) -> int | None:
+    """The first year written in a text ("1991," -> 1991), in any script's digits, or None."""
+    found = _YEAR_IN.search(value) or _ANY_YEAR_IN.search(value)
+    return int(found.group()) if found else None
+
+
+def _read_year(year: int | None) -> str:
+    return f"read as {year}" if year is not None else "left out, so it is listed as forthcoming"
+
+
+_MONTH_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(MONTHS) + r")", re.I)
+_ISO_MONTH = re.compile(r"[0-9]{4}-([0-9]{1,2})(?![0-9])")
+
+
+def _month(entry: RawEntry, notices: list[Problem]) -> int | None:
+    """The month, from a number, a name (``jan``, ``28–30 Mar``) or an ISO date; else None with
+    a notice."""
     value = latex_to_text(entry.fields["month"])
     number = re.match(r"[0-9]{1,2}(?![0-9])", value)  # int() reads any script's digits, and slowly
     if number and 1 <= int(number.group()) <= 12:
         return int(number.group())
-    word = re.match(r"[A-Za-z]{3}", value)
-    if word and word.group().lower() in MONTHS:
+    iso = _ISO_MONTH.match(value)
+    if iso and 1 <= int(iso.group(1)) <= 12:
+        return int(iso.group(1))
+    word = _MONTH_WORD.search(value[:200])
+    if word:
         return MONTHS.index(word.group().lower()) + 1
     message = (
-        f"month {_quoted(value)} of entry '{entry.owner('month')}' is not a month "
+        f"month {_quoted(value)} of entry '{entry.owner('month')}' is not a month: left out "
         "(expected jan–dec, 1–12 or a month name)"
     )
-    problems.append(Problem(message, *entry.at("month")))
+    notices.append(Problem(message, *entry.at("month")))
     return None
 
 
@@ -285,13 +318,18 @@ _URL_BREAK = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def _clean_url(value: str) -> str:
-    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> the address it means ("" for none)."""
+    """A URL as written in BibTeX (``\\url{}``, ``\\_``) -> the address it means ("" for none).
+
+    Spaces are written %20, as a browser sends al-folio's ``pdf = {My paper.pdf}``.
+    """
     value = value.strip()
     if "\\" in value or "{" in value:
         wrapped = _URL_MACRO.fullmatch(value)
         if wrapped:
             value = wrapped.group(1).strip()
         value = _URL_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+    if " " in value:
+        value = value.replace(" ", "%20")
     if not value or _URL_BREAK.search(value):
         return ""
     return value
@@ -343,18 +381,76 @@ def _links(entry: RawEntry, base: str | None, notices: list[Problem]) -> tuple[L
 # --------------------------------------------------------------------------------------------
 # Building and grouping
 
+#: The fields a publication shows decoded, where an unknown LaTeX command is worth a notice.
+_DECODED = frozenset({
+    "title", "author", "editor", "journal", "booktitle", "series", "abbr", "note", "award",
+    "award_name", "annotation", "additional_info", "publisher", "address", "volume", "number",
+    "issue", "pages", "chapter", "edition", "school", "institution", "organization",
+    "howpublished", "type",
+})  # fmt: skip
+
+
+_Uses = dict[tuple[str, bool], tuple[str, RawEntry, int]]
+
+
+def _note_commands(entry: RawEntry, uses: _Uses) -> None:
+    """Count the LaTeX commands of shown fields that are no LaTeX (a document's own macros)."""
+    for name, value in entry.fields.items():
+        if "\\" not in value or name not in _DECODED:
+            continue
+        for command in unknown_commands(value):
+            first = uses.get(command)
+            uses[command] = (first[0], first[1], first[2] + 1) if first else (name, entry, 1)
+
+
+def _report_commands(uses: _Uses, notices: list[Problem]) -> None:
+    """A notice for each unknown command, at its first use, with how many fields use it."""
+    for (command, argument), (name, entry, count) in uses.items():
+        shown = (
+            "it is left out and its argument shown"
+            if argument
+            else f"it is shown as its name, '{command}'"
+        )
+        more = f" (and {count - 1:,} more field{'s' if count > 2 else ''})" if count > 1 else ""
+        message = (
+            f"{name} of entry '{entry.owner(name)}'{more} uses '\\{command}', which is no LaTeX "
+            f"command cv knows (a macro of the document?): {shown}"
+        )
+        notices.append(Problem(message, *entry.at(name), "write the text itself in the .bib file"))
+
+
+_MARKDOWN_OR_HTML = re.compile(r"[*_`\[<&]")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def _site_text(value: str) -> str:
+    """The text of a field al-folio shows as Markdown and HTML (``award``, ``annotation``,
+    ``additional_info``: "*More Information* can be [found here](...)<br>..."), without the
+    markup, so none of it reaches the CV as written."""
+    if not _MARKDOWN_OR_HTML.search(value):
+        return value
+    from cv.markup import inline  # markdown-it, only for the fields that need it
+
+    return to_text(inline(_HTML_TAG.sub(" ", value)))
+
+
+def _badge(value: str) -> str:
+    """al-folio's ``abbr`` is HTML on the site: ``J. Intell. <br> Connect. Veh.`` is its text."""
+    return " ".join(_HTML_TAG.sub(" ", value).split()) if "<" in value else value
+
 
 def _publication(
     entry: RawEntry,
     matcher: OwnerMatcher,
     max_authors: int,
     problems: list[Problem],
+    notices: list[Problem],
     links: tuple[Link, ...] = (),
 ) -> Publication | None:
     """Build one publication; report its problems (and return None if it has no title)."""
     fields = entry.fields
-    year, month = _year(entry, problems)
-    every_author = _authors(entry, matcher, problems)
+    year, month = _year(entry, notices)
+    every_author = _authors(entry, matcher, notices)
     authors = shorten(every_author, max_authors)
     title = latex_to_html(fields.get("title", ""))
     if not title:
@@ -380,18 +476,18 @@ def _publication(
         journal=html("journal"),
         year=year,
         month=month,
-        abbr=text("abbr"),
+        abbr=_badge(text("abbr")),
         selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
         links=links,
         note=text("note"),
-        award=text("award_name", "award"),
+        award=_site_text(text("award_name", "award")),
         google_scholar_id=fields.get("google_scholar_id", "").strip(),
         file=entry.file,
         line=entry.line,
         preview=fields.get("preview", "").strip(),
-        annotation=text("annotation"),
-        additional_info=text("additional_info"),
-        editors=tuple(shorten(_authors(entry, matcher, problems, "editor"), max_authors)),
+        annotation=_site_text(text("annotation")),
+        additional_info=_site_text(text("additional_info")),
+        editors=tuple(shorten(_authors(entry, matcher, notices, "editor"), max_authors)),
         publisher=text("publisher"),
         address=text("address"),
         booktitle=html("booktitle"),
@@ -428,32 +524,72 @@ def load_bibliography(
         max_authors: Longer author lists are shortened with "et al."; below 1, no limit.
         link_base: The web address relative links (``pdf = {paper.pdf}``) resolve against
             (:func:`cv.links.link_base`); without one they are not made links.
-        notices: Where to add what does not stop a build: each link that cannot be made.
+        notices: Where to add what does not stop a build (``--strict`` makes it an error):
+            each link that cannot be made, and what al-folio reads but the files should not
+            say (:func:`cv.bibtex.collect_entries`), such as a key used twice, an undefined
+            macro or a LaTeX command that is no LaTeX.
 
     Returns:
-        Every entry except pure crossref targets, sorted by year and month, newest first;
+        Every entry except a ``@proceedings`` that entries crossref, has no authors and was
+        not edited by the owner (it only lends its fields to its papers), sorted by year and
+        month, newest first;
         entries without a year come first (forthcoming). Ties keep the files' order.
 
     Raises:
         CVError: With every problem of every file, each located at file:line:column.
     """
     problems: list[Problem] = []
-    entries, targets = collect_entries(paths, problems)
+    found: list[Problem] = []
+    entries, targets = collect_entries(paths, problems, found)
     matcher = OwnerMatcher(highlight)
+    commands: _Uses = {}
     publications = []
     for entry in entries:
-        if entry.broken:
-            continue  # a field was refused: what else it has to say would follow from that
-        if entry.key.casefold() in targets and "author" not in entry.fields:
-            continue  # a proceedings volume or book that only lends its fields to others
-        links = _links(entry, link_base, notices if notices is not None else [])
-        publication = _publication(entry, matcher, max_authors, problems, links)
+        if entry.broken or entry.commented:
+            continue  # a field was refused (or all commented out): noticed where it was read
+        if entry.key.casefold() in targets and _lends_only(entry, matcher):
+            continue  # a proceedings volume that only lends its fields to its papers
+        links = _links(entry, link_base, found)
+        publication = _publication(entry, matcher, max_authors, problems, found, links)
         if publication is not None:
             publications.append(publication)
+            _note_commands(entry, commands)
     if problems:
         # A value inherited by crossref is reported where it is written, once for all.
         raise CVError(dict.fromkeys(problems))
+    _report_commands(commands, found)
+    if notices is not None:
+        notices += dict.fromkeys(found)
     return sorted(publications, key=_newest_first, reverse=True)
+
+
+def owner_unmatched(publications: Sequence[Publication]) -> tuple[str, int, int] | None:
+    """When publications list authors but the owner is none of them: the name listed in most
+    of them, in how many, of how many with authors (``None`` when the owner is found, or no
+    publication names anyone)."""
+    listed: dict[str, int] = {}
+    total = 0
+    for publication in publications:
+        people = [a for a in (*publication.authors, *publication.editors) if not a.is_others]
+        if any(author.is_owner for author in people):
+            return None
+        total += bool(people)
+        for name in dict.fromkeys(author.name for author in people):
+            listed[name] = listed.get(name, 0) + 1
+    if not listed:
+        return None
+    name = max(listed, key=lambda n: listed[n])  # the first listed of the most frequent
+    return name, listed[name], total
+
+
+def _lends_only(target: RawEntry, matcher: OwnerMatcher) -> bool:
+    """Whether a crossref target is only a proceedings volume its papers name: a
+    ``@proceedings`` without authors that the owner did not edit. An edited ``@book`` that
+    chapters crossref is a work of its own, listed as BibTeX and al-folio list it."""
+    if "author" in target.fields or target.entry_type not in ("proceedings", "mvproceedings"):
+        return False
+    editors, _bad = read_names(target.fields.get("editor", ""), matcher)
+    return not any(editor.is_owner for editor in editors)
 
 
 def used_marks(publications: Iterable[Publication]) -> str:

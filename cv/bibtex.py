@@ -4,6 +4,16 @@ bibtexparser splits the files into blocks; everything it leaves out is done here
 values: ``@string`` macros and ``#`` concatenation, month macros, ``crossref`` inheritance,
 duplicate keys across files and in any case, and limits on what a file may hold. Nothing here
 decodes LaTeX: :mod:`cv.bibliography` decodes only the fields a CV shows.
+
+What al-folio (jekyll-scholar on bibtex-ruby) builds is read, with a located notice where the
+file says something twice or names what it never defines (``--strict`` makes notices errors):
+
+- a key used twice keeps both entries, as bibtex-ruby does; the later one is renamed
+  (``key-2``) so the CV's anchors stay unique, and a ``crossref`` to the key means the first;
+- a field set twice keeps its first value, as BibTeX does;
+- an undefined ``@string`` macro stands for its own name, as bibtex-ruby leaves it;
+- ``@comment{...}`` hides everything between its braces, entries too (al-folio's own example
+  entries are often kept that way), as bibtex-ruby reads it.
 """
 
 from __future__ import annotations
@@ -61,6 +71,8 @@ class RawEntry:
     origin: dict[str, str] = field(default_factory=dict)
     #: A field was refused (too long, control characters): the entry is not built.
     broken: bool = False
+    #: Every field is commented out with '%' (the whole entry was): the entry is not built.
+    commented: bool = False
 
     @property
     def file(self) -> Path:
@@ -104,6 +116,9 @@ MAX_FIELDS = 1_000_000
 (3 s and 250 MB a million), and a 50 MB file of ``a=b,`` would hold twelve million."""
 MAX_KEY = 200
 """Characters of an entry key: keys are quoted in messages and make the CV's link anchors."""
+MAX_APART = 20
+"""Fields of one entry read apart where a comma is missing before them: each is read from the
+rest of the value, so ten thousand would take minutes, and no entry misses twenty commas."""
 MAX_NAME = 100
 """Characters of an entry type or a field name (``inproceedings``, ``bdsk-url-1``)."""
 MAX_SHOWN_CHARS = 10_000
@@ -225,13 +240,40 @@ def _control_problem(
 
 _LONG_WORD = re.compile(r"([^\s`]{40})[^\s`]{4,}")
 _HYPHENATED_TYPE = re.compile(r"^[ \t]*@\w+(?:-\w+)+(?=[ \t]*[{(])", re.M)
+_AT_LINE = re.compile(r"[ \t]*@")
+_COMMENT_HEAD = re.compile(r"@[ \t]*comment[ \t]*([{(])", re.I)
+_PAREN_OR_BRACE = re.compile(r"(?<!\\)[{})]")
+_NOT_LINE_END = re.compile(r"[^\n]")
 
 
-def _parse_file(path: Path, text: str, macros: _Macros, problems: list[Problem]) -> list[RawEntry]:
+def _blank_comments(text: str) -> str:
+    """``text`` with what ``@comment{...}`` holds turned into spaces (line ends kept).
+
+    bibtex-ruby skips a comment's braces whole; the splitter stops at an ``@`` that starts a
+    line inside them ("Unexpected block start"), which is how al-folio's example entries are
+    kept. An unclosed comment is left for the splitter to report.
+    """
+    pieces: list[str] = []
+    position = 0
+    while (head := _COMMENT_HEAD.search(text, position)) is not None:
+        opener = head.end() - 1
+        braced = head.group(1) == "{"
+        end = _closing(text, opener, _BRACE if braced else _PAREN_OR_BRACE, "}" if braced else ")")
+        if end >= len(text):
+            break
+        pieces += [text[position : opener + 1], _NOT_LINE_END.sub(" ", text[opener + 1 : end])]
+        position = end
+    return "".join(pieces) + text[position:] if pieces else text
+
+
+def _parse_file(
+    path: Path, text: str, macros: _Macros, problems: list[Problem], notices: list[Problem]
+) -> list[RawEntry]:
     """Split one file: define its macros, collect its entries, report its broken blocks."""
     # The splitter only knows \w+ entry types: "@proceedings-paper{" would vanish into a
     # comment. Same-length stand-ins keep every line and column where it was.
     text = _HYPHENATED_TYPE.sub(lambda m: m.group().replace("-", "_"), text)
+    text = _blank_comments(text)
     try:
         with _quiet_splitter():
             library = bibtexparser.parse_string(text, parse_stack=[])
@@ -250,14 +292,25 @@ def _parse_file(path: Path, text: str, macros: _Macros, problems: list[Problem])
             block = block.ignore_error_block
         if isinstance(block, String):
             where = _locate((path, lines, (block.start_line or 0) + 1, "@"))
-            _define(block, where, macros, problems)
+            _define(block, where, macros, problems, notices)
         elif isinstance(block, Entry):
-            entry = _raw_entry(block, path, lines, problems)
+            entry = _raw_entry(block, path, lines, problems, notices)
             if entry is not None:
                 entries.append(entry)
         elif isinstance(block, ParsingFailedBlock):
             line = (block.start_line or 0) + 1
             reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
+            unclosed = (
+                "Unexpected block start" in reason and "closing `,` or" in reason
+            ) or "reached end of file" in reason
+            reread = _reread(block, unclosed, "after entry key `%`" in reason)
+            if reread is not None:
+                entry = _raw_entry(reread, path, lines, problems, notices, line - 1)
+                if entry is not None:
+                    entries.append(entry)
+                    if unclosed:
+                        notices.append(_unclosed(entry, block, lines))
+                    continue
             # The splitter quotes what it found whole: a key or "@..." may be thousands long.
             reason = _visible(_LONG_WORD.sub(r"\1...", reason.strip()))
             reason = reason if len(reason) <= 300 else reason[:297] + "..."
@@ -267,8 +320,50 @@ def _parse_file(path: Path, text: str, macros: _Macros, problems: list[Problem])
     return entries
 
 
+def _reread(block: ParsingFailedBlock, unclosed: bool, percent: bool) -> Entry | None:
+    """The entry of a block the splitter refused that BibTeX reads, or None.
+
+    Args:
+        block: The refused block.
+        unclosed: Its closing brace is missing before the next entry (or the end of the file),
+            and its last value was complete (the splitter was looking for the ',' or '}' after
+            it, or the block reads with a '}' added): BibTeX reads the fields it found, then
+            goes on at the next '@'. A brace left open inside a value stays a problem.
+        percent: It ends ``%}`` after a comma (its last lines commented out with '%'): read up
+            to the '%', those lines being the comments they are meant as.
+    """
+    raw = (block.raw or "").rstrip()
+    if percent:
+        raw = raw[: raw.rfind("%")].rstrip()
+    elif not unclosed:
+        return None
+    closer = ")" if re.match(r"@\s*\w+\s*\(", raw) else "}"
+    try:
+        with _quiet_splitter():
+            blocks = bibtexparser.parse_string(raw + closer, parse_stack=[]).blocks
+    except Exception:  # noqa: BLE001 - the splitter's own bugs must not crash a build
+        return None
+    return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Entry) else None
+
+
+def _unclosed(entry: RawEntry, block: ParsingFailedBlock, lines: list[str]) -> Problem:
+    """The notice of an entry read up to the next entry, its closing brace missing."""
+    last = entry.line + (block.raw or "").rstrip().count("\n")
+    end = next((n for n in range(last + 1, len(lines) + 1) if _AT_LINE.match(lines[n - 1])), 0)
+    where = f"before line {end}, where the next entry starts" if end else "at the end of the file"
+    message = (
+        f"{_entry_head(block.raw)} is not closed: its closing brace is missing {where}; read "
+        "up to there, as BibTeX does (expected a '}' at its end)"
+    )
+    return Problem(message, *entry.at())
+
+
 def _define(
-    block: String, where: tuple[Path, int, int], macros: _Macros, problems: list[Problem]
+    block: String,
+    where: tuple[Path, int, int],
+    macros: _Macros,
+    problems: list[Problem],
+    notices: list[Problem],
 ) -> None:
     """Define a ``@string`` macro; one too long or holding control characters is left empty."""
     name = _visible(block.key)
@@ -284,17 +379,26 @@ def _define(
     elif bad is not None:
         problems.append(bad)
     else:
-        _report_undefined(value.undefined, f"@string '{name}'", where, problems)
+        if value.undefined:
+            _note_undefined(macros, value.undefined, f"@string '{name}'", where)
         macros.values[block.key.lower()] = value.text
         return
     macros.values[block.key.lower()] = ""  # defined: its uses are no further problem
 
 
 def _raw_entry(
-    block: Entry, path: Path, lines: list[str], problems: list[Problem]
+    block: Entry,
+    path: Path,
+    lines: list[str],
+    problems: list[Problem],
+    notices: list[Problem],
+    shift: int = 0,
 ) -> RawEntry | None:
-    """The raw entry of a block, or None (and a Problem) when its key cannot be one."""
-    line = (block.start_line or 0) + 1
+    """The raw entry of a block, or None (and a Problem) when its key cannot be one.
+
+    ``shift`` is the line the block starts on when it was split alone (:func:`_reread`).
+    """
+    line = (block.start_line or 0) + 1 + shift
     entry_type = block.entry_type.lower().replace("_", "-")
     entry = RawEntry(block.key.strip(), entry_type, (path, lines, line, "@"))
     if len(entry_type) > MAX_NAME:
@@ -316,9 +420,13 @@ def _raw_entry(
     if bad is not None:
         problems.append(bad)
         return None
+    commented: list[int] = []
     for item in block.fields:
         name = item.key.strip().lower()
-        field_line = (item.start_line if item.start_line is not None else line - 1) + 1
+        field_line = (item.start_line + shift if item.start_line is not None else line - 1) + 1
+        if name.startswith("%"):
+            commented.append(field_line)
+            continue
         where = (path, lines, field_line, item.key.strip())
         bad = _field_name_problem(entry, name, _locate(where))
         if bad is not None:
@@ -326,12 +434,36 @@ def _raw_entry(
             entry.broken = True
             continue
         if name in entry.raw:
-            message = f"entry '{entry.key}' sets field '{name}' twice (expected each field once)"
-            problems.append(Problem(message, *_locate(where)))
+            first = entry.where[name][2]
+            message = (
+                f"entry '{entry.key}' sets field '{name}' twice (first at line {first}); the "
+                "first value is kept, as BibTeX does (expected each field once)"
+            )
+            notices.append(Problem(message, *_locate(where)))
             continue
         entry.raw[name] = item.value
         entry.where[name] = where
+    if commented:
+        entry.commented = not entry.raw
+        _report_commented(entry, commented, notices)
     return entry
+
+
+def _report_commented(entry: RawEntry, commented: list[int], notices: list[Problem]) -> None:
+    """``%  title = {...}`` inside an entry: meant as a comment, which BibTeX does not know
+    there (it reads the line as a field named '%'). Read as the comment it is meant to be."""
+    shown = ", ".join(map(str, commented[:5])) + (", ..." if len(commented) > 5 else "")
+    lines = f"line{'s' if len(commented) > 1 else ''} {shown}"
+    what = (
+        "every field is commented out with '%': the entry is left out of the CV"
+        if entry.commented
+        else f"{lines} start{'' if len(commented) > 1 else 's'} with '%': read as comments"
+    )
+    message = (
+        f"entry '{entry.key}': {what} (BibTeX has no comments inside an entry; expected the "
+        "entry without those lines, or inside @comment{...})"
+    )
+    notices.append(Problem(message, *entry.at()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,10 +505,16 @@ def _closing(raw: str, start: int, pattern: re.Pattern[str], closer: str) -> int
 
 @dataclass
 class _Macros:
-    """The ``@string`` values by lower-case name, and the characters their uses have added."""
+    """The ``@string`` values by lower-case name, and the characters their uses have added.
+
+    Attributes:
+        undefined: Each undefined name used (as written the first time), with where it is
+            first used and how many values use it: one notice each.
+    """
 
     values: dict[str, str]
     expanded: int = 0
+    undefined: dict[str, tuple[str, str, tuple[Path, int, int], int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -453,7 +591,9 @@ def _resolve_value(raw: str, macros: _Macros, limit: int) -> _Value:
             value.expanded += len(pieces[-1])
         else:
             value.undefined.append(word)
-            pieces.append(word)
+            pieces.append(f" {word} ")  # a word of its own: {Doe, J.} # and # {Roe, R.}
+    if value.undefined and len(pieces) == 1:
+        pieces[0] = pieces[0].strip()
     value.length = sum(map(len, pieces))
     if value.length <= limit:
         value.text = "".join(pieces)
@@ -482,34 +622,69 @@ def _spend(
         raise CVError(problems)
 
 
-def _report_undefined(
-    names: list[str], what: str, where: tuple[Path, int, int], problems: list[Problem]
+def _note_undefined(
+    macros: _Macros, names: list[str], what: str, where: tuple[Path, int, int]
 ) -> None:
-    for name in list(dict.fromkeys(names))[:5]:  # "a # a # a ..." is one problem, not thousands
+    """Count the uses of undefined macros; the first use of each is where its notice goes."""
+    for name in dict.fromkeys(names):
+        known = macros.undefined.get(name.lower())
+        if known is None:
+            macros.undefined[name.lower()] = (name, what, where, 1)
+        else:
+            macros.undefined[name.lower()] = (*known[:3], known[3] + 1)
+
+
+def _report_undefined(macros: _Macros, notices: list[Problem]) -> None:
+    """A notice for each undefined macro, at its first use: it stands for its own name, as in
+    bibtex-ruby (a lab's file used without its file of @strings names hundreds)."""
+    for name, what, where, uses in macros.undefined.values():
+        shown = _visible(name[:60])
+        more = f" (and {uses - 1:,} more value{'s' if uses > 2 else ''})" if uses > 1 else ""
         message = (
-            f"undefined @string macro '{_visible(name[:60])}' in {what} "
-            "(expected a @string definition, or the value in braces)"
+            f"undefined @string macro '{shown}' in {what}{more} is kept as the text "
+            f"'{shown}' (expected a @string definition, or the value in braces)"
         )
-        problems.append(Problem(message, *where))
+        notices.append(Problem(message, *where))
 
 
-def _resolve_entries(entries: list[RawEntry], macros: _Macros, problems: list[Problem]) -> None:
-    """Resolve every field; refuse values too long or holding control characters."""
+def _resolve_entries(
+    entries: list[RawEntry], macros: _Macros, problems: list[Problem], notices: list[Problem]
+) -> None:
+    """Resolve every field; refuse values too long or holding control characters.
+
+    A field written right after another's value without a comma (``title = {X} year = 2024``)
+    is read as a field of its own, with a notice.
+    """
     for entry in entries:
-        for name, raw in entry.raw.items():
+        pending = list(entry.raw.items())
+        apart = 0  # fields read apart after a missing comma
+        while pending:
+            name, raw = pending.pop(0)
             what = f"field '{name}' of entry '{entry.key}'"
             limit = MAX_SHOWN_CHARS if name in SHOWN_FIELDS else MAX_FIELD_CHARS
             value = _resolve_value(raw, macros, limit)
-            _spend(macros, value, what, entry.at(name), problems)
+            if value.expanded:  # where it is is found only when it is needed
+                _spend(macros, value, what, entry.at(name), problems)
             problem = _field_problem(entry, name, value, limit, what)
             if problem is not None:
                 problems.append(problem)
                 entry.broken = True  # not built: its other problems would only follow from this
                 continue
             if value.next_field is not None:
-                problems.append(_missing_comma(entry, name, raw, value.next_field))
-            else:
-                _report_undefined(value.undefined, what, entry.at(name), problems)
+                apart += 1
+                if apart > MAX_APART:
+                    message = (
+                        f"entry '{entry.key}' has more than {MAX_APART} fields without a comma "
+                        "before them; expected a comma between fields"
+                    )
+                    problems.append(Problem(message, *entry.at(name)))
+                    entry.broken = True
+                    break
+                following = _missing_comma(entry, name, raw, value.next_field, notices)
+                if following is not None:
+                    pending.insert(0, following)
+            elif value.undefined:
+                _note_undefined(macros, value.undefined, what, entry.at(name))
             entry.fields[name] = value.text
 
 
@@ -527,27 +702,53 @@ def _field_problem(
     return _control_problem(what, value.text, entry.at(name))
 
 
-def _missing_comma(entry: RawEntry, name: str, raw: str, next_field: tuple[str, int]) -> Problem:
-    """``title = {X}  volume = {3}``: a problem at ``volume``, which a comma should precede."""
+def _missing_comma(
+    entry: RawEntry, name: str, raw: str, next_field: tuple[str, int], notices: list[Problem]
+) -> tuple[str, str] | None:
+    """``title = {X}  volume = {3}``: a notice at ``volume``, which a comma should precede.
+
+    Returns:
+        The field that follows, as ``(name, raw value)``, to be read as a field of its own
+        (None when the entry already sets it: the first value is kept).
+    """
     word, offset = next_field
     path, lines, line, _needle = entry.where[name]
-    line += raw.strip()[:offset].count("\n")
+    raw = raw.strip()
+    line += raw[:offset].count("\n")
     pattern = re.compile(rf"(?<![\w-]){re.escape(word)}\s*=")
     # The value may start on a line after its '=' (the splitter strips the space before it).
     line = next(
         (n for n in range(line, min(line + 4, len(lines)) + 1) if pattern.search(lines[n - 1])),
         line,
     )
+    following = word.lower()
+    kept = following not in entry.where and len(following) <= MAX_NAME
+    read = "read as a field of its own" if kept else "a repeat of it, left out"
     message = (
         f"missing ',' after field '{name}' of entry '{entry.key}'? "
-        f"'{word} =' follows its value; expected a comma between fields"
+        f"'{word} =' follows its value, {read}; expected a comma between fields"
     )
-    return Problem(message, *_locate((path, lines, line, word)))
+    spot = (path, lines, line, word)
+    notices.append(Problem(message, *_locate(spot)))
+    if not kept:
+        return None
+    entry.where[following] = spot
+    assignment = _NEXT_FIELD.match(raw, offset)
+    return following, raw[assignment.end() if assignment else offset :]
 
 
-def _unique(entries: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
-    """Entries with a key, first definition of each key (BibTeX keys ignore case)."""
-    seen: dict[str, RawEntry] = {}
+def _unique(
+    entries: list[RawEntry], problems: list[Problem], notices: list[Problem]
+) -> list[RawEntry]:
+    """Every entry with a key, each key made unique (BibTeX keys ignore case).
+
+    A key used again keeps its entry, as bibtex-ruby does: the later one is renamed
+    ``key-2`` (``key-3``, ...), which the CV's anchors and Scholar's counts use, and a
+    ``crossref`` to the key finds the first.
+    """
+    first: dict[str, RawEntry] = {}
+    taken = {entry.key.casefold() for entry in entries}
+    kept = []
     for entry in entries:
         if not entry.key:
             message = (
@@ -555,21 +756,31 @@ def _unique(entries: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
             )
             problems.append(Problem(message, *entry.at()))
             continue
-        first = seen.setdefault(entry.key.casefold(), entry)
-        if first is entry:
+        kept.append(entry)
+        earlier = first.setdefault(entry.key.casefold(), entry)
+        if earlier is entry:
             continue
-        spelled = "" if first.key == entry.key else f" as '{first.key}'; keys ignore case"
+        number = 2
+        while f"{entry.key}-{number}".casefold() in taken:
+            number += 1
+        written, entry.key = entry.key, f"{entry.key}-{number}"
+        taken.add(entry.key.casefold())
+        spelled = "" if earlier.key == written else f" as '{earlier.key}'; keys ignore case"
         message = (
-            f"duplicate key '{entry.key}' (first defined at {first.file}:{first.line}{spelled})"
+            f"duplicate key '{written}' (first defined at {earlier.file}:{earlier.line}{spelled});"
+            f" both entries are kept, this one as '{entry.key}', and a crossref to "
+            f"'{written}' means the first (expected each key once)"
         )
-        problems.append(Problem(message, *entry.at()))
-    return list(seen.values())
+        notices.append(Problem(message, *entry.at()))
+    return kept
 
 
 _INHERITED = ("year", "month", "date", "publisher", "editor", "address", "organization", "series")
 
 
-def _apply_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> set[str]:
+def _apply_crossrefs(
+    entries: list[RawEntry], problems: list[Problem], notices: list[Problem]
+) -> set[str]:
     """Fill in what entries inherit from their crossref targets; return the targets' keys.
 
     As biber does, inheritance is transitive: an entry inherits what its target inherited from
@@ -580,7 +791,7 @@ def _apply_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> set[st
     targets: set[str] = set()
     resolved: set[int] = set()
     for entry in entries:
-        chain = _crossref_chain(entry, by_key, resolved, problems)
+        chain = _crossref_chain(entry, by_key, resolved, problems, notices)
         for child, target in reversed(chain):  # the far end first: it lends what it inherited
             if target is not None:
                 targets.add(target.key.casefold())
@@ -590,7 +801,11 @@ def _apply_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> set[st
 
 
 def _crossref_chain(
-    entry: RawEntry, by_key: dict[str, RawEntry], resolved: set[int], problems: list[Problem]
+    entry: RawEntry,
+    by_key: dict[str, RawEntry],
+    resolved: set[int],
+    problems: list[Problem],
+    notices: list[Problem],
 ) -> list[tuple[RawEntry, RawEntry | None]]:
     """The entries from ``entry`` along its crossrefs not yet resolved, each with its target.
 
@@ -612,10 +827,11 @@ def _crossref_chain(
         if reference and target is None:
             shown = _visible(" ".join(reference.split())[:60])
             message = (
-                f"crossref '{shown}' of entry '{current.key}' not found "
-                "(expected the key of another entry)"
+                f"crossref '{shown}' of entry '{current.key}' not found, so it inherits "
+                "nothing, as in bibtex-ruby (expected the key of another entry; is its .bib "
+                "file in publications.bibtex?)"
             )
-            problems.append(Problem(message, *current.at("crossref")))
+            notices.append(Problem(message, *current.at("crossref")))
         chain.append((current, target))
         current = target
     return chain
@@ -672,15 +888,19 @@ def read_entries(paths: Sequence[Path]) -> tuple[list[RawEntry], set[str]]:
 
 
 def collect_entries(
-    paths: Sequence[Path], problems: list[Problem]
+    paths: Sequence[Path], problems: list[Problem], notices: list[Problem] | None = None
 ) -> tuple[list[RawEntry], set[str]]:
     """:func:`read_entries`, adding the problems to ``problems`` instead of raising them.
+
+    What al-folio builds but the files should not say (a key or a field twice, an undefined
+    macro) goes to ``notices`` (and is dropped without one).
 
     Raises:
         CVError: Only when the files are so large, hold so many entries or fields, or their
             macros expand so far, that going on would take minutes and the memory; and for a
             file that is not a regular file (a FIFO, a device, a folder).
     """
+    notices = [] if notices is None else notices
     macros = _Macros({abbr: name for abbr, name in zip(MONTHS, MONTH_NAMES, strict=True)})
     entries: list[RawEntry] = []
     room, fields, size = MAX_ENTRIES, MAX_FIELDS, MAX_BYTES
@@ -703,10 +923,11 @@ def collect_entries(
         fields = _count_fields(path, text, fields, problems) if room >= 0 else fields
         if room < 0 or fields < 0:
             raise CVError(problems)  # parsing them all would take minutes
-        entries += _parse_file(path, text, macros, problems)
-    entries = _unique(entries, problems)
-    _resolve_entries(entries, macros, problems)
-    targets = _apply_crossrefs(entries, problems)
+        entries += _parse_file(path, text, macros, problems, notices)
+    entries = _unique(entries, problems, notices)
+    _resolve_entries(entries, macros, problems, notices)
+    _report_undefined(macros, notices)
+    targets = _apply_crossrefs(entries, problems, notices)
     _check_shown_total(entries, problems)
     return entries, targets
 

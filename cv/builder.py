@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cv.bibliography import Publication, derive_highlight, load_bibliography
+from cv.bibliography import Publication, load_bibliography, owner_unmatched
 from cv.bio import bio_content, photo_data_uri, render_bio
 from cv.citation import Style
 from cv.csl import record_styles
@@ -21,6 +21,7 @@ from cv.links import link_base, record_link_problems
 from cv.loader import Source, load_record
 from cv.markup import relative_to
 from cv.model import Record
+from cv.names import owner_names
 from cv.outputs import UnknownOutput as UnknownOutput  # raised by build; importable from here
 from cv.outputs import chosen_outputs, prepare, written_as
 from cv.render import hidden_sections, render_html
@@ -97,9 +98,7 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
     source = load_record(data_dir)
     record = source.record
     options = record.publications
-    highlight = (
-        options.highlight if options.highlight is not None else derive_highlight(record.name)
-    )
+    highlight = owner_names(record)
     notices: list[Problem] = record_link_problems(source)
     publications = load_bibliography(
         [data_dir / name for name in options.bibtex],
@@ -108,11 +107,34 @@ def read_inputs(data_dir: Path, theme: str | None = None) -> Inputs:
         link_base=link_base(record),
         notices=notices,
     )
+    notices += _owner_notice(source, publications)
     scholar = load_scholar(data_dir / options.scholar) if options.scholar else None
     styles = record_styles(source)
     notices += language_problems(source)
     warnings = tuple(str(problem) for problem in notices)
     return Inputs(source, publications, _theme(source, theme), scholar, warnings, styles)
+
+
+def _owner_notice(source: Source, publications: list[Publication]) -> list[Problem]:
+    """A notice when the owner is no author of any publication: nothing would be in bold."""
+    unmatched = owner_unmatched(publications)
+    if unmatched is None:
+        return []
+    name, count, total = unmatched
+    highlight = source.record.publications.highlight
+    if highlight == []:
+        return []  # bold turned off
+    if highlight is not None:
+        where: tuple[str, ...] = ("publications", "highlight")
+        owner = f"publications.highlight ({', '.join(repr(h) for h in highlight[:3])})"
+    else:
+        where, owner = ("name",), f"the owner's name {source.record.name!r}"
+    message = (
+        f"{owner} matches no author of the {total} publication{'s' if total != 1 else ''}, "
+        f"so no name is set in bold; the name listed most is {name!r} ({count} of {total})"
+    )
+    hint = f"list the .bib files' spellings of your name: publications: {{highlight: [{name}]}}"
+    return [source.problem(where, message, hint)]
 
 
 def _theme(source: Source, name: str | None) -> Theme:
@@ -128,9 +150,21 @@ def _theme(source: Source, name: str | None) -> Theme:
         ) from None
 
 
-def check(data_dir: Path | str = "data", *, theme: str | None = None) -> Inputs:
-    """Validate everything a build would read, and render the HTML, without writing anything."""
+def check(
+    data_dir: Path | str = "data", *, theme: str | None = None, strict: bool = False
+) -> Inputs:
+    """Validate everything a build would read, and render the HTML, without writing anything.
+
+    Args:
+        data_dir: The folder holding ``cv.yaml`` and the .bib files.
+        theme: A theme name that overrides the record's ``theme.name``.
+        strict: Turn what reading warns about into errors, as :func:`build` does.
+
+    Raises:
+        CVError: For any problem in the input (and, when ``strict``, any warning).
+    """
     inputs = read_inputs(Path(data_dir), theme)
+    refuse_warnings(inputs.warnings, strict)
     photo = photo_data_uri(inputs.source)
     record = inputs.source.record
     # The print variant runs the same templates; the web one only adds its fonts, cut to the
@@ -234,14 +268,23 @@ def _build(
     ]
     notes = [note for _, output, _ in made for note in output.notes]
 
-    if strict and warnings:
-        raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
+    refuse_warnings(warnings, strict)
     write_all_atomically([(out_dir / kind.file, output.data) for kind, output, _ in made])
     outputs = [
         Output(kind.name, out_dir / kind.file, len(output.data), output.pages, seconds)
         for kind, output, seconds in made
     ]
     return BuildResult(tuple(outputs), tuple(warnings), tuple(notes))
+
+
+def refuse_warnings(warnings: Sequence[str], strict: bool) -> None:
+    """Under ``--strict``, every warning is an error (each keeps its ``file:line:col``).
+
+    Raises:
+        CVError: When ``strict`` and there are warnings.
+    """
+    if strict and warnings:
+        raise CVError(Problem(f"{w} (an error under --strict)") for w in warnings)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -205,13 +205,14 @@ def build(
 def check(
     data: DataOption = Path("data"),
     theme: ThemeOption = None,
+    strict: StrictOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Validate everything a build would read, without writing anything."""
     from cv.builder import check as check_inputs
 
     try:
-        inputs = check_inputs(data, theme=theme)
+        inputs = check_inputs(data, theme=theme, strict=strict)
     except CVError as error:
         _report(error)
         raise typer.Exit(1) from None

@@ -6,6 +6,10 @@ converter handles that subset an order of magnitude faster than a full LaTeX wal
 what keeps a 5,000-entry bibliography quick to load. Symbols (``\\alpha``,
 ``\\ell``, ``\\copyright``...) come from pylatexenc's tables, read once.
 
+A command it does not know is a user's macro (``{\\MaxMinAntSystem}``): it is shown as its
+name, or, when an argument follows, left out before the argument (``\\acro{MMAS}`` is "MMAS");
+:func:`unknown_commands` names them, for a warning.
+
 User text never becomes markup: every character of the input is escaped, and the only tags in
 the result are the ones this module writes (``em``, ``strong``, ``sub``, ``sup``).
 """
@@ -19,14 +23,15 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
-__all__ = ["latex_to_html", "latex_to_text", "TAGS"]
+__all__ = ["latex_to_html", "latex_to_text", "unknown_commands", "TAGS"]
 
 #: The only tags :func:`latex_to_html` ever writes.
 TAGS = ("em", "strong", "sub", "sup")
 
 # Anything a fast path cannot pass through unchanged.
 _SPECIAL = re.compile(r"[\\{}$~^_`']|--")
-_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+# Line and paragraph separators too: no font has a glyph for them.
+_WHITESPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
 _TOKEN = re.compile(
     r"\\(?:[A-Za-z]+\*?|.)?"  # control word, control symbol, or a lone trailing backslash
     r"|---?|``|''|[ \t\n\r\f\v]+|[{}$~^_`']"
@@ -91,6 +96,24 @@ _EXTRA_SYMBOLS = {
     "#": "#", "_": "_", "$": "$", "{": "{", "}": "}", "textendash": "–", "textemdash": "—",
     "textbackslash": "\\", "prime": "′",
 }  # fmt: skip
+# Commands that show nothing: spacing, breaks, sizes and font families, TeX's plumbing.
+_INVISIBLE = {
+    "relax", "protect", "xspace", "noindent", "allowbreak", "nobreak", "linebreak", "newline",
+    "break", "unskip", "ignorespaces", "null", "strut", "smallskip", "medskip", "bigskip",
+    "centering", "par", "sloppy", "hfill", "hfil", "vfill", "selectfont", "normalfont",
+    "rmfamily", "sffamily", "ttfamily", "scshape", "upshape", "mdseries", "tiny", "scriptsize",
+    "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge", "left",
+    "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
+    "textstyle", "scriptstyle", "limits", "nolimits", "mathstrut", "*", "nocorr", "sc", "rm",
+    "sf", "tt", "normalshape", "boldmath", "unboldmath",
+}  # fmt: skip
+# Math accents, put on their argument as combining marks.
+_MATH_ACCENTS = {
+    "hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "tilde": "\u0303",
+    "widetilde": "\u0303", "vec": "\u20d7", "dot": "\u0307", "ddot": "\u0308",
+    "breve": "\u0306", "check": "\u030c", "acute": "\u0301", "grave": "\u0300",
+}  # fmt: skip
+_FRACTIONS = {"frac", "nicefrac", "tfrac", "dfrac"}
 _TEXT_QUOTES = {"``": "“", "''": "”", "`": "‘", "'": "’"}
 _MAX_DEPTH = 100
 
@@ -231,8 +254,9 @@ class _Converter:
         """Render a control sequence (``name`` without the backslash)."""
         if name in _ACCENTS:
             return _accent(_ACCENTS[name], self.argument(math, depth))
+        spaced = False
         if name.isalpha() and not math:
-            self.skip_space()  # TeX eats the spaces after a control word
+            spaced = self.skip_space()  # TeX eats the spaces after a control word
         if name in _EMPHASIS:
             return self.tag("em", self.argument(math, depth))
         if name in _STRONG:
@@ -241,6 +265,8 @@ class _Converter:
             return self.tag(_SCRIPT[name], self.argument(math, depth))
         if name in _TRANSPARENT:
             return self.argument(math, depth)
+        if name == "enquote":  # csquotes
+            return f"“{self.argument(math, depth)}”"
         if name in _MATH_STYLES:
             content = self.argument(math, depth)
             if "&" in content or "<" in content:
@@ -249,7 +275,7 @@ class _Converter:
         if name in _DISCARD:
             self.argument(math, depth)
             return ""
-        if name in ("frac", "nicefrac", "tfrac", "dfrac"):
+        if name in _FRACTIONS:
             numerator = self.argument(math, depth)
             return f"{numerator}/{self.argument(math, depth)}"
         if name == "sqrt":
@@ -258,14 +284,26 @@ class _Converter:
             if depth >= _MAX_DEPTH:
                 return ""
             return self.render("\\)" if name == "(" else "\\]", True, depth + 1)
+        if name in _MATH_ACCENTS:
+            return _accent(_MATH_ACCENTS[name], self.argument(math, depth))
         symbol = _symbols().get(name)
         if symbol is not None:
             return self.text(symbol)
-        return ""  # an unknown macro: its arguments, if any, follow as plain groups
+        if name in _INVISIBLE or not name[:1].isalpha() or self.argument_follows():
+            return ""  # an unknown macro with arguments: they follow as plain groups
+        return self.text(name) + (" " if spaced else "")  # a user's macro: its name
 
-    def skip_space(self) -> None:
+    def argument_follows(self) -> bool:
+        """Whether a non-empty braced group comes next."""
+        tokens, pos = self.tokens, self.pos
+        return pos + 1 < len(tokens) and tokens[pos] == "{" and tokens[pos + 1] != "}"
+
+    def skip_space(self) -> bool:
+        """Skip white space; whether there was any."""
+        start = self.pos
         while self.pos < len(self.tokens) and self.tokens[self.pos][0] in " \t\n\r\f\v":
             self.pos += 1
+        return self.pos > start
 
     def argument(self, math: bool, depth: int) -> str:
         """Render one macro argument: a braced group, a command, or a single character."""
@@ -284,3 +322,31 @@ class _Converter:
         # A run of text: the argument is its first character, the rest stays for later.
         self.tokens[self.pos] = token[1:]
         return self.render_token(token[0], math, depth + 1)
+
+
+_COMMAND = re.compile(r"\\([A-Za-z]+)(\s*\{(?!\s*\}))?")
+
+
+@cache
+def _known() -> frozenset[str]:
+    """Every control word the converter gives a meaning."""
+    return frozenset().union(
+        _ACCENTS, _EMPHASIS, _STRONG, _SCRIPT, _MATH_STYLES, _TRANSPARENT, _DISCARD, _SWITCHES,
+        _INVISIBLE, _MATH_ACCENTS, _FRACTIONS, ("sqrt", "enquote"), _symbols(),
+    )  # fmt: skip
+
+
+def unknown_commands(text: str) -> list[tuple[str, bool]]:
+    """The control words of ``text`` that are no LaTeX this module knows, once each, in order.
+
+    Returns:
+        Each name, and whether an argument follows it: then the name is left out and the
+        argument shown, else the name is shown (see the module's notes).
+    """
+    if "\\" not in text:
+        return []
+    known = _known()
+    found = (
+        (name, bool(argument)) for name, argument in _COMMAND.findall(text) if name not in known
+    )
+    return list(dict.fromkeys(found))

@@ -198,7 +198,7 @@ def test_bio_md_is_a_usable_short_bio(tmp_path: Path) -> None:
     assert " I " not in f" {paragraph} " and "I'm" not in paragraph  # third person
     assert "[GitHub: wizard1203](https://github.com/wizard1203)" in text
     assert (
-        "## Selected publications" in text and "**Zhenheng Tang**" in text and "*FedImpro" in text
+        "## Selected Publications" in text and "**Zhenheng Tang**" in text and "*FedImpro" in text
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cv
 from cv.names import (
     Author,
     BadName,
@@ -16,6 +18,7 @@ from cv.names import (
     parse_name,
     read_names,
     shorten,
+    split_native,
     strip_marks,
 )
 
@@ -78,10 +81,12 @@ def test_author_order_and_others() -> None:
 
 def test_malformed_name_is_returned_not_raised() -> None:
     authors, bad = read_names("Bo Li and Tang, Zhenheng, Li, Bo", OwnerMatcher(OWNER))
-    assert names(authors) == ["Bo Li"]
+    assert names(authors) == ["Bo Li", "Tang, Zhenheng, Li, Bo"]  # kept as written
+    assert not authors[1].is_owner
     (problem,) = bad
     assert problem.raw == "Tang, Zhenheng, Li, Bo"
     assert "too many commas" in problem.reason.lower()
+    assert problem.read_as == "kept as written"
     assert isinstance(problem, BadName)
 
 
@@ -154,6 +159,129 @@ def test_owner_matches_without_accents(highlight: str) -> None:
         r"M{\"u}ller, J{\"o}rg and Jorg Muller and J. Müller and Jürgen Müller", [highlight]
     )
     assert [a.is_owner for a in authors] == [True, True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("owner", "native", "authors", "expected"),
+    [
+        # a native part in the record's name, or name_native
+        ("Ziwei Luo (罗梓巍)", None, "罗梓巍 and Li, Bo", [True, False]),
+        ("Ziwei Luo", "罗梓巍", "罗梓巍 and Ziwei Luo", [True, True]),
+        ("山田太郎", None, "山田 太郎 and 山田 花子", [True, False]),
+        # initials, both orders
+        ("Ziwei Luo", None, "Z. Luo and Luo, Z. and Z Luo and Luo, Ziwei", [True] * 4),
+        # middle names and initials, on either side
+        ("John Smith", None, "John Q. Smith and J. Q. Smith and John Quincy Smith", [True] * 3),
+        ("John Q. Smith", None, "John Smith and J. Smith and J. Q. Smith", [True] * 3),
+        # particles: lower case, capitalised, after the first names, or left out
+        (
+            "Anna van der Berg",
+            None,
+            "A. van der Berg and Berg, Anna van der and A. Van Der Berg and van der Berg, A.",
+            [True] * 4,
+        ),
+        ("Anna van der Berg", None, "Anna Vanderberg and Berg, A.", [True, True]),
+        # hyphenated given names and last names, written in one word or two
+        ("Jean-Pierre Dupont", None, "J.-P. Dupont and Jean Pierre Dupont", [True, True]),
+        ("Wei-Jun Li", None, "Weijun Li and Wei Jun Li and W.-J. Li", [True] * 3),
+        ("María García-López", None, "María García López and M. Garcia-Lopez", [True, True]),
+        # accents, written or as TeX accents
+        ("José Núñez", None, r"Jos{\'e} N{\'u}{\~n}ez and Jose Nunez and J. Núñez", [True] * 3),
+    ],
+)
+def test_the_owner_in_every_spelling(
+    owner: str, native: str | None, authors: str, expected: list[bool]
+) -> None:
+    found = read(authors, derive_highlight(owner, native))
+    assert [a.is_owner for a in found] == expected, names(found)
+
+
+@pytest.mark.parametrize(
+    ("owner", "authors"),
+    [
+        # the same last name with another initial or another first name
+        ("Ziwei Luo", "Y. Luo and Zhiwei Luo and Luo, Y. and Zihan Luo"),
+        ("Ziwei Luo (罗梓巍)", "罗梓涵 and 罗 and Luo"),
+        # another middle initial is another person
+        ("John Q. Smith", "John R. Smith and J. R. Smith and Jane Smith"),
+        # a hyphenated given name is not a first name with a middle one
+        ("Wei Li", "Wei-Jun Li and Weijun Li"),
+        ("Jean-Pierre Dupont", "Jean Dupont and Pierre Dupont"),
+        # other particles are another family
+        ("Anna van der Berg", "Anna de Berg and B. van der Berg"),
+        # an accent that makes another name
+        ("Jörg Müller", "Jürgen Müller and J. Möller"),
+    ],
+)
+def test_no_false_owner(owner: str, authors: str) -> None:
+    found = read(authors, derive_highlight(owner))
+    assert [a.name for a in found if a.is_owner] == []
+
+
+def test_swapped_order_counts_only_when_no_name_matches_as_written() -> None:
+    # a site's config says "Yang Sheng", its papers.bib "Sheng Yang"
+    assert [a.is_owner for a in read("Sheng Yang and Bo Li", derive_highlight("Yang Sheng"))] == [
+        True,
+        False,
+    ]
+    assert [a.is_owner for a in read("Luo Ziwei and Bo Li", derive_highlight("Ziwei Luo"))] == [
+        True,
+        False,
+    ]
+    # both spellings in one list: the one as written is the owner, the other a co-author
+    both = read("Sheng Yang and Yang Sheng", derive_highlight("Yang Sheng"))
+    assert [a.is_owner for a in both] == [False, True]
+    # initials are never read the other way round
+    assert not any(a.is_owner for a in read("S. Yang and Yang, S.", derive_highlight("Yang Sheng")))
+
+
+def test_split_native() -> None:
+    assert split_native("Ziwei Luo (罗梓巍)") == ("Ziwei Luo", "罗梓巍")
+    assert split_native("Ziwei Luo（罗梓巍）") == ("Ziwei Luo", "罗梓巍")
+    assert split_native("Ziwei Luo") == ("Ziwei Luo", None)
+    assert derive_highlight("Ziwei Luo (罗梓巍)")[-1] == "罗梓巍"
+    assert "Z. Luo" in derive_highlight("Ziwei Luo (罗梓巍)")
+    assert derive_highlight("罗梓巍 (Ziwei Luo)") == derive_highlight("Ziwei Luo (罗梓巍)")
+
+
+def _build_with(tmp_path: Path, record: str, bib: str) -> tuple[str, ...]:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cv.yaml").write_text(record, encoding="utf-8")
+    (data / "publications.bib").write_text(bib, encoding="utf-8")
+    return cv.build(data, tmp_path / "out", only=["html"]).warnings
+
+
+_SITE_BIB = (
+    "@article{a, title = {A}, author = {Zhang, Bo and Sheng, Yang}, year = 2024}\n"
+    "@article{b, title = {B}, author = {Sheng, Yang}, year = 2023}\n"
+    "@article{c, title = {C}, author = {Wu, Tao and Zhang, Bo}, year = 2022}\n"
+)
+
+
+def test_a_warning_when_the_owner_is_no_author_at_all(tmp_path: Path) -> None:
+    warnings = _build_with(tmp_path, "name: Jane Doe\n", _SITE_BIB)
+    (warning,) = [w for w in warnings if "matches no author" in w]
+    assert warning == (
+        f"{tmp_path / 'data' / 'cv.yaml'}:1:7: the owner's name 'Jane Doe' matches no author of "
+        "the 3 publications, so no name is set in bold; the name listed most is 'Bo Zhang' "
+        "(2 of 3) (list the .bib files' spellings of your name: publications: {highlight: "
+        "[Bo Zhang]})"
+    )
+
+
+def test_the_warning_names_highlight_when_it_is_set(tmp_path: Path) -> None:
+    record = "name: Jane Doe\npublications:\n  highlight: [J. Doe]\n"
+    warnings = _build_with(tmp_path, record, _SITE_BIB)
+    (warning,) = [w for w in warnings if "matches no author" in w]
+    assert warning.startswith(f"{tmp_path / 'data' / 'cv.yaml'}:3:14: publications.highlight")
+
+
+def test_no_warning_when_the_owner_is_found_or_bold_is_off(tmp_path: Path) -> None:
+    assert not [w for w in _build_with(tmp_path, "name: Yang Sheng\n", _SITE_BIB) if "bold" in w]
+    record = "name: Jane Doe\npublications: {highlight: []}\n"
+    (tmp_path / "off").mkdir()
+    assert not [w for w in _build_with(tmp_path / "off", record, _SITE_BIB) if "bold" in w]
 
 
 def test_derive_highlight() -> None:

@@ -43,16 +43,19 @@ class Notice:
         where: A path inside a JSON document (``work[2].startDate``), for JSON input.
         level: ``warning`` (something was not understood or not kept) or ``note`` (skipped on
             purpose, such as the template's Lorem ipsum).
+        file: The file it is about when that is not the input itself (a file the page
+            includes), as the site names it.
     """
 
     message: str
     line: int | None = None
     where: str | None = None
     level: Literal["warning", "note"] = "warning"
+    file: str | None = None
 
     def format(self, file: str) -> str:
         """``warning: about.md:12: message``."""
-        location = file
+        location = self.file or file
         if self.line is not None:
             location += f":{self.line}"
         if self.where:
@@ -397,15 +400,14 @@ def load_for_export(
     Raises:
         CVError: For any problem in the record or its .bib files.
     """
-    from cv.bibliography import derive_highlight, load_bibliography
+    from cv.bibliography import load_bibliography
     from cv.loader import load_record
+    from cv.names import owner_names
 
     source = load_record(data_dir)
     record = source.record
     options = record.publications
-    highlight = (
-        options.highlight if options.highlight is not None else derive_highlight(record.name)
-    )
+    highlight = owner_names(record)
     paths = [data_dir / name for name in options.bibtex]
     publications = load_bibliography(paths, highlight=highlight, max_authors=0)
     return record, publications, read_raw_bibtex(paths)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cv.interop.markdown_items import Block, split_date_prefix, split_date_suffix
-from cv.interop.text import html_to_markdown, markdown_link, plain, split_top, strip_period
+from cv.interop.text import markdown_link, plain, split_top, strip_period
 
 __all__ = [
     "ADVISING",
@@ -32,6 +32,7 @@ __all__ = [
     "PATENT_NUMBER",
     "PATENT_OFFICE",
     "PATENT_STATUS",
+    "REVIEWING",
     "ROLE_WORDS",
     "SKILL",
     "SOFTWARE_STATS",
@@ -82,6 +83,10 @@ ROLE_WORDS = re.compile(
     r"intern|research(?:er)?|engineer|scientist|assistant|student|developer|fellow|visiting|analyst|"
     r"consultant|member|staff|lead|manager|professor|postdoc",
     re.I,
+)
+#: Reviewing and editing, which is service even under a heading of teaching ("ACL ARR Reviewer").
+REVIEWING = re.compile(
+    r"\breview(?:er|ers|ing)\b|program committee|\bPC member|area chair|\beditor\b", re.I
 )
 COURSE_CODE = re.compile(r"^([A-Z]{2,6}\s?\d{3,5}[A-Z]?),\s+")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -252,7 +257,7 @@ def trailing_link(text: str) -> tuple[str, str | None]:
 
 def markdown_list(block: Block, depth: int = 0) -> list[str]:
     """An item and its nested items as Markdown list lines (HTML turned into Markdown)."""
-    lines = [f"{'  ' * depth}- {html_to_markdown(block.text) if '<' in block.text else block.text}"]
+    lines = [f"{'  ' * depth}- {block.text}"]
     for child in block.children:
         lines += markdown_list(child, depth + 1)
     return lines

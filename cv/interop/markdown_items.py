@@ -1,97 +1,37 @@
-"""Reading an AcadHomepage page into blocks (list items with children, paragraphs, paper boxes)
-and the dated lines academics write (``*2019.06 - 2022.04 (now)*, ...``, ``[2024.01] ...``)."""
+"""The blocks an AcadHomepage page is read into (:mod:`cv.interop.page_tree` makes them), and the
+dated lines academics write (``*2019.06 - 2022.04 (now)*, ...``, ``[2024.01] ...``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from cv.interop.files import normalize_date
 
-__all__ = ["Block", "parse_blocks", "split_date_prefix", "split_date_suffix", "find_term"]
+__all__ = ["Block", "split_date_prefix", "split_date_suffix", "find_term"]
 
 
 @dataclass
 class Block:
-    """A list item (with nested items), a paragraph, a heading or a raw HTML block."""
+    """A list item (with nested items), a paragraph, a heading or a box of HTML.
+
+    ``text`` is inline Markdown on one line; ``lines`` the lines the page shows it on (split at
+    ``<br>`` and line breaks, each with its line). A box of HTML (a ``<div>``: a paper box, a
+    card) has the blocks inside it as ``children`` and its element (read by the paper reader).
+    """
 
     kind: str  # "item", "paragraph", "heading", "html"
     line: int
     text: str
     children: list[Block] = field(default_factory=list)
-    lines: list[tuple[int, str]] = field(default_factory=list)  # html: every line
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    level: int = 0  # a heading's level (1 for ``#``)
+    element: Any = None  # the HTML element of a box (an ElementTree element)
 
     def walk(self) -> list[Block]:
         """This block and every block nested in it."""
         return [self, *(block for child in self.children for block in child.walk())]
-
-
-_BULLET = re.compile(r"^(\s*)(?:[*+-]|\d{1,3}[.)])\s+(.*)$")
-_DIV_OPEN = re.compile(r"<div\b", re.I)
-_DIV_CLOSE = re.compile(r"</div\s*>", re.I)
-_HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*#*\s*$")
-
-
-def parse_blocks(lines: list[tuple[int, str]]) -> list[Block]:
-    """Group numbered lines into blocks; list items nest by indentation."""
-    blocks: list[Block] = []
-    stack: list[tuple[int, Block]] = []
-    paragraph: Block | None = None
-    blank = False
-    index = 0
-    while index < len(lines):
-        number, line = lines[index]
-        index += 1
-        stripped = line.strip()
-        if not stripped:
-            blank = True
-            paragraph = None
-            continue
-        if stripped.lower().startswith("<div") and "paper-box" in stripped.lower():
-            depth = 0
-            raw: list[tuple[int, str]] = []
-            index -= 1
-            while index < len(lines):
-                raw.append(lines[index])
-                depth += len(_DIV_OPEN.findall(lines[index][1])) - len(
-                    _DIV_CLOSE.findall(lines[index][1])
-                )
-                index += 1
-                if depth <= 0:
-                    break
-            blocks.append(Block("html", number, stripped, lines=raw))
-            stack.clear()
-            paragraph = None
-            continue
-        heading = _HEADING.match(stripped)
-        if heading:
-            blocks.append(Block("heading", number, heading.group(2)))
-            stack.clear()
-            paragraph = None
-            continue
-        bullet = _BULLET.match(line.expandtabs(4))
-        if bullet:
-            indent = len(bullet.group(1))
-            item = Block("item", number, bullet.group(2).strip())
-            while stack and stack[-1][0] >= indent:
-                stack.pop()
-            (stack[-1][1].children if stack else blocks).append(item)
-            stack.append((indent, item))
-            paragraph = None
-            blank = False
-            continue
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-        if stack and (not blank or indent > stack[-1][0]):
-            stack[-1][1].text += " " + stripped  # a continuation of the item
-            continue
-        stack.clear()
-        if paragraph is None:
-            paragraph = Block("paragraph", number, stripped)
-            blocks.append(paragraph)
-        else:
-            paragraph.text += "\n" + stripped
-        blank = False
-    return blocks
 
 
 # --- dates at the start or end of a line ------------------------------------------------------
@@ -111,11 +51,15 @@ _RANGE = (
     rf"(?P<start>{_DATE})(?:\s*(?:-|–|—|~|to|until)\s*(?P<end>{_DATE}))?"
     rf"(?:\s*\((?P<now>now|present|current|ongoing)\))?"
 )
-_WRAPPERS = (("[", "]"), ("**", "**"), ("*", "*"), ("_", "_"), ("`", "`"), ("", ""))
+_WRAPPERS = (
+    *(("**\\[", "\\]**"), ("\\[**", "**\\]"), ("*\\[", "\\]*"), ("\\[", "\\]")),
+    *(("**[", "]**"), ("[**", "**]"), ("*[", "]*"), ("[*", "*]"), ("**(", ")**")),
+    *(("[", "]"), ("**", "**"), ("*", "*"), ("_", "_"), ("`", "`"), ("(", ")"), ("", "")),
+)
 _PREFIXES = [
     re.compile(
         rf"\s*{re.escape(left)}\s*{_RANGE}\s*{re.escape(right)}"
-        rf"(?:\s*[:,;|]\s*|\s*[–—-]\s+|\s+|$)",
+        rf"(?:\s*[:,;|：]\s*|\s*[–—-]\s+|\s+|$)",
         re.I,
     )
     for left, right in _WRAPPERS
@@ -176,6 +120,8 @@ def find_term(text: str) -> tuple[str, str] | None:
     if term is None:
         return None
     rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    rest = re.sub(r"\s*,\s*\)", ")", rest)  # (Master Course, Spring 2025) -> (Master Course)
+    rest = re.sub(r"\(\s*,?\s*\)", "", rest)
     rest = re.sub(r"^[\s,:;–—-]+|[\s,:;–—-]+$", "", rest)
     rest = re.sub(r"\s*,\s*,\s*", ", ", rest)
     return term, rest

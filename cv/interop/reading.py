@@ -17,15 +17,16 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import ValidationError
 
 from cv.interop.files import BibEntry, Imported, Notice
-from cv.interop.item_parts import markdown_list
+from cv.interop.item_parts import YEAR, markdown_list
+from cv.interop.liquid import PageLine
 from cv.interop.markdown_items import Block
-from cv.interop.papers import paper_entry
-from cv.interop.text import html_to_markdown, plain
+from cv.interop.papers import paper_entry, paper_year
+from cv.interop.text import plain
 
 if TYPE_CHECKING:
     from cv.sections.base import SectionKind
@@ -79,7 +80,11 @@ class PageReader:
     entries: list[BibEntry] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     owner_names: Counter[str] = field(default_factory=Counter)
+    #: The papers as read (title, url, venue, ...), in the order of :attr:`entries`.
+    papers: list[dict[str, Any]] = field(default_factory=list)
     scholar_user: str = ""
+    #: Where each line of the page was written (the page or a file it includes), by index.
+    origins: list[PageLine] = field(default_factory=list)
     #: The section being read: its key, its heading as the page writes it, its last subheading
     #: (a ``##`` heading or a label in bold on its own line; readers take it with :meth:`group`).
     section: str = ""
@@ -90,10 +95,17 @@ class PageReader:
     _group_label: bool = False
 
     def warn(self, line: int | None, message: str) -> None:
-        self.notices.append(Notice(message, line))
+        self.notices.append(self._notice(line, message, "warning"))
 
     def note(self, line: int | None, message: str) -> None:
-        self.notices.append(Notice(message, line, level="note"))
+        self.notices.append(self._notice(line, message, "note"))
+
+    def _notice(self, line: int | None, message: str, level: Literal["warning", "note"]) -> Notice:
+        """A notice at a line of the page as read, placed in the file it was written in."""
+        if line is not None and 0 < line <= len(self.origins):
+            origin = self.origins[line - 1]
+            return Notice(message, origin.line, level=level, file=origin.file)
+        return Notice(message, line, level=level)
 
     def start_group(self, text: str, line: int, *, label: bool = False) -> None:
         """A subheading (or a ``**label**`` line) begins a group of the section's items."""
@@ -146,16 +158,12 @@ class PageReader:
 
     def keep(self, heading: str, block: Block, reason: str | None = None) -> None:
         """Keep a block as text in ``about``, under ``heading``; warn with ``reason`` if given."""
-        if block.kind == "html":
-            text = html_to_markdown(" ".join(line for _, line in block.lines))
-            lines = [f"- {text}"] if text else []
-        elif block.kind == "heading":
+        if block.kind == "heading":
             lines = [f"- *{block.text}*"]
         elif block.kind == "item":
             lines = markdown_list(block)
         else:
-            text = html_to_markdown(block.text)
-            lines = [f"- {text}"] if text else []
+            lines = [f"- {block.text}"] if block.text.strip() else []
         if not lines:
             return
         if reason:
@@ -166,7 +174,11 @@ class PageReader:
 
     def add_paper(self, paper: dict[str, Any], line: int) -> None:
         """Add a paper read from a paper box or a publication line as a BibTeX entry."""
+        found = YEAR.search(self.subheading or "")  # ## 2026年: the papers of that year
+        if found and paper_year(paper) is None:
+            paper = {**paper, "year": found.group(1)}
         entry = paper_entry(paper, self.keys)
+        self.papers.append(paper)
         if "year" not in entry.fields:
             title = paper["title"][:50]
             self.warn(line, f"publication '{title}' has no year; it is listed as forthcoming")

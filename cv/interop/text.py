@@ -155,20 +155,11 @@ def markdown_link(text: str) -> tuple[str, str] | None:
     return (inner.group(2).strip() if inner else label), match.group(2)
 
 
-_A_TAG = re.compile(r"<a\s[^>]*?href\s*=\s*(['\"])(.*?)\1[^>]*>(.*?)</a\s*>", re.I | re.S)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-
-
 def html_to_markdown(text: str) -> str:
-    """Inline HTML -> Markdown: links, bold and italics kept, every other tag dropped."""
-    text = _A_TAG.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2).strip()})", text)
-    text = re.sub(r"</?(?:strong|b)\s*>", "**", text, flags=re.I)
-    text = re.sub(r"</?(?:em|i)\s*>", "*", text, flags=re.I)
-    text = re.sub(r"<br\s*/?>", " ", text, flags=re.I)
-    text = _TAG.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ")
-    text = re.sub(r"\*\*\s*\*\*", "", text)
-    return " ".join(text.split())
+    """Inline HTML -> Markdown on one line, as a browser reads it (:mod:`cv.interop.html_text`)."""
+    from cv.interop.html_text import inline_markdown, parse_html
+
+    return " ".join(inline_markdown(parse_html(text)).split("\n"))
 
 
 def plain(text: str) -> str:

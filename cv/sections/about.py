@@ -11,7 +11,7 @@ from markupsafe import Markup
 from cv import markup
 from cv.interop.item_parts import markdown_list
 from cv.interop.papers import LOREM
-from cv.interop.text import html_to_markdown, strip_period
+from cv.interop.text import strip_period
 from cv.sections.base import SectionData, SectionKind
 from cv.views import Section
 
@@ -52,14 +52,14 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     (``- Title: details`` or a plain line each).
     """
     text = block.text
-    if block.kind == "html" or (block.kind == "paragraph" and "<" in text):
-        source = " ".join(line for _, line in block.lines) if block.kind == "html" else text
-        text = re.sub(r"\[\s*\]\([^)]*\)", "", html_to_markdown(source)).strip()
-        if not re.search(r"\w", text):  # links around images only, badges, scripts
-            if re.search(r"<(?:img|a|iframe|script)\b", source, re.I):
-                widget = "an HTML widget (badge, image or script) with no text"
-                page.note(block.line, f"skipped {widget}")
-            return
+    if block.kind == "html":
+        for child in block.children:
+            read_markdown(page, heading, child)
+        return
+    if not re.search(r"\w", text):  # links around images only, badges
+        if block.element is not None and block.element.find(".//img") is not None:
+            page.note(block.line, "skipped an HTML widget (badge or image) with no text")
+        return
     if LOREM.search(text):
         page.note(block.line, "skipped the template's Lorem ipsum placeholder")
         return
@@ -80,8 +80,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
                 page.interests.append(strip_period(item.text))
     elif block.kind == "item":
         page.about.append("\n".join(markdown_list(block)))
-    else:
-        page.about.append(text)
+    else:  # a paragraph keeps its lines (a line break of Markdown)
+        page.about.append("\n".join(part for _, part in block.lines) or text)
 
 
 SECTION = SectionKind(
@@ -92,7 +92,7 @@ SECTION = SectionKind(
     view=lambda item, _data: item,
     markdown=markdown,
     jsonresume=None,  # basics.summary and interests (cv.interop.jsonresume_export)
-    heading=r"\babout\b|biography|\bbio\b|research interests?|\bintro",
+    heading=r"\babout\b|biography|\bbio\b|research interests?|\bintro|简介|关于我|个人介绍",
     heading_rank=95,
     tagged=False,
     make=make,

@@ -104,7 +104,7 @@ SECTION = SectionKind(
         ("date",),
         derived=_summary,
     ),
-    heading=r"awards?|hono(?:u)?rs?|prizes?|scholarships?|fellowships?|achievements?",
+    heading=r"awards?|hono(?:u)?rs?|prizes?|scholarships?|fellowships?|achievements?|荣誉|获奖|奖励|奖项",
     heading_rank=70,
     trims=(Trim(60, 3), Trim(110, 1)),
     emoji="🎖",

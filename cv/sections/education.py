@@ -12,7 +12,7 @@ from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
 from cv.i18n import word
-from cv.interop.item_parts import DEGREE, INSTITUTION, advisor, dated, linked, location
+from cv.interop.item_parts import DEGREE, INSTITUTION, advisor, dated, linked, location, unbold
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -95,6 +95,7 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
         institution_text = ", ".join([institution_text, *pieces])
     institution, url = linked(institution_text)
     field = None
+    degree = unbold(degree)  # **BA in Econometrics**: the bold is the whole degree's
     split = re.match(r"^(.+?)\s+in\s+(.+)$", degree)
     if split and DEGREE.match(plain(degree)):
         degree, field = split.group(1), split.group(2)
@@ -133,7 +134,7 @@ SECTION = SectionKind(
         },
         ("start", "end"),
     ),
-    heading=r"educations?|degrees?|academic background|\bstudies\b",
+    heading=r"educations?|degrees?|academic background|\bstudies\b|教育|学历",
     heading_rank=80,
     trims=(Trim(150, 2),),
     emoji="📖",

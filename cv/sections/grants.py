@@ -252,7 +252,7 @@ SECTION = SectionKind(
         ("start",),
         derived=_summary,
     ),
-    heading=r"grants?|funding|research support|sponsored research",
+    heading=r"grants?|funding|research support|sponsored research|基金|资助",
     heading_rank=65,
     trims=(Trim(125, 5), Trim(145, 3)),
     read_markdown=read_markdown,

@@ -145,7 +145,7 @@ SECTION = SectionKind(
         ("date",),
         derived=_derived,
     ),
-    heading=r"patents?",
+    heading=r"patents?|专利",
     heading_rank=35,
     trims=(Trim(105, 3),),
     read_markdown=read_markdown,

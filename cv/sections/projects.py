@@ -101,7 +101,7 @@ SECTION = SectionKind(
         },
         ("start", "end"),
     ),
-    heading=r"\bprojects?\b",
+    heading=r"\bprojects?\b|项目|课题",
     heading_rank=85,
     tagged=False,
     read_markdown=read_markdown,

@@ -140,10 +140,9 @@ def section_data(
     record: Record, publications: Sequence[Publication] = (), scholar: Scholar | None = None
 ) -> SectionData:
     """What sections are made from, with the owner's names to set in bold."""
-    from cv.names import InvalidNameError, OwnerMatcher, derive_highlight, parse_name
+    from cv.names import InvalidNameError, OwnerMatcher, owner_names, parse_name
 
-    options = record.publications
-    variants = options.highlight if options.highlight is not None else derive_highlight(record.name)
+    variants = owner_names(record)
     matcher = OwnerMatcher(variants)
 
     def is_owner(name: str) -> bool:

@@ -133,7 +133,8 @@ SECTION = SectionKind(
     jsonresume=ResumeMap(
         "volunteer", {"role": "position", "date": "startDate"}, ("date",), derived=_highlights
     ),
-    heading=r"services?\b|activities|review(?:er|ing)|committees?|volunteer|academic duties",
+    heading=r"services?\b|activities|review(?:er|ing)|committees?|volunteer|academic duties"
+    r"|服务|兼职|审稿",
     heading_rank=60,
     trims=(Trim(50, 2), Trim(120, 0)),
     read_markdown=read_markdown,

@@ -182,7 +182,8 @@ SECTION = SectionKind(
         ("start", "end"),
         derived=lambda s: {"type": "supervision", "roles": [s.role or "advisor"]},
     ),
-    heading=r"students?|supervis|mentees?|advisees?|mentoring|\bgroup members\b|\blab members\b",
+    heading=r"students?|supervis|mentees?|advisees?|mentoring|\bgroup members\b|\blab members\b"
+    r"|学生|指导",
     heading_rank=45,
     trims=(Trim(115, 5), Trim(135, 3)),
     read_markdown=read_markdown,

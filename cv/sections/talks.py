@@ -113,7 +113,7 @@ SECTION = SectionKind(
         ("date",),
         derived=lambda _talk: {"type": "talk"},
     ),
-    heading=r"\btalks?\b|presentations?|keynotes?|seminars?|lectures? given",
+    heading=r"\btalks?\b|presentations?|keynotes?|seminars?|lectures? given|报告|讲座",
     heading_rank=40,
     trims=(Trim(20, 3), Trim(80, 0)),
     emoji="💬",

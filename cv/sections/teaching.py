@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
-from cv.interop.item_parts import COURSE_CODE, INSTITUTION, TEACHING_ROLE, role_at
+from cv.interop.item_parts import COURSE_CODE, INSTITUTION, REVIEWING, TEACHING_ROLE, role_at
 from cv.interop.markdown_items import find_term, split_date_prefix
-from cv.interop.text import split_top, strip_period
+from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -71,6 +71,12 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     ``- Teaching Assistant at HKBU`` with the terms nested under it gives each nested course
     that role and institution.
     """
+    if REVIEWING.search(block.text) or REVIEWING.search(page.subheading or ""):
+        from cv.sections import service  # reviewing is service, wherever the page lists it
+
+        page.note(block.line, f"{plain(block.text)[:50]!r} is read as service (reviewing)")
+        service.read_markdown(page, heading, block)
+        return
     courses: list[tuple[Block, str | None, str | None]] = [(block, None, None)]
     if any(find_term(child.text) for child in block.children) and not find_term(block.text):
         role, institution = role_at(strip_period(block.text).rstrip(":"))
@@ -117,7 +123,7 @@ SECTION = SectionKind(
         },
         ("term",),
     ),
-    heading=r"teaching|\bcourses?\b|\bta\b",
+    heading=r"teaching|\bcourses?\b|\bta\b|教学|授课|课程",
     heading_rank=50,
     trims=(Trim(40, 3), Trim(90, 0)),
     read_markdown=read_markdown,
