@@ -486,6 +486,19 @@ def budget(seconds: float | None = None) -> Iterator[None]:
         _BUDGET.reset(token)
 
 
+ALARM_REPEAT = 0.05
+"""Seconds between the alarms after a deadline, until one stops the render."""
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside a ``__del__`` (where an exception cannot get out)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def deadline(seconds: float | None = None) -> Iterator[None]:
     """Raise :class:`TemplateTimeout` in the code running when ``seconds`` have passed.
@@ -512,18 +525,29 @@ def deadline(seconds: float | None = None) -> Iterator[None]:
         yield
         return
 
-    def expire(_signal: int, _frame: FrameType | None) -> None:
-        raise TemplateTimeout(
-            f"the template took longer than {seconds:g} s to render; expected "
-            "a template that formats what it is given"
-        )
+    armed = [True]
+
+    def expire(_signal: int, frame: FrameType | None) -> None:
+        # An exception raised inside a finalizer (a temporary file's __del__, run by the
+        # garbage collector in the middle of the render) is printed and lost, and the render
+        # would run on: the alarm repeats, and waits until the finalizer is done.
+        if armed[0] and not _in_finalizer(frame):
+            raise TemplateTimeout(
+                f"the template took longer than {seconds:g} s to render; expected "
+                "a template that formats what it is given"
+            )
 
     previous = signal.signal(signal.SIGALRM, expire)
     started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
     try:
         yield
     finally:
+        while armed[0]:
+            try:  # noqa: SIM105 - contextlib.suppress runs Python code an alarm can break into
+                armed[0] = False  # from here on a late alarm raises nothing
+            except TemplateTimeout:
+                pass  # the deadline came as the block ended: nothing is left to stop
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if shared is not None:

@@ -321,3 +321,23 @@ def test_a_time_budget_is_spent_across_renders() -> None:
                 pass
         with pytest.raises(sandbox.TemplateTimeout, match="in this build"), sandbox.deadline():
             pass
+
+
+def test_a_deadline_that_falls_in_a_finalizer_still_stops_the_render() -> None:
+    """An alarm that lands in a ``__del__`` (the garbage collector runs them in the middle of
+    anything) cannot raise there: Python prints and drops the exception. The render must stop
+    all the same, just after, and nothing is raised inside the finalizer."""
+    import time
+
+    class Slow:
+        def __del__(self) -> None:
+            end = time.monotonic() + 0.3
+            while time.monotonic() < end:
+                pass
+
+    started = time.monotonic()
+    with pytest.raises(sandbox.TemplateTimeout), sandbox.deadline(0.05):
+        Slow()  # dropped at once: its __del__ runs, and the alarm comes inside it
+        while time.monotonic() < started + 5:
+            pass
+    assert time.monotonic() - started < 2  # stopped by the deadline, not by the loop's end
