@@ -273,7 +273,7 @@ def publication_view(
         month=p.month,
         abbr=p.abbr,
         selected=p.selected,
-        links=_pub_links(p, to_text(formatted.venue_line)),
+        links=_pub_links(p, to_text(formatted.entry or formatted.venue_line)),
         note=p.note,
         award=p.award,
         google_scholar_id=p.google_scholar_id,
@@ -295,13 +295,14 @@ def publication_view(
 
 def _pub_links(p: Publication, shown: str = "") -> tuple[PubLink, ...]:
     """A publication's links, its identifiers (DOI, arXiv) first: a printed page shows them,
-    unless the citation (``shown``, as text) prints one already ("arXiv preprint arXiv:…")."""
+    unless the citation (``shown``, as text: a style's whole entry, or the venue line) prints
+    it already ("arXiv preprint arXiv:…", "https://doi.org/10.…")."""
     links = []
     for link in p.links:
         printed = identifier(link.label, link.url)
-        links.append(
-            PubLink(_link_label(link.label), link.url, "" if printed in shown else printed)
-        )
+        written = printed.partition(":")[2].casefold()  # "10.1109/x", "2401.17644"
+        again = bool(written) and written in shown.casefold()
+        links.append(PubLink(_link_label(link.label), link.url, "" if again else printed))
     return tuple(sorted(links, key=lambda link: not link.identifier))
 
 

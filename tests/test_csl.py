@@ -591,3 +591,22 @@ def test_ordinals_and_dates_follow_the_locale(
     assert "2024 Mar;12(3)" in to_text(
         styles["vancouver"].write(publications["particle2024"], "en")
     )
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee"])
+def test_an_identifier_the_style_prints_is_not_printed_again_below_it(
+    tmp_path: Path, style: str
+) -> None:
+    """A style that writes the DOI ("https://doi.org/10.…", "doi: 10.…") leaves the links under
+    the entry with the DOI's name only, not the identifier a second time."""
+    result = cv.build(_copy(tmp_path, f"  style: {style}\n"), tmp_path / "out", only=["html"])
+    html = result.outputs[0].path.read_text(encoding="utf-8")
+    entries = re.findall(
+        r'<div class="pub-entry">(.*?)</div>\s*<div class="entry-links[^"]*">(.*?)</div>',
+        html,
+        re.S,
+    )
+    printed = [(entry, links) for entry, links in entries if "10.1000/names.2024" in entry]
+    assert printed, entries
+    for _, links in printed:
+        assert "10.1000/names.2024" not in re.sub(r'href="[^"]*"', "", links), links
