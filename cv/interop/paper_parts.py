@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cv.interop.item_parts import looks_like_name
+from cv.interop.item_parts import YEAR, looks_like_name
 from cv.interop.text import LINK, markdown_link, plain, split_top
 
 __all__ = [
@@ -64,9 +64,6 @@ LINK_FIELDS = {
     "ieee": "url",
     "acm": "url",
 }
-
-
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 #: A venue's name as an abbreviation with the year's last two digits: ``AAAI-26``, ``CVPR'24``.
