@@ -1,6 +1,6 @@
 """Hostile content: a build runs, embeds and fetches nothing the record or its templates point at.
 
-One test per vector of the security table in TECH-NOTES (attachments, ``../``, absolute
+One test per vector a build must refuse (docs/security.md: attachments, ``../``, absolute
 ``file://``, ``%2e%2e``, symlinks, ``local()`` fonts, SVG ``<image>``, the network), each reached
 the way a user's files can reach it; then a record that uses all of them at once against a
 loopback server that must receive nothing; then failed builds that must leave no trace.
