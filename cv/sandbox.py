@@ -23,10 +23,12 @@ user's template at most :data:`DEADLINE` seconds (:func:`deadline`).
 
 from __future__ import annotations
 
+import gc
 import re
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -491,9 +493,12 @@ ALARM_REPEAT = 0.05
 
 
 def _in_finalizer(frame: FrameType | None) -> bool:
-    """Whether ``frame`` runs inside a ``__del__`` (where an exception cannot get out)."""
+    """Whether ``frame`` runs where an exception cannot get out: a ``__del__``, a
+    ``weakref.finalize`` or a garbage collector's callback (Python prints and drops it)."""
+    stuck = {weakref.finalize.__call__.__code__}
+    stuck |= {code for code in (getattr(c, "__code__", None) for c in gc.callbacks) if code}
     while frame is not None:
-        if frame.f_code.co_name == "__del__":
+        if frame.f_code.co_name == "__del__" or frame.f_code in stuck:
             return True
         frame = frame.f_back
     return False

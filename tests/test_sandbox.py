@@ -8,8 +8,10 @@ and run nothing; runtime errors and runaway templates are located the same way.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -323,21 +325,39 @@ def test_a_time_budget_is_spent_across_renders() -> None:
             pass
 
 
-def test_a_deadline_that_falls_in_a_finalizer_still_stops_the_render() -> None:
-    """An alarm that lands in a ``__del__`` (the garbage collector runs them in the middle of
-    anything) cannot raise there: Python prints and drops the exception. The render must stop
-    all the same, just after, and nothing is raised inside the finalizer."""
-    import time
+def _busy(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.mark.parametrize("where", ["__del__", "gc callback"])
+def test_a_deadline_that_falls_in_a_finalizer_still_stops_the_render(where: str) -> None:
+    """An alarm that lands in a ``__del__`` or a garbage collector's callback (hypothesis
+    installs one; they run in the middle of anything) cannot raise there: Python prints and
+    drops the exception. The render must stop all the same, just after, and nothing is raised
+    where it cannot get out (pytest fails a test on such an exception)."""
 
     class Slow:
         def __del__(self) -> None:
-            end = time.monotonic() + 0.3
-            while time.monotonic() < end:
-                pass
+            _busy(0.3)
+
+    def callback(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            _busy(0.3)
 
     started = time.monotonic()
-    with pytest.raises(sandbox.TemplateTimeout), sandbox.deadline(0.05):
-        Slow()  # dropped at once: its __del__ runs, and the alarm comes inside it
-        while time.monotonic() < started + 5:
-            pass
+    if where == "gc callback":
+        gc.callbacks.append(callback)
+    try:
+        with pytest.raises(sandbox.TemplateTimeout), sandbox.deadline(0.05):
+            if where == "__del__":
+                Slow()  # dropped at once: its __del__ runs, and the alarm comes inside it
+            else:
+                gc.collect()  # the callback runs, and the alarm comes inside it
+            while time.monotonic() < started + 5:
+                pass
+    finally:
+        if callback in gc.callbacks:
+            gc.callbacks.remove(callback)
     assert time.monotonic() - started < 2  # stopped by the deadline, not by the loop's end
