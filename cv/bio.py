@@ -134,7 +134,8 @@ def select_publications(
 
 
 def _degree_line(entry: Any) -> Markup:
-    joint = Markup(" in ") if _english() else Markup(", ")  # "PhD in Physics"; "Promotion, Physik"
+    # "PhD in Physics"; in another language "Promotion, Physik"
+    joint = Markup(" in ") if i18n.in_english() else Markup(", ")
     degree = joint.join(x for x in (markup.inline(entry.degree), markup.inline(entry.field)) if x)
     if entry.end is not None and entry.end.is_present:
         year = f"{word('since')} {entry.start}" if entry.start else word("ongoing")
@@ -156,7 +157,7 @@ def short_bio(record: Record) -> str:
     """
     if record.bio.text:
         return " ".join(record.bio.text.split())
-    if not _english():
+    if not i18n.in_english():
         # The sentences written from the record are English; in another language the bio says
         # what the record says in its own words (about), and bio.text gives the rest.
         return _within(_sentences(_plain(record.about)))
@@ -188,11 +189,6 @@ def _within(sentences: list[str]) -> str:
             break
         text = f"{text} {sentence}".strip()
     return text
-
-
-def _english() -> bool:
-    """Whether the document being made is in English (the language of the generated text)."""
-    return i18n.primary(i18n.current()) == "en"
 
 
 def _role(title: str, place: str) -> str:

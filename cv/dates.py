@@ -216,7 +216,7 @@ def format_range(start: Date | None, end: Date | None) -> str:
         return str(start or end)
     from cv import i18n
 
-    if i18n.primary(i18n.current()) == "en":
+    if i18n.in_english():
         return f"{start} – {end}"
     return i18n.word("range").format(start=start, end=end)
 

@@ -33,6 +33,7 @@ __all__ = [
     "format_day",
     "format_month",
     "has_table",
+    "in_english",
     "kind_title",
     "language",
     "language_problems",
@@ -62,6 +63,11 @@ def language(tag: str) -> Iterator[None]:
 def current() -> str:
     """The language tag of the document being made ("en" outside :func:`language`)."""
     return _LANG.get()
+
+
+def in_english() -> bool:
+    """Whether the document being made is in English (any region: "en-GB" too)."""
+    return primary(current()) == "en"
 
 
 def primary(tag: str) -> str:

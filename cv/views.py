@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from cv.citation import Style, format_citation, to_text
-from cv.i18n import current, format_day, format_number, primary, word
+from cv.i18n import format_day, format_number, in_english, word
 
 if TYPE_CHECKING:
     from cv.bibliography import Publication, PublicationGroup
@@ -344,7 +344,7 @@ def group_views(
 
 def scholar_view(scholar: Scholar) -> ScholarView:
     summary = scholar.summary
-    if primary(current()) != "en":  # the summary's words in the document's language
+    if not in_english():  # the summary's words in the document's language
         summary = word("scholar").format(
             citations=format_number(scholar.citedby),
             hindex=scholar.hindex,
