@@ -19,7 +19,7 @@ import difflib
 import hashlib
 import json
 import re
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -269,6 +269,11 @@ class CSLStyle:
     named_at: tuple[Path | None, int | None, int | None] = (None, None, None)
     whole = True
 
+    @cached_property
+    def digest(self) -> bytes:
+        """The SHA-256 of the style's XML: its identity in the caches, hashed once."""
+        return hashlib.sha256(self.xml).digest()
+
     def write(self, publication: Publication, lang: str | None = None) -> Markup:
         """``publication`` as this style writes it, as safe HTML, the owner in bold."""
         from citeproc import Citation as CiteprocCitation
@@ -278,12 +283,12 @@ class CSLStyle:
 
         lang = lang or current()
         item = csl_item(publication, owner=(OPEN, CLOSE), mark=(MARK, END_MARK), lang=lang)
-        key = (hashlib.sha256(self.xml).digest(), lang, json.dumps(item, sort_keys=True))
+        key = (self.digest, lang, json.dumps(item, sort_keys=True))
         written = _WRITTEN.get(key)
         if written is not None:
             return written
         try:
-            style = engine(self.xml, lang)
+            style = engine(self.xml, lang, self.digest)
             bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.html)
             bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
             html = str(bibliography.bibliography()[0])

@@ -259,9 +259,12 @@ and again (``cv watch``) reuses them, so its memory stays flat; more are made wi
 _ENGINES: dict[tuple[bytes, str], Any] = {}
 
 
-def engine(xml: bytes, lang: str) -> Any:
-    """citeproc-py's style for ``xml`` in ``lang``, made once per process."""
-    key = (hashlib.sha256(xml).digest(), lang)
+def engine(xml: bytes, lang: str, digest: bytes | None = None) -> Any:
+    """citeproc-py's style for ``xml`` in ``lang``, made once per process.
+
+    ``digest`` is the SHA-256 of ``xml`` when the caller has it already.
+    """
+    key = (digest or hashlib.sha256(xml).digest(), lang)
     made = _ENGINES.get(key)
     if made is None:
         from citeproc import CitationStylesStyle

@@ -34,7 +34,9 @@ AcademicDate = Annotated[
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, strings are trimmed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, defer_build=True
+    )
 
 
 def as_list(value: Any) -> Any:

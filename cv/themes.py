@@ -30,11 +30,11 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from cv import model
+from cv.cache import bytecode_cache
 from cv.errors import CVError, Problem
 from cv.files import real_path
 from cv.i18n import template_words
 from cv.sandbox import TemplateSandbox, TemplateTimeout, active_content, deadline
-from cv.template_cache import bytecode_cache
 from cv.templates import THEME_FILE, templates_root
 from cv.typeset import typeset
 from cv.views import check_plain

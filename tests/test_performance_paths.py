@@ -148,7 +148,7 @@ def test_tagging_reads_the_page_references_once_and_writes_the_same_pdf(
     assert as_installed.data == fixed.data
 
 
-# --- cv.template_cache: templates compiled once, not in every process ---------------------------
+# --- cv.cache: templates compiled once, not in every process ---------------------------
 
 
 def _render_example(count_compiles: list[str]) -> str:
@@ -179,7 +179,7 @@ def _render_example(count_compiles: list[str]) -> str:
 def test_templates_compiled_by_one_build_are_read_back_by_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cv.template_cache import cache_folder
+    from cv.cache import cache_folder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first: list[str] = []
@@ -196,7 +196,7 @@ def test_templates_compiled_by_one_build_are_read_back_by_the_next(
 def test_a_cache_folder_others_can_write_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cv.template_cache import bytecode_cache, cache_folder
+    from cv.cache import bytecode_cache, cache_folder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = cache_folder()
@@ -225,11 +225,54 @@ def test_bytecode_of_another_sandbox_or_program_is_never_read(
     (what another program using Jinja's cache would write) is not one of them."""
     import jinja2
 
-    from cv.template_cache import TemplateCache, _salt
+    from cv.cache import TemplateCache, _salt
 
     cache = TemplateCache(str(tmp_path), "%s.jinja")
     ours = cache.get_cache_key("cv.html.j2", "/x/cv.html.j2")
     assert ours != jinja2.FileSystemBytecodeCache().get_cache_key("cv.html.j2", "/x/cv.html.j2")
     assert "cv " in _salt() and len(_salt().split()[-1]) == 64
-    monkeypatch.setattr("cv.template_cache._salt", lambda: "another sandbox")
+    monkeypatch.setattr("cv.cache._salt", lambda: "another sandbox")
     assert cache.get_cache_key("cv.html.j2", "/x/cv.html.j2") != ours
+
+
+# --- imports off the critical path ------------------------------------------------------------
+
+IMPORTED_BY_A_BUILD = """
+import gc, runpy, sys
+sys.argv = ["cv", "build", "--data", sys.argv[1], "--out", sys.argv[2], "-q", "--only", "cv"]
+try:
+    runpy.run_module("cv", run_name="__main__")
+except SystemExit as end:
+    assert not end.code, end.code
+print(sorted(name for name in sys.modules if name.startswith("cv.interop")), file=sys.stderr)
+print(gc.get_threshold(), file=sys.stderr)
+"""
+
+
+def test_a_build_does_not_import_the_importers_and_collects_less_often(tmp_path: Path) -> None:
+    """The homepage importers' parsers (70 ms of regular expressions and helpers) are imported
+    by their read_markdown only; the command line raises the collector's thresholds."""
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BY_A_BUILD, str(EXAMPLE), str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules, thresholds = result.stderr.strip().splitlines()[-2:]
+    assert modules == "['cv.interop', 'cv.interop.text']"
+    from cv.cli import GC_THRESHOLDS
+
+    assert thresholds == str(GC_THRESHOLDS)
+    assert (tmp_path / "out" / "cv.pdf").is_file()
+
+
+def test_the_library_keeps_the_callers_garbage_collector_settings(tmp_path: Path) -> None:
+    import gc
+
+    import cv
+
+    before = gc.get_threshold()
+    cv.build(EXAMPLE, tmp_path / "out", only=["html"])
+    assert gc.get_threshold() == before
+

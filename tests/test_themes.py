@@ -815,3 +815,33 @@ def test_the_browsers_own_print_of_cv_html_keeps_the_footer_and_the_bookmarks(  
     bookmarks = titles(reader.outline)
     for section in ("Profile", "Experience", "Education", "Publications", "Teaching"):
         assert section in bookmarks, bookmarks
+
+
+def test_a_fonts_character_map_is_read_back_from_the_cache_as_fonttools_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fontTools.ttLib import TTFont
+
+    from cv import fonts
+    from cv.cache import cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    face = fonts.FAMILIES["serif"].faces()[0].file
+    with TTFont(face, lazy=True) as font:
+        expected = frozenset(font.getBestCmap())
+    fonts._cmap.cache_clear()
+    assert fonts._cmap(face) == expected
+    (kept,) = cache_folder("cmaps").glob("*.marshal")
+    fonts._cmap.cache_clear()
+    monkeypatch.setattr(TTFont, "__init__", _not_read)
+    assert fonts._cmap(face) == expected  # from the cache: the font is not opened
+    kept.write_bytes(kept.read_bytes()[:100])  # cut short: read from the font again
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fonts._cmap.cache_clear()
+    assert fonts._cmap(face) == expected
+    fonts._cmap.cache_clear()
+
+
+def _not_read(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("the font was opened: its kept character map was not used")

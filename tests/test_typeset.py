@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import marshal
+from pathlib import Path
+
+import pytest
+
 from cv.typeset import SOFT_HYPHEN, typeset
+
+from .conftest import REPO
 
 SHY = SOFT_HYPHEN
 
@@ -52,3 +59,69 @@ def test_entities_stay_entities() -> None:
     text = "<p>&lt;script&gt; AT&amp;T &#8217;representations&#8217;</p>"
     out = body(text)
     assert out.replace(SHY, "") == text
+
+
+# --- the patterns kept in the cache (cv.cache) ------------------------------------------------
+
+
+def _fresh(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """A process's first build: nothing in memory, ``cache`` as the user's cache folder."""
+    import pyphen
+
+    from cv import typeset as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    module._dictionary.cache_clear()
+    module._hyphenated.cache_clear()
+
+
+WORDS = (REPO / "README.md").read_text(encoding="utf-8") + " ".join(
+    ("knowledge", "hyphenation", "representation", "Verteilung", "connaissance", "développement")
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "en-GB", "de", "fr"])
+def test_patterns_read_back_from_the_cache_break_every_word_as_parsed_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    import pyphen
+
+    from cv.cache import cache_folder
+
+    page = f"<body><p>{WORDS}</p></body>"
+    _fresh(monkeypatch, tmp_path)
+    parsed = typeset(page, lang)
+    kept = list(cache_folder("hyphenation").glob("*.marshal"))
+    assert len(kept) == 1, "the parsed patterns were not kept"
+    _fresh(monkeypatch, tmp_path)
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", _never_parsed)
+    assert typeset(page, lang) == parsed
+    assert SHY in parsed
+
+
+def _never_parsed(*_args: object) -> None:
+    raise AssertionError("parsed again: the kept patterns were not used")
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [b"", b"not marshal", marshal.dumps({"ab": "not a pair"}), marshal.dumps([1, 2]), None],
+)
+def test_a_damaged_or_linked_cache_file_is_parsed_again_never_a_failed_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bytes | None
+) -> None:
+    from cv.cache import cache_folder
+
+    _fresh(monkeypatch, tmp_path)
+    expected = body("<p>knowledge</p>")
+    (file,) = cache_folder("hyphenation").glob("*.marshal")
+    file.unlink()
+    if kept is None:  # a link where the file goes, to a file elsewhere
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.write_bytes(b"x")
+        file.symlink_to(elsewhere)
+    else:
+        file.write_bytes(kept)
+    _fresh(monkeypatch, tmp_path)
+    assert body("<p>knowledge</p>") == expected

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from cv import markup
-from cv.interop.item_parts import markdown_list
-from cv.interop.papers import LOREM
 from cv.interop.text import strip_period
 from cv.sections.base import SectionData, SectionKind
 from cv.views import Section
@@ -51,6 +49,9 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     The list under a label or heading that names interests is the research interests
     (``- Title: details`` or a plain line each).
     """
+    from cv.interop.item_parts import markdown_list
+    from cv.interop.papers import LOREM
+
     text = block.text
     if block.kind == "html":
         for child in block.children:

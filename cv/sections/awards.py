@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
-from cv.interop.item_parts import GRANT_FUNDER, YEAR, details, linked, trailing_link
-from cv.interop.markdown_items import split_date_prefix, split_date_suffix
 from cv.interop.text import split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -67,6 +65,9 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 
     Also ``**Fellowship (2017),** Awarding body: Council``: the title in bold, its year in it.
     """
+    from cv.interop.item_parts import GRANT_FUNDER, YEAR, details, linked, trailing_link
+    from cv.interop.markdown_items import split_date_prefix, split_date_suffix
+
     bold = re.match(r"^\s*(\*\*|__)(.+?)\1\s*", block.text)
     text = block.text[bold.end() :] if bold else block.text
     dated = split_date_prefix(text) or split_date_suffix(text)

@@ -15,7 +15,6 @@ from pydantic import Field, model_validator
 from cv import markup
 from cv.dates import format_range
 from cv.fields import AcademicDate, Details, Period, Strict, Tags
-from cv.interop.item_parts import dated, details, linked
 from cv.interop.text import LINK, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -107,6 +106,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     begins the line is its title and ``url``, with what follows as the subtitle; otherwise the
     whole line is the title. Nested items are details.
     """
+    from cv.interop.item_parts import dated, details, linked
+
     start, end, body = dated(block.text)
     when = {"start": start, "end": end} if end else {"date": start}
     body = strip_period(body)

@@ -12,7 +12,6 @@ from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
 from cv.i18n import word
-from cv.interop.item_parts import DEGREE, INSTITUTION, advisor, dated, linked, location, unbold
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -81,6 +80,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
 
     A nested ``Thesis: *title*`` is the thesis; other nested items are details.
     """
+    from cv.interop.item_parts import DEGREE, INSTITUTION, advisor, dated, linked, location, unbold
+
     start, end, body = dated(block.text)
     body, who, _ = advisor(body, split_link=False)
     main, where = location(body)

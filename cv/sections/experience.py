@@ -12,7 +12,6 @@ from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
 from cv.i18n import word
-from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
 from cv.interop.text import markdown_link, split_top
 from cv.sections.base import (
     ResumeMap,
@@ -75,6 +74,8 @@ def markdown(items: Sequence[Experience]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2022.06 - 2022.10*, Research Intern, [FedML](url) · Remote, advised by [X](url)``."""
+    from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
+
     start, end, body = dated(block.text)
     body, who, who_url = advisor(body, split_link=True)
     main, where = location(body)

@@ -14,16 +14,6 @@ from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Names, Period, Tags
 from cv.i18n import word
-from cv.interop.item_parts import (
-    GRANT_FUNDER,
-    GRANT_NUMBER,
-    GRANT_ROLE,
-    GRANT_ROLE_MARK,
-    amount,
-    dated,
-    details,
-    linked,
-)
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -202,6 +192,17 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     2022-2024`` or ``Title (Lead CI), ...``. Pieces that are none of these are the funder, then
     the program, then details.
     """
+    from cv.interop.item_parts import (
+        GRANT_FUNDER,
+        GRANT_NUMBER,
+        GRANT_ROLE,
+        GRANT_ROLE_MARK,
+        amount,
+        dated,
+        details,
+        linked,
+    )
+
     start, end, body = dated(block.text)
     role = None
     mark = GRANT_ROLE_MARK.match(body)

@@ -12,7 +12,6 @@ from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
 from cv.i18n import word
-from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
 from cv.interop.text import markdown_link, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -73,6 +72,8 @@ def markdown(items: Sequence[Internship]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2019.05 - 2019.08*, Research Intern at [Lab](url), Zürich, mentored by Dr. Z``."""
+    from cv.interop.item_parts import ROLE_WORDS, advisor, dated, details, linked, location
+
     start, end, body = dated(block.text)
     body, mentor, _ = advisor(body, split_link=False)
     main, where = location(body)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import Strict
-from cv.interop.item_parts import LANGUAGE
 from cv.interop.text import plain, strip_period
 from cv.sections.base import ResumeMap, SectionData, SectionKind, entry, one_line, strong
 from cv.views import Entry
@@ -35,6 +34,8 @@ def markdown(items: Sequence[Language]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- English: Native``, ``- French (fluent)`` or ``- German – basic``."""
+    from cv.interop.item_parts import LANGUAGE
+
     text = plain(strip_period(block.text))
     found = LANGUAGE.fullmatch(text)
     language, fluency = (found["language"], found["fluency"]) if found else (text, None)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Period, Tags
-from cv.interop.item_parts import MEMBER_AFTER, MEMBER_GRADE, MEMBER_OF, dated
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -46,6 +45,8 @@ def markdown(items: Sequence[Membership]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2015 - present*, IEEE, Senior Member``; also ``Member, ACM`` and ``IEEE Fellow``."""
+    from cv.interop.item_parts import MEMBER_AFTER, MEMBER_GRADE, MEMBER_OF, dated
+
     start, end, body = dated(block.text)
     body = strip_period(body)
     pieces = split_top(body, ",")

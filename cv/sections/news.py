@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import AcademicDate, Strict, Tags
-from cv.interop.item_parts import whole_text
-from cv.interop.markdown_items import split_date_prefix
 from cv.interop.text import strip_decoration
 from cv.sections.base import SectionData, SectionKind, Trim, entry, md_date, one_line
 from cv.views import Entry
@@ -35,6 +33,9 @@ def markdown(items: Sequence[NewsItem]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2024.01*: &nbsp;🎉🎉 Our paper ...`` (the date first, in any of its spellings)."""
+    from cv.interop.item_parts import whole_text
+    from cv.interop.markdown_items import split_date_prefix
+
     dated = split_date_prefix(whole_text(block))
     if dated is None:
         page.keep(heading, block, "news item without a date at its start")

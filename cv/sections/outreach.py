@@ -10,8 +10,6 @@ from markupsafe import Markup
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
-from cv.interop.item_parts import details, linked
-from cv.interop.markdown_items import split_date_prefix, split_date_suffix
 from cv.interop.text import split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -60,6 +58,9 @@ def markdown(items: Sequence[Outreach]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2024.03*, [Title](url), Outlet`` (or ``"Title"``, or a sentence that links)."""
+    from cv.interop.item_parts import details, linked
+    from cv.interop.markdown_items import split_date_prefix, split_date_suffix
+
     dated = split_date_prefix(block.text) or split_date_suffix(block.text)
     if dated is None:
         page.keep(heading, block, "outreach item without a date")

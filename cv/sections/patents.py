@@ -10,15 +10,6 @@ from pydantic import BeforeValidator
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Names, Strict, Tags
-from cv.interop.item_parts import (
-    PATENT_NUMBER,
-    PATENT_OFFICE,
-    PATENT_STATUS,
-    dated,
-    details,
-    linked,
-    looks_like_name,
-)
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -97,6 +88,16 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     Also the title in italics anywhere in the line (``**Me**, A. Other. *A method for ...*``)
     and the number or the status in parentheses at the end.
     """
+    from cv.interop.item_parts import (
+        PATENT_NUMBER,
+        PATENT_OFFICE,
+        PATENT_STATUS,
+        dated,
+        details,
+        linked,
+        looks_like_name,
+    )
+
     start, end, body = dated(block.text)
     italic = re.search(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)", body)
     if italic:

@@ -11,7 +11,6 @@ from pydantic import Field
 from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period
-from cv.interop.item_parts import dated, details, linked, split_description
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -68,6 +67,8 @@ def markdown(items: Sequence[Project]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2020 - 2022*, [Name](url): what it is`` (what follows the colon is the description)."""
+    from cv.interop.item_parts import dated, details, linked, split_description
+
     start, end, body = dated(block.text)
     bold = re.match(r"^(\*\*|__)(.+?)\1\s*", body)
     head, description = split_description(body[bold.end() :] if bold else body)

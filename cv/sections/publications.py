@@ -10,21 +10,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cv.bibliography import group_publications, used_marks
-from cv.interop.item_parts import whole_text
-from cv.interop.markdown_items import Block
-from cv.interop.paper_parts import is_title_link, links_of
-from cv.interop.papers import (
-    LOREM,
-    is_paper_box,
-    paper_from_lines,
-    paper_year,
-    read_paper_box,
-    read_publication_line,
-)
 from cv.sections.base import SectionData, SectionKind, Trim
 from cv.views import Section, group_views, scholar_view
 
 if TYPE_CHECKING:
+    from cv.interop.markdown_items import Block
     from cv.interop.reading import PageReader
 
 
@@ -55,6 +45,9 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     on several lines (``<br>``), a paper's parts in any order. Each paper becomes a BibTeX
     entry; the names in bold in the author lines are the owner's.
     """
+    from cv.interop.item_parts import whole_text
+    from cv.interop.papers import LOREM, paper_from_lines, read_publication_line
+
     if block.kind == "heading":
         page.note(
             block.line, f"subheading '{block.text}' is not kept (the CV groups the section itself)"
@@ -98,6 +91,10 @@ def _read_references(
     Returns:
         Whether the lines were such references (and were read).
     """
+    from cv.interop.markdown_items import Block
+    from cv.interop.paper_parts import is_title_link, links_of
+    from cv.interop.papers import paper_year, read_publication_line
+
     if len(lines) < 2:
         return False
     if any(is_title_link(text) for _, text in lines):
@@ -125,6 +122,8 @@ def _read_references(
 
 def _holds_papers(block: Block) -> bool:
     """Whether a box holds papers (paper boxes, list items, cards), not the parts of one."""
+    from cv.interop.papers import is_paper_box
+
     inner = [child for child in block.children if child.text.strip()]
     boxes = [child for child in inner if child.kind == "html"]
     return (
@@ -136,6 +135,8 @@ def _holds_papers(block: Block) -> bool:
 
 def _read_box(page: PageReader, heading: str, block: Block) -> None:
     """A paper box or card; or, for a box of boxes or lists, each of them."""
+    from cv.interop.papers import is_paper_box, read_paper_box
+
     if not is_paper_box(block) and _holds_papers(block):
         for child in block.children:
             read_markdown(page, heading, child)

@@ -11,8 +11,6 @@ from pydantic import Field
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
-from cv.interop.item_parts import label_colon, unbold
-from cv.interop.markdown_items import split_date_prefix
 from cv.interop.text import LINK, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -87,6 +85,9 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     A nested item in italics is a note on the role, not a venue. Plain items under a
     subheading (``## Journal Reviewer``) are the venues of that role.
     """
+    from cv.interop.item_parts import label_colon, unbold
+    from cv.interop.markdown_items import split_date_prefix
+
     dated = split_date_prefix(block.text)
     date, text = (dated[0], dated[2]) if dated and not dated[1] else (None, block.text)
     text = strip_period(label_colon(text))

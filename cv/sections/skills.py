@@ -9,7 +9,6 @@ from pydantic import Field
 
 from cv import markup
 from cv.fields import Strict
-from cv.interop.item_parts import SKILL, details
 from cv.interop.text import split_top, strip_period
 from cv.sections.base import ResumeMap, SectionData, SectionKind, entry, join, one_line, strong
 from cv.views import Entry
@@ -40,6 +39,8 @@ def markdown(items: Sequence[Skill]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- **Programming** (advanced): Python, C++`` (a line without a colon is one skill)."""
+    from cv.interop.item_parts import SKILL, details
+
     text = strip_period(block.text).replace(":**", "**:").replace(":__", "__:")
     found = SKILL.fullmatch(text)
     name, level, words = (text, None, "")

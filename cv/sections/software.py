@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import Details, Strict, Tags
-from cv.interop.item_parts import SOFTWARE_STATS, details, linked, split_description
 from cv.interop.text import split_top
 from cv.sections.base import (
     ResumeMap,
@@ -59,6 +58,8 @@ def markdown(items: Sequence[Software]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- **[name](url)**, maintainer, 2k stars: what it does`` (role and stats optional)."""
+    from cv.interop.item_parts import SOFTWARE_STATS, details, linked, split_description
+
     text = block.text.strip()
     bold = re.match(r"^(\*\*|__)(.+?)\1", text)
     head, rest = (bold.group(2), text[bold.end() :]) if bold else ("", text)

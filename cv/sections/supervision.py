@@ -13,7 +13,6 @@ from cv import markup
 from cv.dates import format_range
 from cv.fields import Details, Period, Tags
 from cv.i18n import word
-from cv.interop.item_parts import ADVISING, STUDENT_NEXT, THESIS, dated, level_of, linked
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -120,6 +119,8 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     Students", "Undergraduate Students"); ``(co-supervised)`` after the name is the role and
     ``(Sept 2023-)`` at the end a period still running.
     """
+    from cv.interop.item_parts import ADVISING, STUDENT_NEXT, THESIS, dated, level_of, linked
+
     start, end, body = dated(block.text)
     pieces = split_top(strip_period(body), ",")
     head = pieces[0] if pieces else ""

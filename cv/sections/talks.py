@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import AcademicDate, Strict, Tags
-from cv.interop.item_parts import linked, location
-from cv.interop.markdown_items import split_date_prefix, split_date_suffix
 from cv.interop.text import split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -68,6 +66,9 @@ def markdown(items: Sequence[Talk]) -> list[str]:
 
 def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     """``- *2022.05*, "Title", Event · City \\| [\\[video\\]](url) \\| [\\[slides\\]](url)``."""
+    from cv.interop.item_parts import linked, location
+    from cv.interop.markdown_items import split_date_prefix, split_date_suffix
+
     dated = split_date_prefix(block.text) or split_date_suffix(block.text)
     if dated is None:
         page.keep(heading, block, "talk without a date")

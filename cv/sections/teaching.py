@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from cv import markup
 from cv.fields import AcademicDate, Details, Strict, Tags
-from cv.interop.item_parts import COURSE_CODE, INSTITUTION, REVIEWING, TEACHING_ROLE, role_at
-from cv.interop.markdown_items import find_term, split_date_prefix
 from cv.interop.text import plain, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -71,6 +69,9 @@ def read_markdown(page: PageReader, heading: str, block: Block) -> None:
     ``- Teaching Assistant at HKBU`` with the terms nested under it gives each nested course
     that role and institution.
     """
+    from cv.interop.item_parts import COURSE_CODE, INSTITUTION, REVIEWING, TEACHING_ROLE, role_at
+    from cv.interop.markdown_items import find_term, split_date_prefix
+
     if REVIEWING.search(block.text) or REVIEWING.search(page.subheading or ""):
         from cv.sections import service  # reviewing is service, wherever the page lists it
 
