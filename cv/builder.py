@@ -13,7 +13,7 @@ from pathlib import Path
 from cv.bibliography import Publication, load_bibliography, owner_unmatched
 from cv.bio import bio_content, photo_data_uri, render_bio
 from cv.citation import Style
-from cv.csl import record_styles
+from cv.csl import keep_written, record_styles
 from cv.errors import CVError, Problem
 from cv.fonts import glyph_warnings
 from cv.i18n import language_problems
@@ -267,6 +267,7 @@ def _build(
         f"{kind.file}: {message}" for kind, output, _ in made for message in output.warnings
     ]
     notes = [note for _, output, _ in made for note in output.notes]
+    keep_written()  # the entries a CSL style wrote, for the next build
 
     refuse_warnings(warnings, strict)
     write_all_atomically([(out_dir / kind.file, output.data) for kind, output, _ in made])

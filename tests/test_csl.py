@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from typer.testing import CliRunner
 
 import cv
@@ -610,3 +611,92 @@ def test_an_identifier_the_style_prints_is_not_printed_again_below_it(
     assert printed, entries
     for _, links in printed:
         assert "10.1000/names.2024" not in re.sub(r'href="[^"]*"', "", links), links
+
+
+# --- entries kept for the next build (cv.cache) -----------------------------------------------
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch, cache: Path) -> None:
+    """What a new process starts with: no entry in memory, ``cache`` as the cache folder."""
+    import cv.csl as module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(module, "_WRITTEN", {})
+    monkeypatch.setattr(module, "_CHANGED", set())
+
+
+def _never_run(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("citeproc-py ran: the kept entry was not used")
+
+
+def test_entries_a_style_wrote_are_read_back_by_the_next_build_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, publications: dict[str, Publication]
+) -> None:
+    import cv.csl as module
+
+    style = load_style("apa", TRICKY)
+    _new_process(monkeypatch, tmp_path)
+    first = {key: style.write(p, "de") for key, p in publications.items()}
+    module.keep_written()
+    _new_process(monkeypatch, tmp_path)
+    monkeypatch.setattr(module, "engine", _never_run)
+    again = {key: style.write(p, "de") for key, p in publications.items()}
+    assert again == first
+    assert all(isinstance(html, Markup) for html in again.values())  # safe HTML, as written
+    with pytest.raises(CVError):  # another language is not one of them: it is written anew
+        style.write(next(iter(publications.values())), "fr")
+
+
+def test_a_kept_entry_is_not_used_by_another_style_or_changed_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, publications: dict[str, Publication]
+) -> None:
+    import cv.csl as module
+
+    paper = next(iter(publications.values()))
+    _new_process(monkeypatch, tmp_path)
+    load_style("apa", TRICKY).write(paper, "en")
+    module.keep_written()
+    _new_process(monkeypatch, tmp_path)
+    written = []
+    real_engine = module.engine
+
+    def counted(*args: object) -> object:
+        written.append(args[0])
+        return real_engine(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "engine", counted)
+    load_style("ieee", TRICKY).write(paper, "en")
+    assert len(written) == 1, "IEEE used APA's entry"
+    _new_process(monkeypatch, tmp_path)
+    monkeypatch.setattr(module, "engine", counted)
+    monkeypatch.setattr(module, "_salt", lambda: "cv and citeproc-py changed")
+    load_style("apa", TRICKY).write(paper, "en")
+    assert len(written) == 2, "an entry written by other code was used"
+
+
+@pytest.mark.parametrize("kept", [b"", b"\x00garbage", b"[1, 2]", "a list", "not text"])
+def test_a_damaged_file_of_kept_entries_is_written_anew(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    publications: dict[str, Publication],
+    kept: bytes | str,
+) -> None:
+    import marshal
+
+    import cv.csl as module
+    from cv.cache import cache_folder
+
+    paper = next(iter(publications.values()))
+    style = load_style("apa", TRICKY)
+    _new_process(monkeypatch, tmp_path)
+    expected = style.write(paper, "en")
+    module.keep_written()
+    (file,) = cache_folder("citations").glob("*.marshal")
+    if kept == "a list":
+        file.write_bytes(marshal.dumps(["<script>x</script>"]))
+    elif kept == "not text":
+        file.write_bytes(marshal.dumps({"key": 1}))
+    else:
+        file.write_bytes(kept)  # type: ignore[arg-type]
+    _new_process(monkeypatch, tmp_path)
+    assert style.write(paper, "en") == expected

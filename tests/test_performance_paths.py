@@ -275,4 +275,3 @@ def test_the_library_keeps_the_callers_garbage_collector_settings(tmp_path: Path
     before = gc.get_threshold()
     cv.build(EXAMPLE, tmp_path / "out", only=["html"])
     assert gc.get_threshold() == before
-
