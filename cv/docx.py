@@ -31,6 +31,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, RGBColor
 
 from cv.fonts import CJK_FAMILY
+from cv.i18n import format_day, word
 from cv.render import contact_links, person, sections
 from cv.views import Entry, PublicationGroupView, PublicationView, Section
 
@@ -106,7 +107,7 @@ def write_docx(
     today: dt.date,
     *,
     style: Style | None = None,
-    title: str = "Curriculum Vitae",
+    title: str | None = None,
 ) -> bytes:
     """The CV of ``record`` as the bytes of a .docx: the same bytes for the same input.
 
@@ -116,9 +117,11 @@ def write_docx(
         scholar: Citation counts for the publications section, if the record names a snapshot.
         today: The "last updated" date, also the document's created and modified dates.
         style: The theme's look (:func:`theme_style`); the classic look without one.
-        title: What the document is, after the name in its title.
+        title: What the document is, after the name in its title ("Curriculum Vitae" in the
+            document's language when None).
     """
     style = style or Style()
+    title = title or word("cv_title")
     document = docx.Document()
     _set_up(document, style)
     _properties(document, record, today, title)
@@ -126,7 +129,7 @@ def write_docx(
     for section in sections(record, publications, scholar):
         document.add_heading(section.title, level=1)
         _section(document, section, style)
-    updated = document.add_paragraph(f"Last updated: {today:%B} {today.day}, {today.year}")
+    updated = document.add_paragraph(word("last_updated").format(date=format_day(today)))
     updated.paragraph_format.space_before = Pt(12)
     _muted(updated)
     buffer = io.BytesIO()
@@ -160,7 +163,7 @@ def _section(document: Document, section: Section, style: Style) -> None:
         for block in _blocks(str(extra["about"])):
             _add_segments(document.add_paragraph(), block, style)
     if extra.get("interests"):
-        document.add_heading("Research Interests", level=2)
+        document.add_heading(word("research_interests"), level=2)
         for interest, details in extra["interests"]:
             paragraph = document.add_paragraph(style="List Bullet")
             _add_html(paragraph, str(interest), style, bold=True)
@@ -170,7 +173,7 @@ def _section(document: Document, section: Section, style: Style) -> None:
     if extra.get("scholar"):
         _muted(document.add_paragraph(extra["scholar"].summary))
     marks = extra.get("marks", "*†" if extra.get("has_marks") else "")
-    legend = (("*", "equal contribution"), ("†", "corresponding author"))
+    legend = (("*", word("equal_contribution")), ("†", word("corresponding_author")))
     shown = [(mark, text) for mark, text in legend if mark in marks]
     if shown:
         paragraph = document.add_paragraph()
@@ -231,7 +234,8 @@ def _publication(
         paragraph = _body(document)
         _links(paragraph, links, style)
         if pub.cited is not None:
-            paragraph.add_run((" · " if links else "") + f"Cited by {pub.cited:,}")
+            cited = f"{word('cited_by')} {pub.cited_text}"
+            paragraph.add_run((" · " if links else "") + cited)
 
 
 def _dated(document: Document, when: str) -> Paragraph:

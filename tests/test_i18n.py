@@ -184,6 +184,20 @@ def test_a_cv_in_another_language_has_no_english_fixed_word(
     assert f'<html lang="{lang}">' in html  # hyphenation follows it
 
 
+@pytest.mark.parametrize("lang", ["de", "fr", "zh"])
+def test_the_word_document_has_no_english_fixed_word_either(tmp_path: Path, lang: str) -> None:
+    import docx
+
+    result = cv.build(record(tmp_path, lang), tmp_path / "out", only=["docx"])
+    document = docx.Document(str(result.outputs[0].path))
+    text = " ".join(paragraph.text for paragraph in document.paragraphs)
+    for word in english_words(lang):
+        assert not re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text), (word, text)
+    assert i18n.word("last_updated", lang).split("{")[0].strip() in text
+    assert i18n.word("research_interests", lang) in text
+    assert document.core_properties.title.endswith(i18n.word("cv_title", lang))
+
+
 def test_a_german_cv_reads_german(tmp_path: Path) -> None:
     result = cv.build(record(tmp_path, "de"), tmp_path / "out", only=["cv"])
     text = pdf_text(result.outputs[0].path)
