@@ -31,6 +31,17 @@ AcademicDate = Annotated[
 ]
 
 
+def empty_list() -> list[Any]:
+    """A field's default, a new empty list: pydantic reads the signature of every default
+    factory, and a built-in's (``list``) from its text, at 67 µs against 5 µs for this."""
+    return []
+
+
+def empty_dict() -> dict[str, Any]:
+    """A field's default, a new empty mapping (see :func:`empty_list`)."""
+    return {}
+
+
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, strings are trimmed."""
 
@@ -48,17 +59,21 @@ _TEXTS_SCHEMA = WithJsonSchema(
     {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 )
 
-Details = Annotated[list[str], BeforeValidator(as_list), _TEXTS_SCHEMA, Field(default_factory=list)]
+Details = Annotated[
+    list[str], BeforeValidator(as_list), _TEXTS_SCHEMA, Field(default_factory=empty_list)
+]
 """Lines under an entry, in Markdown; one string is a list of one."""
 
-Names = Annotated[list[str], BeforeValidator(as_list), _TEXTS_SCHEMA, Field(default_factory=list)]
+Names = Annotated[
+    list[str], BeforeValidator(as_list), _TEXTS_SCHEMA, Field(default_factory=empty_list)
+]
 """People (investigators, inventors); one string is a list of one."""
 
 Tags = Annotated[
     list[str],
     BeforeValidator(as_list),
     _TEXTS_SCHEMA,
-    Field(default_factory=list, description="labels that documents select by"),
+    Field(default_factory=empty_list, description="labels that documents select by"),
 ]
 
 _ACADEMIC_YEAR = re.compile(r"\d{4}\s*[/–-]\s*\d{2}(?:\d{2})?")

@@ -15,7 +15,7 @@ from pydantic import (
     field_validator,
 )
 
-from cv.fields import Strict, as_list
+from cv.fields import Strict, as_list, empty_dict, empty_list
 from cv.i18n import check_tag
 from cv.sections.awards import Award
 from cv.sections.custom import CustomSection
@@ -59,7 +59,7 @@ class Contact(Strict):
     linkedin: str | None = None
     x: str | None = None
     dblp: str | None = None
-    profiles: list[Profile] = Field(default_factory=list)
+    profiles: list[Profile] = Field(default_factory=empty_list)
 
 
 class Interest(Strict):
@@ -171,8 +171,8 @@ class Document(Strict):
     sections: list[SectionEntry] | None = None
     publications: DocumentPublications = Field(default_factory=DocumentPublications)
     pages: int | None = Field(default=None, ge=1, description="the most pages it may take")
-    include_tags: list[str] = Field(default_factory=list)
-    exclude_tags: list[str] = Field(default_factory=list)
+    include_tags: list[str] = Field(default_factory=empty_list)
+    exclude_tags: list[str] = Field(default_factory=empty_list)
     lang: LanguageTag | None = Field(default=None, description="the language of this document")
 
 
@@ -216,33 +216,35 @@ class Record(Strict):
     base_url: WebAddress | None = None
     contact: Contact = Field(default_factory=Contact)
     about: str | None = None
-    interests: list[str | Interest] = Field(default_factory=list)
+    interests: list[str | Interest] = Field(default_factory=empty_list)
     bio: Bio = Field(default_factory=Bio)
-    news: list[NewsItem] = Field(default_factory=list)
-    experience: list[Experience] = Field(default_factory=list)
-    education: list[Education] = Field(default_factory=list)
-    teaching: list[Teaching] = Field(default_factory=list)
-    service: list[Service] = Field(default_factory=list)
-    awards: list[Award] = Field(default_factory=list)
-    talks: list[Talk] = Field(default_factory=list)
-    internships: list[Internship] = Field(default_factory=list)
-    skills: list[Skill] = Field(default_factory=list)
-    languages: list[Language] = Field(default_factory=list)
-    projects: list[Project] = Field(default_factory=list)
-    grants: list[Grant] = Field(default_factory=list)
-    supervision: list[Student] = Field(default_factory=list)
-    patents: list[Patent] = Field(default_factory=list)
-    software: list[Software] = Field(default_factory=list)
-    memberships: list[Membership] = Field(default_factory=list)
-    outreach: list[Outreach] = Field(default_factory=list)
+    news: list[NewsItem] = Field(default_factory=empty_list)
+    experience: list[Experience] = Field(default_factory=empty_list)
+    education: list[Education] = Field(default_factory=empty_list)
+    teaching: list[Teaching] = Field(default_factory=empty_list)
+    service: list[Service] = Field(default_factory=empty_list)
+    awards: list[Award] = Field(default_factory=empty_list)
+    talks: list[Talk] = Field(default_factory=empty_list)
+    internships: list[Internship] = Field(default_factory=empty_list)
+    skills: list[Skill] = Field(default_factory=empty_list)
+    languages: list[Language] = Field(default_factory=empty_list)
+    projects: list[Project] = Field(default_factory=empty_list)
+    grants: list[Grant] = Field(default_factory=empty_list)
+    supervision: list[Student] = Field(default_factory=empty_list)
+    patents: list[Patent] = Field(default_factory=empty_list)
+    software: list[Software] = Field(default_factory=empty_list)
+    memberships: list[Membership] = Field(default_factory=empty_list)
+    outreach: list[Outreach] = Field(default_factory=empty_list)
     custom: dict[SectionKey, CustomSection] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         max_length=MAX_CUSTOM,
         description="sections of your own: key -> {title, entries}",
     )
     publications: Publications = Field(default_factory=Publications)
     sections: list[SectionEntry] | None = None
-    documents: dict[DocumentName, Document] = Field(default_factory=dict, max_length=MAX_DOCUMENTS)
+    documents: dict[DocumentName, Document] = Field(
+        default_factory=empty_dict, max_length=MAX_DOCUMENTS
+    )
     theme: Theme = Field(default_factory=Theme)
 
     @field_validator("theme", mode="before")

@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from cv import markup
 from cv.dates import format_range
-from cv.fields import AcademicDate, Details, Period, Strict, Tags
+from cv.fields import AcademicDate, Details, Period, Strict, Tags, empty_list
 from cv.interop.text import LINK, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -65,7 +65,7 @@ class CustomSection(Strict):
     """A section of one's own: its title and its entries, shown in the order written."""
 
     title: str = Field(min_length=1)
-    entries: list[CustomEntry] = Field(default_factory=list)
+    entries: list[CustomEntry] = Field(default_factory=empty_list)
     #: Sort the entries newest first (by default they are shown as written).
     sort: bool = False
 

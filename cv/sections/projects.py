@@ -10,7 +10,7 @@ from pydantic import Field
 
 from cv import markup
 from cv.dates import format_range
-from cv.fields import Details, Period
+from cv.fields import Details, Period, empty_list
 from cv.sections.base import (
     ResumeMap,
     SectionData,
@@ -36,11 +36,11 @@ class Project(Period):
     name: str
     url: str | None = None
     organization: str | None = None
-    roles: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=empty_list)
     type: str | None = None
     description: str | None = None
     details: Details
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=empty_list)
 
 
 def view(p: Project, _data: SectionData) -> Entry:

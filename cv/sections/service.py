@@ -10,7 +10,7 @@ from markupsafe import Markup
 from pydantic import Field
 
 from cv import markup
-from cv.fields import AcademicDate, Details, Strict, Tags
+from cv.fields import AcademicDate, Details, Strict, Tags, empty_list
 from cv.interop.text import LINK, split_top, strip_period
 from cv.sections.base import (
     ResumeMap,
@@ -37,8 +37,8 @@ class VenueGroup(Strict):
 
 class Service(Strict):
     role: str
-    groups: list[VenueGroup] = Field(default_factory=list)
-    venues: list[str] = Field(default_factory=list)
+    groups: list[VenueGroup] = Field(default_factory=empty_list)
+    venues: list[str] = Field(default_factory=empty_list)
     date: AcademicDate | None = None
     details: Details
     tags: Tags

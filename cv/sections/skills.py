@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from cv import markup
-from cv.fields import Strict
+from cv.fields import Strict, empty_list
 from cv.interop.text import split_top, strip_period
 from cv.sections.base import ResumeMap, SectionData, SectionKind, entry, join, one_line, strong
 from cv.views import Entry
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class Skill(Strict):
     name: str
     level: str | None = None
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=empty_list)
 
 
 def view(s: Skill, _data: SectionData) -> Entry:
