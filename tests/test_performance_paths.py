@@ -238,7 +238,7 @@ def test_bytecode_of_another_sandbox_or_program_is_never_read(
 # --- imports off the critical path ------------------------------------------------------------
 
 IMPORTED_BY_A_BUILD = """
-import gc, runpy, sys
+import gc, os, runpy, sys
 sys.argv = ["cv", "build", "--data", sys.argv[1], "--out", sys.argv[2], "-q", "--only", "cv"]
 try:
     runpy.run_module("cv", run_name="__main__")
@@ -246,24 +246,28 @@ except SystemExit as end:
     assert not end.code, end.code
 print(sorted(name for name in sys.modules if name.startswith("cv.interop")), file=sys.stderr)
 print(gc.get_threshold(), file=sys.stderr)
+print(os.environ.get("PYDANTIC_DISABLE_PLUGINS"), file=sys.stderr)
 """
 
 
 def test_a_build_does_not_import_the_importers_and_collects_less_often(tmp_path: Path) -> None:
     """The homepage importers' parsers (70 ms of regular expressions and helpers) are imported
     by their read_markdown only; the command line raises the collector's thresholds."""
+    env = {name: value for name, value in os.environ.items() if "PYDANTIC" not in name}
     result = subprocess.run(
         [sys.executable, "-c", IMPORTED_BY_A_BUILD, str(EXAMPLE), str(tmp_path / "out")],
         cwd=tmp_path,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    modules, thresholds = result.stderr.strip().splitlines()[-2:]
+    modules, thresholds, plugins = result.stderr.strip().splitlines()[-3:]
     assert modules == "['cv.interop', 'cv.interop.text']"
     from cv.cli import GC_THRESHOLDS
 
     assert thresholds == str(GC_THRESHOLDS)
+    assert plugins == "__all__"  # no search of every package's entry points for them
     assert (tmp_path / "out" / "cv.pdf").is_file()
 
 
