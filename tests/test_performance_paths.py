@@ -32,6 +32,14 @@ def test_help_and_check_do_not_import_weasyprint(command: list[str]) -> None:
     assert result.stderr.strip().splitlines()[-1] == "False False"
 
 
+def _snippet(
+    code: str, *args: str, cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """Python ``code`` run in a new process with ``args``, its output captured."""
+    command = [sys.executable, "-c", code, *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
 FORKS_COUNTED = """
 import os, runpy, sys
 forks = []
@@ -54,14 +62,7 @@ def test_cv_build_is_one_process_and_removes_its_copies_of_the_fonts(tmp_path: P
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "TMPDIR": str(temporary)}
-    run = subprocess.run(
-        [sys.executable, "-c", FORKS_COUNTED, str(EXAMPLE), str(tmp_path / "out")],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = _snippet(FORKS_COUNTED, str(EXAMPLE), str(tmp_path / "out"), cwd=REPO, env=environment)
     assert run.returncode == 0, run.stderr
     assert run.stderr.strip().splitlines()[-1] == "0"
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
@@ -254,14 +255,10 @@ def test_a_build_does_not_import_the_importers_and_collects_less_often(tmp_path:
     """The homepage importers' parsers (70 ms of regular expressions and helpers) are imported
     by their read_markdown only; the command line raises the collector's thresholds."""
     env = {name: value for name, value in os.environ.items() if "PYDANTIC" not in name}
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORTED_BY_A_BUILD, str(EXAMPLE), str(tmp_path / "out")],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    result = _snippet(
+        IMPORTED_BY_A_BUILD, str(EXAMPLE), str(tmp_path / "out"), cwd=tmp_path, env=env
     )
+    assert result.returncode == 0, result.stderr
     modules, thresholds, plugins = result.stderr.strip().splitlines()[-3:]
     assert modules == "['cv.interop', 'cv.interop.text']"
     from cv.cli import GC_THRESHOLDS
