@@ -34,6 +34,7 @@ Nothing here is a test: timings depend on the machine, and the suite never asser
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -514,7 +515,7 @@ def csl_benches(work: Path, default: Path) -> list[Bench]:
 def first_build(command: list[str], default: Path, caches: Path) -> Callable[[], Sample]:
     """Each run with a new cache folder holding what a build of ``default`` keeps."""
     base = caches / "base"
-    runs = iter(range(1_000_000))
+    runs = itertools.count()
 
     def sample() -> Sample:
         if not base.exists():

@@ -60,17 +60,6 @@ def speed_up() -> None:
                 _XPATH[key] = found
         return found
 
-    def cached(original: Any) -> Any:
-        def calls_variable(self: Any) -> bool:
-            found = _CALLS.get(id(self))
-            if found is None:
-                found = original(self)
-                if id(self) in _KEPT:
-                    _CALLS[id(self)] = found
-            return bool(found)
-
-        return calls_variable
-
     def initialize(self: Any, given: str, mark: str, context: Any) -> str:
         # CSL 1.0.1's initialize="false" (names in full, initials kept), which citeproc-py
         # does not read: Chicago's bibliography wrote "Berg, J." for "Berg, Jan".
@@ -108,24 +97,8 @@ def speed_up() -> None:
     citeproc.source.CitationItem.reference = property(reference)
     original_root = model.CitationStylesElement.get_root
 
-    def get_root(self: Any) -> Any:  # asked some 500 times an entry
-        found = _ROOTS.get(id(self))
-        if found is None:
-            found = original_root(self)
-            if id(self) in _KEPT:
-                _ROOTS[id(self)] = found
-        return found
-
     original_formatter = model.CitationStylesElement.get_formatter
     original_locale_option = model.Locale.get_option
-
-    def get_formatter(self: Any) -> Any:  # every entry is written with citeproc's html one
-        found = _FORMATTERS.get(id(self))
-        if found is None:
-            found = original_formatter(self)
-            if id(self) in _KEPT:
-                _FORMATTERS[id(self)] = found
-        return found
 
     def locale_option(self: Any, name: str) -> Any:
         key = (id(self), name)
@@ -223,16 +196,35 @@ def speed_up() -> None:
     model.Date.render_single_date = render_single_date
     model.Group.process = group_process
     model.If._type = item_type
-    model.CitationStylesElement.get_root = get_root
-    model.CitationStylesElement.get_formatter = get_formatter
+    # The root is asked for some 500 times an entry; every entry is written with citeproc's
+    # html formatter; whether a macro calls a variable walks its whole tree.
+    model.CitationStylesElement.get_root = _per_element(original_root, {})
+    model.CitationStylesElement.get_formatter = _per_element(original_formatter, {})
     model.Locale.get_option = locale_option
     model.CitationStylesElement.xpath_search = xpath_search
-    model.Parent.calls_variable = cached(original_parent)
-    model.Text.calls_variable = cached(original_text)
+    model.Parent.calls_variable = _per_element(original_parent, {}, bool)
+    model.Text.calls_variable = _per_element(original_text, {}, bool)
     model.Name.initialize = initialize
     model.Name.get_option = get_option
     model.Name.process = process
     _SPED_UP.append(True)
+
+
+def _per_element(original: Any, answers: dict[int, Any], then: Any = None) -> Any:
+    """``original``, a method of no argument, answered once per element of the styles kept.
+
+    ``then`` is applied to each answer (``bool``); other elements go the library's way.
+    """
+
+    def answer(self: Any) -> Any:
+        found = answers.get(id(self))
+        if found is None:
+            found = original(self)
+            if id(self) in _KEPT:
+                answers[id(self)] = found
+        return then(found) if then else found
+
+    return answer
 
 
 _HYPHENATED = re.compile(r"(?<=\w-)\w")
@@ -243,9 +235,6 @@ def _upper(match: re.Match[str]) -> str:
 
 
 _XPATH: dict[tuple[int, str], Any] = {}
-_CALLS: dict[int, bool] = {}
-_ROOTS: dict[int, Any] = {}
-_FORMATTERS: dict[int, Any] = {}
 _TYPES: dict[int, tuple[str, ...]] = {}
 _OPTIONS: dict[tuple[int, str], Any] = {}
 _KEPT: set[int] = set()

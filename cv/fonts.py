@@ -103,17 +103,17 @@ def family_names() -> set[str]:
 def _cmap(file: Path) -> frozenset[int]:
     """The characters a font file has glyphs for, read once and then from the cache.
 
-    Reading a face's character map with fontTools takes 0.01-0.03 s (a CJK face 0.1 s); it is
+    Reading a face's character map with fontTools takes 0.01-0.03 s (a CJK face 0.1 s), and
+    importing fontTools 0.05 s where WeasyPrint is not imported (cv.html, a preview); it is
     kept per file, its size and time (see :mod:`cv.cache`).
     """
-    import fontTools
-    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; only needed here
-
     found = file.stat()
-    key = f"cmap fontTools {fontTools.version} {file} {found.st_size} {found.st_mtime_ns}"
+    key = f"cmap {file} {found.st_size} {found.st_mtime_ns}"
     kept = read_kept("cmaps", key)
     if isinstance(kept, frozenset):
         return kept
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; only needed here
+
     with TTFont(file, lazy=True) as font:
         codes = frozenset(font.getBestCmap())
     keep("cmaps", key, codes)

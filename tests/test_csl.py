@@ -674,7 +674,7 @@ def test_a_kept_entry_is_not_used_by_another_style_or_changed_code(
     assert len(written) == 2, "an entry written by other code was used"
 
 
-@pytest.mark.parametrize("kept", [b"", b"\x00garbage", b"[1, 2]", "a list", "not text"])
+@pytest.mark.parametrize("kept", [b"", b"\x00garbage", "a list", "not text", "bytes"])
 def test_a_damaged_file_of_kept_entries_is_written_anew(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -692,10 +692,13 @@ def test_a_damaged_file_of_kept_entries_is_written_anew(
     expected = style.write(paper, "en")
     module.keep_written()
     (file,) = cache_folder("citations").glob("*.marshal")
+    entries = marshal.loads(file.read_bytes())
     if kept == "a list":
-        file.write_bytes(marshal.dumps(["<script>x</script>"]))
-    elif kept == "not text":
-        file.write_bytes(marshal.dumps({"key": 1}))
+        file.write_bytes(marshal.dumps(list(entries.values())))
+    elif kept == "not text":  # the entry's own key, with a number where its HTML goes
+        file.write_bytes(marshal.dumps(dict.fromkeys(entries, 1)))
+    elif kept == "bytes":  # bytes where its HTML goes: only text is read back
+        file.write_bytes(marshal.dumps(dict.fromkeys(entries, b"<script>x</script>")))
     else:
         file.write_bytes(kept)  # type: ignore[arg-type]
     _new_process(monkeypatch, tmp_path)
