@@ -561,13 +561,13 @@ def _no_pydantic_plugins() -> None:
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     loader = "pydantic.plugin._loader"
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true"):
-        if loader not in sys.modules:
-            import types
+    every_plugin_off = os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true")
+    if every_plugin_off and loader not in sys.modules:
+        import types
 
-            stand_in = types.ModuleType(loader, "pydantic's plugins: none (cv.cli)")
-            stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # () as the loader's
-            sys.modules[loader] = stand_in
+        stand_in = types.ModuleType(loader, "pydantic's plugins: none (cv.cli)")
+        stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # () as the loader's
+        sys.modules[loader] = stand_in
 
 
 def _before_exit() -> None:
