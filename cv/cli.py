@@ -553,21 +553,8 @@ def _no_pydantic_plugins() -> None:
     pydantic looks for plugins (tracing, logging) in the entry points of every installed
     package when it makes its first validator, at typer's first parameter: 13-50 ms of each
     command, for plugins cv has no use for. ``PYDANTIC_DISABLE_PLUGINS``, when set, is kept.
-
-    With every plugin off, pydantic's loader module is not imported either: it imports
-    ``importlib.metadata`` (and with it the ``email`` package) at its top, 26 ms of every
-    command spent on a search it then skips (bench/RESULTS.md). A stand-in module answers
-    its one question, the plugins to use, with none, as the loader itself would.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    loader = "pydantic.plugin._loader"
-    every_plugin_off = os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true")
-    if every_plugin_off and loader not in sys.modules:
-        import types
-
-        stand_in = types.ModuleType(loader, "pydantic's plugins: none (cv.cli)")
-        stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # () as the loader's
-        sys.modules[loader] = stand_in
 
 
 def _before_exit() -> None:
